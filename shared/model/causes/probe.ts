@@ -1,0 +1,40 @@
+import type { CauseTable } from './types';
+
+/** Causes owned by the probe runner itself, common to every probe kind. */
+export const probeCauses = {
+  'probe.crashed': {
+    title: 'Probe crashed',
+    explanation:
+      'The probe threw an unexpected error before it could reach a verdict. This is a defect in mailprobe or in ' +
+      'one of its libraries, not evidence that mail delivery is broken; the result is recorded as unknown.',
+    remediation:
+      'Look at the error in the check message and the function logs; rerun with `mailprobe run --only <probe>` to ' +
+      'reproduce, and report it with the message if it persists.',
+  },
+  'probe.timeout': {
+    title: 'Probe exceeded its time budget',
+    explanation:
+      'The probe did not finish within its configured timeout and was aborted. The target may be very slow, or a step waited on something that never answered; without a verdict the result is unknown.',
+    remediation:
+      'Check the phase timings of earlier results to see which step grew; raise `timeoutSeconds` on the probe group ' +
+      'only if the target is known to be slow, otherwise investigate the slow step (DNS, connect, banner).',
+  },
+  'probe.secret-unavailable': {
+    title: 'Secret could not be read',
+    explanation:
+      'A credential the probe needs (SMTP/IMAP password, webhook, DQS key) could not be resolved from Secrets ' +
+      'Manager or the environment, so the probe could not run its checks.',
+    remediation:
+      'Check that the secret named in the configuration exists in the region, that the function role may read it, ' +
+      'and locally that the environment variable is set (`MAILPROBE_SECRET_<NAME>`).',
+  },
+  'probe.coverage-gap': {
+    title: 'Probe keeps returning unknown',
+    explanation:
+      'Several consecutive runs could not reach a verdict (timeouts, resolver errors, crashes). The target is not ' +
+      'known to be broken, but it is not being monitored either: a real outage would go unnoticed.',
+    remediation:
+      'Open the latest results (`mailprobe history <probe>`) and fix what the unknown checks name: a resolver that ' +
+      'refuses queries, a missing secret, a network path from the probe to the target.',
+  },
+} as const satisfies CauseTable;
