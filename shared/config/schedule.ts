@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export type Schedule =
   | { kind: 'rate'; everyMs: number; expression: string }
-  | { kind: 'cron'; expression: string };
+  | { kind: 'cron'; expression: string; fields: string[] };
 
 const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
@@ -33,7 +33,7 @@ export function parseSchedule(expression: string): Schedule | string {
     } catch (err) {
       return `cron: ${(err as Error).message}`;
     }
-    return { kind: 'cron', expression };
+    return { kind: 'cron', expression, fields };
   }
   return 'must be rate(<n> minutes|hours|days) or cron(<6 fields>)';
 }
@@ -52,8 +52,10 @@ export function nextFireTime(schedule: Schedule, after: Date, timezone = 'UTC'):
     const t = after.getTime();
     return new Date((Math.floor(t / schedule.everyMs) + 1) * schedule.everyMs);
   }
-  const fields = (/^cron\((.+)\)$/.exec(schedule.expression)?.[1] as string).trim().split(/\s+/);
-  const expr = CronExpressionParser.parse(toCronParser(fields), { currentDate: after, tz: timezone });
+  const expr = CronExpressionParser.parse(toCronParser(schedule.fields), {
+    currentDate: after,
+    tz: timezone,
+  });
   return expr.next().toDate();
 }
 

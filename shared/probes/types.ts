@@ -38,4 +38,7 @@ export interface ProbeDefinition<G extends ProbeGroup = ProbeGroup, T = unknown>
   run(target: T, group: G, ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 
-export type ProbeRegistry = { [K in ProbeKind]: ProbeDefinition<Extract<ProbeGroup, { kind: K }>, any> };
+export type ProbeRegistry = {
+  // biome-ignore lint/suspicious/noExplicitAny: each kind has its own target type; the registry erases it.
+  [K in ProbeKind]: ProbeDefinition<Extract<ProbeGroup, { kind: K }>, any>;
+};
