@@ -1,0 +1,78 @@
+import { promises as dns } from 'node:dns';
+import type { ResolverSettings } from '../config/resolver';
+
+export type RrType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'PTR' | 'CNAME' | 'NS';
+
+/** How a lookup ended when it produced no records. Only `nxdomain` and `nodata` are answers; the rest are `unknown`. */
+export type LookupFailure = 'nxdomain' | 'nodata' | 'timeout' | 'servfail' | 'refused' | 'error';
+
+export class DnsLookupError extends Error {
+  override readonly name = 'DnsLookupError';
+  constructor(
+    readonly failure: LookupFailure,
+    readonly query: { name: string; type: RrType },
+    readonly code: string,
+  ) {
+    super(`${query.type} ${query.name}: ${failure} (${code})`);
+  }
+
+  /** True when the server answered authoritatively that there is no such record. */
+  get isAnswer(): boolean {
+    return this.failure === 'nxdomain' || this.failure === 'nodata';
+  }
+}
+
+const FAILURE_BY_CODE: Record<string, LookupFailure> = {
+  ENOTFOUND: 'nxdomain',
+  ENODATA: 'nodata',
+  ETIMEOUT: 'timeout',
+  ESERVFAIL: 'servfail',
+  EREFUSED: 'refused',
+  ECANCELLED: 'timeout',
+};
+
+export interface MxRecord {
+  exchange: string;
+  priority: number;
+}
+
+/** The DNS port probes take, one function as in mailauth's `resolver` option; TXT answers keep their strings. */
+export interface DnsResolver {
+  (name: string, type: 'A' | 'AAAA' | 'PTR' | 'CNAME' | 'NS'): Promise<string[]>;
+  (name: string, type: 'MX'): Promise<MxRecord[]>;
+  (name: string, type: 'TXT'): Promise<string[][]>;
+  (name: string, type: RrType): Promise<string[] | MxRecord[] | string[][]>;
+}
+
+/**
+ * A resolver on the configured servers (ports allowed), with short, explicit timeouts and tries. Node's c-ares
+ * resolver never consults /etc/hosts for these record queries, so answers come from DNS only.
+ */
+export function createResolver(settings: ResolverSettings): DnsResolver {
+  const r = new dns.Resolver({ timeout: settings.timeoutMs, tries: settings.tries });
+  if (settings.servers.length > 0) r.setServers(settings.servers);
+  const query = async (name: string, type: RrType) => {
+    try {
+      switch (type) {
+        case 'A':
+          return await r.resolve4(name);
+        case 'AAAA':
+          return await r.resolve6(name);
+        case 'MX':
+          return await r.resolveMx(name);
+        case 'TXT':
+          return await r.resolveTxt(name);
+        case 'PTR':
+          return await r.resolvePtr(name);
+        case 'CNAME':
+          return await r.resolveCname(name);
+        case 'NS':
+          return await r.resolveNs(name);
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+      throw new DnsLookupError(FAILURE_BY_CODE[code] ?? 'error', { name, type }, code);
+    }
+  };
+  return query as DnsResolver;
+}
