@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { expandProbes, type ProbeSpec } from '../../shared/config/expand';
+import { runProbes } from '../../shared/run/run-group';
+import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
+import { exitCodeFor, formatRun, styleFor } from '../output';
+
+/** `--only` matches a probe kind, a group name, a target name or a probe id. */
+export function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
+  if (!only || only.length === 0) return specs;
+  return specs.filter((s) =>
+    only.some((o) => o === s.kind || o === s.group.name || o === s.targetName || o === s.id),
+  );
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('Run every probe once now, store the results, evaluate alerts')
+    .option('-c, --config <file>', 'config file (default: ./mailprobe.config.{ts,json,yaml})')
+    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
+    .addOption(new Option('--only <selector...>', 'only probes of this kind, group, target or probe id'))
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
+      const config = await loadConfigFrom(opts.config);
+      const specs = selectProbes(expandProbes(config), opts.only);
+      if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
+      const local = await openLocal(config, opts.dataDir);
+      try {
+        const reports = await runProbes(specs, new Date(), local.deps);
+        process.stdout.write(
+          `${
+            opts.json
+              ? JSON.stringify(
+                  reports.map((r) => r.result),
+                  null,
+                  2,
+                )
+              : formatRun(reports, styleFor(process.stdout))
+          }\n`,
+        );
+        process.exitCode = exitCodeFor(reports.map((r) => r.result.status));
+      } finally {
+        await local.close();
+      }
+    });
+}

@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import { configSchema } from '../../shared/config/schema';
+
+/** The config format as JSON Schema (draft 2020-12), for editors and CI validation of JSON/YAML files. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export function schemaCommand(): Command {
+  return new Command('schema').description('Print the JSON Schema of the config file').action(() => {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  });
+}

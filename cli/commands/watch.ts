@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { expandProbes } from '../../shared/config/expand';
+import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
+import { runProbes } from '../../shared/run/run-group';
+import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
+import { formatRun, styleFor } from '../output';
+
+/**
+ * The local stand-in for EventBridge Scheduler: fires each group at the slots its schedule defines and passes
+ * the slot time as the scheduled time, exactly as the deployed schedules do. Stops cleanly on SIGINT/SIGTERM.
+ */
+export function watchCommand(): Command {
+  return new Command('watch')
+    .description('Run the probes on their schedules until interrupted (the local EventBridge Scheduler)')
+    .option('-c, --config <file>', 'config file (default: ./mailprobe.config.{ts,json,yaml})')
+    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
+    .action(async (opts: { config?: string; dataDir: string }) => {
+      const config = await loadConfigFrom(opts.config);
+      const specs = expandProbes(config);
+      const groups = config.probes
+        .filter((g) => g.enabled)
+        .map((g) => ({
+          group: g,
+          schedule: parseSchedule(g.schedule) as Schedule,
+          specs: specs.filter((s) => s.group.name === g.name),
+        }));
+      const local = await openLocal(config, opts.dataDir);
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const style = styleFor(process.stdout);
+      process.stderr.write(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops\n`);
+      try {
+        let now = new Date();
+        const next = new Map(
+          groups.map((g) => [g.group.name, nextFireTime(g.schedule, now, config.timezone)]),
+        );
+        while (!stop.signal.aborted) {
+          const due = Math.min(...[...next.values()].map((d) => d.getTime()));
+          await sleep(due - Date.now(), stop.signal);
+          if (stop.signal.aborted) break;
+          now = new Date();
+          const firing = groups.filter((g) => (next.get(g.group.name) as Date).getTime() <= now.getTime());
+          await Promise.all(
+            firing.map(async (g) => {
+              const slot = next.get(g.group.name) as Date;
+              next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
+              const reports = await runProbes(g.specs, slot, local.deps);
+              process.stdout.write(`\n${slot.toISOString()} ${g.group.name}\n${formatRun(reports, style)}\n`);
+            }),
+          );
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await local.close();
+      }
+    });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

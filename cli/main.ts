@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../shared/config/load';
+import { sweepCommand } from './commands/dnsbl-sweep';
+import { historyCommand } from './commands/history';
+import { runCommand } from './commands/run';
+import { schemaCommand } from './commands/schema';
+import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+import { watchCommand } from './commands/watch';
+import { demoCommand } from './demo/command';
+import { EXIT_CODES, printConfigError } from './output';
+
+export function buildProgram(): Command {
+  return new Command('mailprobe')
+    .description('Email deliverability probes: SMTP endpoints, DNS authentication, DNS blocklists')
+    .showHelpAfterError()
+    .exitOverride()
+    .addCommand(runCommand())
+    .addCommand(watchCommand())
+    .addCommand(historyCommand())
+    .addCommand(statusCommand())
+    .addCommand(validateCommand())
+    .addCommand(schemaCommand())
+    .addCommand(demoCommand())
+    .addCommand(sweepCommand());
+}
+
+/** Runs the CLI and resolves to the process exit code. Commands set `process.exitCode`. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_CODES.config;
+    if (err instanceof ConfigError) {
+      printConfigError(err);
+      return EXIT_CODES.config;
+    }
+    process.stderr.write(`mailprobe: ${(err as Error).message}\n`);
+    return EXIT_CODES.error;
+  }
+}

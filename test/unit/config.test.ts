@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expandProbes } from '../../shared/config/expand';
+import { ConfigError, loadConfig, parseConfig } from '../../shared/config/load';
+import type { MailprobeConfigInput } from '../../shared/config/schema';
+
+const minimal: MailprobeConfigInput = {
+  targets: { smtp: [{ name: 'submission', host: 'smtp.example.com' }] },
+  probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)' }],
+};
+
+function issuesOf(fn: () => unknown): { path: string; message: string }[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('fills every default from a minimal file', () => {
+    const config = parseConfig(minimal);
+    expect(config.name).toBe('mailprobe');
+    expect(config.retentionDays).toBe(90);
+    expect(config.thresholds).toEqual({
+      failuresBeforeAlert: 2,
+      passesBeforeRecovery: 2,
+      reminderEvery: 6 * 3_600_000,
+      unknownsBeforeCoverageAlert: 6,
+      reportPreExisting: true,
+    });
+    expect(config.resolver).toEqual({ servers: [], timeoutMs: 2000, tries: 2 });
+    expect(config.targets.smtp[0]).toMatchObject({ port: 587, mode: 'starttls' });
+    expect(config.probes[0]).toMatchObject({ timeoutSeconds: 60, enabled: true });
+  });
+
+  it('reports all five mistakes of a file with their paths at once', async () => {
+    const err = await loadConfig(join(__dirname, '../fixtures/five-mistakes.yaml')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const paths = (err as ConfigError).issues.map((i) => i.path).sort();
+    expect(paths).toEqual([
+      'name',
+      'probes[0].schedule',
+      'probes[1].timeoutSecs',
+      'retentionDays',
+      'targets.smtp[0].port',
+    ]);
+    expect((err as ConfigError).message).toContain('5 problems');
+  });
+
+  it('names an unknown target reference by its path', () => {
+    const issues = issuesOf(() =>
+      parseConfig({
+        ...minimal,
+        probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', targets: ['nope'] }],
+      }),
+    );
+    expect(issues).toEqual([
+      { path: 'probes[0].targets[0]', message: 'unknown target "nope": not in targets.smtp' },
+    ]);
+  });
+
+  it('rejects duplicate probe group names', () => {
+    const group = { name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)' } as const;
+    const issues = issuesOf(() => parseConfig({ ...minimal, probes: [group, group] }));
+    expect(issues).toEqual([{ path: 'probes[1].name', message: 'duplicate probe group name "smtp-5m"' }]);
+  });
+
+  it('refuses an inline password: secrets are references', () => {
+    const issues = issuesOf(() =>
+      parseConfig({
+        ...minimal,
+        targets: { smtp: [{ name: 's', host: 'h', auth: { user: 'u', password: 'hunter2' as never } }] },
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(['targets.smtp[0].auth.password']);
+  });
+
+  it('loads the same config from .json, .yaml and .ts files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-config-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(minimal));
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      'targets:\n  smtp:\n    - { name: submission, host: smtp.example.com }\nprobes:\n  - { name: smtp-5m, kind: smtp, schedule: rate(5 minutes) }\n',
+    );
+    writeFileSync(join(dir, 'c.ts'), `export default ${JSON.stringify(minimal)};\n`);
+    const loaded = await Promise.all(['c.json', 'c.yaml', 'c.ts'].map((f) => loadConfig(join(dir, f))));
+    expect(loaded[1]).toEqual(loaded[0]);
+    expect(loaded[2]).toEqual(loaded[0]);
+  });
+
+  it('names the file and the parse error of malformed YAML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-config-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'probes: [\n');
+    const err = (await loadConfig(join(dir, 'bad.yaml')).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.issues[0]?.path).toBe('(file)');
+    expect(err.message).toContain('bad.yaml');
+  });
+
+  it('merges group thresholds over the global ones per probe', () => {
+    const config = parseConfig({
+      ...minimal,
+      thresholds: { failuresBeforeAlert: 3, reminderEvery: '1h' },
+      probes: [
+        {
+          name: 'smtp-5m',
+          kind: 'smtp',
+          schedule: 'rate(5 minutes)',
+          thresholds: { failuresBeforeAlert: 1 },
+        },
+      ],
+    });
+    const specs = expandProbes(config, {
+      smtp: {
+        kind: 'smtp',
+        targets: (_g, c) => c.targets.smtp.map((s) => ({ name: s.name, target: s })),
+        run: async () => ({ checks: [] }),
+      },
+      dns: { kind: 'dns', targets: () => [], run: async () => ({ checks: [] }) },
+      dnsbl: { kind: 'dnsbl', targets: () => [], run: async () => ({ checks: [] }) },
+    });
+    expect(specs).toHaveLength(1);
+    expect(specs[0]).toMatchObject({ id: 'smtp-5m/submission', timeoutMs: 60_000 });
+    expect(specs[0]?.thresholds).toMatchObject({
+      failuresBeforeAlert: 1,
+      reminderEvery: 3_600_000,
+      passesBeforeRecovery: 2,
+    });
+  });
+});
