@@ -1,0 +1,294 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ProbeState } from '../alert/types';
+import type { ProbeResult } from '../model/result';
+import { StoreError, StoreInputError } from './errors';
+import {
+  dayPartition,
+  KEY_ATTRIBUTES,
+  probePartition,
+  resultSortKey,
+  STATE_SORT_KEY,
+  STATES_PARTITION,
+  TABLE,
+  targetPartition,
+  timeSortKey,
+} from './table';
+import type { ResultStore, TimeWindow } from './types';
+
+export type Clock = () => Date;
+
+export interface DynamoResultStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Results (and states not saved for this long) expire this many days after their scheduled time. */
+  retentionDays: number;
+  clock?: Clock;
+}
+
+type Item = Record<string, unknown>;
+type Condition = Pick<
+  PutCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+const DAY_MS = 86_400_000;
+/** Keeps items whose TTL has not passed: dynalite never expires items and AWS deletes them up to days late. */
+const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
+
+/** The one ResultStore: DynamoDB through the document client, whether the endpoint is AWS or embedded dynalite. */
+export class DynamoResultStore implements ResultStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly retentionMs: number;
+  private readonly clock: Clock;
+
+  constructor(options: DynamoResultStoreOptions) {
+    if (!Number.isInteger(options.retentionDays) || options.retentionDays < 1) {
+      throw new StoreInputError(
+        `retentionDays must be a whole number of days >= 1, got ${options.retentionDays}`,
+      );
+    }
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retentionMs = options.retentionDays * DAY_MS;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async putResult(result: ProbeResult): Promise<'written' | 'duplicate'> {
+    const at = isoOf(result.scheduledAt, 'scheduledAt');
+    const item: Item = {
+      ...plain(result),
+      [TABLE.partitionKey]: probePartition(result.probeId),
+      [TABLE.sortKey]: resultSortKey(at),
+      [TABLE.byTarget.partitionKey]: targetPartition(result.target),
+      [TABLE.byTarget.sortKey]: timeSortKey(at, result.probeId),
+      [TABLE.byDay.partitionKey]: dayPartition(at),
+      [TABLE.byDay.sortKey]: timeSortKey(at, result.probeId),
+      [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + this.retentionMs),
+    };
+    const written = await this.conditionalPut('PutItem (result)', item, {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    });
+    return written ? 'written' : 'duplicate';
+  }
+
+  async getState(probeId: string): Promise<ProbeState | undefined> {
+    const out = await this.call('GetItem (state)', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [TABLE.partitionKey]: probePartition(probeId), [TABLE.sortKey]: STATE_SORT_KEY },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!out.Item || !this.isLive(out.Item)) return undefined;
+    return strip(out.Item) as unknown as ProbeState;
+  }
+
+  async saveState(state: ProbeState): Promise<boolean> {
+    if (!Number.isInteger(state.version) || state.version < 1) {
+      throw new StoreInputError(`state version must be a whole number >= 1, got ${state.version}`);
+    }
+    const now = this.clock().getTime();
+    const item: Item = {
+      ...plain(state),
+      [TABLE.partitionKey]: probePartition(state.probeId),
+      [TABLE.sortKey]: STATE_SORT_KEY,
+      [TABLE.states.partitionKey]: STATES_PARTITION,
+      [TABLE.states.sortKey]: state.probeId,
+      [TABLE.ttlAttribute]: epochSeconds(now + this.retentionMs),
+    };
+    // A first version may replace an item that is past its TTL but not yet deleted: getState no longer sees it.
+    const condition: Condition =
+      state.version === 1
+        ? {
+            ConditionExpression: 'attribute_not_exists(#v) OR #exp <= :now',
+            ExpressionAttributeNames: { '#v': TABLE.versionAttribute, '#exp': TABLE.ttlAttribute },
+            ExpressionAttributeValues: { ':now': epochSeconds(now) },
+          }
+        : {
+            ConditionExpression: '#v = :previous',
+            ExpressionAttributeNames: { '#v': TABLE.versionAttribute },
+            ExpressionAttributeValues: { ':previous': state.version - 1 },
+          };
+    return this.conditionalPut('PutItem (state)', item, condition);
+  }
+
+  async historyByProbe(probeId: string, window: TimeWindow): Promise<ProbeResult[]> {
+    const range = this.range(window);
+    if (!range) return [];
+    const query = this.windowQuery(TABLE.partitionKey, probePartition(probeId), TABLE.sortKey, window, [
+      resultSortKey(range.from),
+      resultSortKey(range.lastIncluded),
+    ]);
+    return (await this.collect('Query (history by probe)', [query], window.limit)).map(toResult);
+  }
+
+  async historyByTarget(target: string, window: TimeWindow): Promise<ProbeResult[]> {
+    const range = this.range(window);
+    if (!range) return [];
+    const { indexName, partitionKey, sortKey } = TABLE.byTarget;
+    const query = {
+      ...this.windowQuery(partitionKey, targetPartition(target), sortKey, window, [range.from, range.until]),
+      IndexName: indexName,
+    };
+    return (await this.collect('Query (history by target)', [query], window.limit)).map(toResult);
+  }
+
+  async historyAll(window: TimeWindow): Promise<ProbeResult[]> {
+    const range = this.range(window);
+    if (!range) return [];
+    const { indexName, partitionKey, sortKey } = TABLE.byDay;
+    const days = utcDays(range.from, range.lastIncluded);
+    if (window.newestFirst) days.reverse();
+    const queries = days.map((day) => ({
+      ...this.windowQuery(partitionKey, dayPartition(day), sortKey, window, [range.from, range.until]),
+      IndexName: indexName,
+    }));
+    return (await this.collect('Query (history of all probes)', queries, window.limit)).map(toResult);
+  }
+
+  async listStates(): Promise<ProbeState[]> {
+    const query: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: TABLE.states.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: LIVE_FILTER,
+      ExpressionAttributeNames: { '#pk': TABLE.states.partitionKey, '#exp': TABLE.ttlAttribute },
+      ExpressionAttributeValues: { ':pk': STATES_PARTITION, ':now': epochSeconds(this.clock().getTime()) },
+    };
+    const items = await this.collect('Query (states)', [query], undefined);
+    return items.map((item) => strip(item) as unknown as ProbeState);
+  }
+
+  /**
+   * The window as normalised ISO bounds, or undefined when it is empty. `since` is raised to the retention
+   * horizon: anything older has expired, so neither the day buckets nor the keys before it are worth reading.
+   */
+  private range(window: TimeWindow): { from: string; until: string; lastIncluded: string } | undefined {
+    if (window.limit !== undefined && window.limit <= 0) return undefined;
+    const now = this.clock().getTime();
+    const since = Math.max(msOf(window.since, 'since'), now - this.retentionMs);
+    const until = window.until ? msOf(window.until, 'until') : now;
+    if (since >= until) return undefined;
+    return {
+      from: new Date(since).toISOString(),
+      until: new Date(until).toISOString(),
+      // Keys hold millisecond timestamps, so the last millisecond before `until` is the inclusive upper bound.
+      lastIncluded: new Date(until - 1).toISOString(),
+    };
+  }
+
+  private windowQuery(
+    partitionKey: string,
+    partition: string,
+    sortKey: string,
+    window: TimeWindow,
+    [low, high]: [string, string],
+  ): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+      FilterExpression: LIVE_FILTER,
+      ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey, '#exp': TABLE.ttlAttribute },
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ':low': low,
+        ':high': high,
+        ':now': epochSeconds(this.clock().getTime()),
+      },
+      ScanIndexForward: !window.newestFirst,
+    };
+  }
+
+  /** Runs the queries in order, following every page, until `limit` items are collected. */
+  private async collect(operation: string, queries: QueryCommandInput[], limit: number | undefined) {
+    const items: Item[] = [];
+    for (const query of queries) {
+      let startKey: Item | undefined;
+      do {
+        const input: QueryCommandInput = { ...query };
+        if (startKey) input.ExclusiveStartKey = startKey;
+        if (limit !== undefined) input.Limit = limit - items.length;
+        const page = await this.call(operation, () => this.client.send(new QueryCommand(input)));
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+        if (limit !== undefined && items.length >= limit) return items.slice(0, limit);
+      } while (startKey);
+    }
+    return items;
+  }
+
+  /** Puts `item` under a condition; false when the condition failed, a StoreError for anything else. */
+  private async conditionalPut(operation: string, item: Item, condition: Condition): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+      return true;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ConditionalCheckFailedException') return false;
+      throw new StoreError(operation, this.tableName, err);
+    }
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      throw new StoreError(operation, this.tableName, err);
+    }
+  }
+
+  private isLive(item: Item): boolean {
+    const expiresAt = item[TABLE.ttlAttribute];
+    return typeof expiresAt !== 'number' || expiresAt > epochSeconds(this.clock().getTime());
+  }
+}
+
+function toResult(item: Item): ProbeResult {
+  return strip(item) as unknown as ProbeResult;
+}
+
+function strip(item: Item): Item {
+  const out = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete out[key];
+  return out;
+}
+
+/** A JSON-only copy: drops undefined fields, which DynamoDB cannot store. */
+function plain(value: ProbeResult | ProbeState): Item {
+  return JSON.parse(JSON.stringify(value)) as Item;
+}
+
+function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function msOf(value: string | Date, field: string): number {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new StoreInputError(`${field} is not a valid date: ${String(value).slice(0, 64)}`);
+  return ms;
+}
+
+function isoOf(value: string, field: string): string {
+  return new Date(msOf(value, field)).toISOString();
+}
+
+/** The UTC days (as ISO timestamps at midnight) from the day of `fromIso` to the day of `toIso`, inclusive. */
+function utcDays(fromIso: string, toIso: string): string[] {
+  const days: string[] = [];
+  const last = Date.parse(`${toIso.slice(0, 10)}T00:00:00.000Z`);
+  for (let day = Date.parse(`${fromIso.slice(0, 10)}T00:00:00.000Z`); day <= last; day += DAY_MS) {
+    days.push(new Date(day).toISOString());
+  }
+  return days;
+}
