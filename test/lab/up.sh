@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Starts the lab tier's real daemons on 127.0.0.1: Postfix (MX-style, submission, implicit TLS),
+# Dovecot (LMTP, auth, IMAP with STARTTLS, IMAPS, sieve), NSD (test/lab/zones/*.zone) and
+# rbldnsd (test/lab/rbl/<zone>.<dataset type>). Everything they need is generated afresh under the
+# run directory, which is per network namespace (test/lab/.run/net-<inode>) so that labs started in
+# separate `unshare -n` namespaces never meet. A previous run in the same namespace is stopped first.
+# Returns once every daemon answers, or fails naming the daemon and the tail of its log.
+# Ports can be overridden through LAB_*_PORT (test/lab/global-setup.ts passes those of ports.ts).
+set -euo pipefail
+
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RUN="$LAB/.run/net-$(readlink /proc/self/ns/net | tr -dc 0-9)"
+HOST=127.0.0.1
+: "${LAB_SMTP_PORT:=2525}" "${LAB_SUBMISSION_PORT:=2587}" "${LAB_SMTPS_PORT:=2465}"
+: "${LAB_IMAP_PORT:=2143}" "${LAB_IMAPS_PORT:=2993}" "${LAB_DNS_PORT:=5300}" "${LAB_RBL_PORT:=5353}"
+: "${LAB_UP_TIMEOUT:=15}"
+RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
+
+fail() {
+  echo "lab up: $*" >&2
+  exit 1
+}
+
+# --- preconditions -------------------------------------------------------------------------
+((EUID == 0)) || fail "must run as root (Postfix and Dovecot drop privileges to their own users)"
+for bin in postfix dovecot nsd nsd-checkzone rbldnsd openssl dig setsid; do
+  command -v "$bin" >/dev/null || fail "$bin not found: run test/lab/install.sh (as root) first"
+done
+for user in postfix mail dovecot dovenull rbldns; do
+  getent passwd "$user" >/dev/null || fail "system user $user missing: run test/lab/install.sh first"
+done
+
+"$LAB/down.sh" --quiet
+
+zones=()
+for file in "$LAB"/zones/*.zone; do
+  [[ -e "$file" ]] || continue
+  zone=$(basename "$file" .zone)
+  out=$(nsd-checkzone "$zone" "$file" 2>&1) || fail "zone file $file does not load: $out"
+  zones+=("$zone")
+done
+rbl_sets=() rbl_zones=()
+for file in "$LAB"/rbl/*.*; do
+  [[ -e "$file" ]] || continue
+  name=$(basename "$file")
+  type=${name##*.}
+  [[ "$RBL_TYPES" == *" $type "* ]] || continue
+  rbl_sets+=("${name%.*}:$type:$name")
+  [[ " ${rbl_zones[*]} " == *" ${name%.*} "* ]] || rbl_zones+=("${name%.*}")
+done
+
+# --- fresh state -----------------------------------------------------------------------------
+rm -rf "$RUN"
+mkdir -p "$RUN"/{tls,postfix/etc,postfix/data,dovecot/etc,dovecot/run,dovecot/state,dovecot/sieve,mail,nsd/xfr,rbldnsd}
+
+render() { # render TEMPLATE OUTPUT: fills the @...@ markers
+  sed -e "s|@RUN@|$RUN|g" -e "s|@LAB@|$LAB|g" \
+    -e "s|@SMTP_PORT@|$LAB_SMTP_PORT|g" -e "s|@SUBMISSION_PORT@|$LAB_SUBMISSION_PORT|g" \
+    -e "s|@SMTPS_PORT@|$LAB_SMTPS_PORT|g" -e "s|@IMAP_PORT@|$LAB_IMAP_PORT|g" \
+    -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" "$1" >"$2"
+}
+
+# Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
+tls="$RUN/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+  -subj "/O=mailprobe lab/CN=mailprobe lab CA" -keyout "$tls/ca.key" -out "$tls/ca.crt" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+  -subj "/O=mailprobe lab/CN=mail.lab.test" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+  -days 365 -out "$tls/server.crt" -extfile <(printf '%s\n' \
+    "subjectAltName=DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth") 2>/dev/null
+chmod 600 "$tls"/*.key
+
+# Postfix: config, lookup table of lab mailboxes, and the queue tree (made here, as post-install
+# would, because `postfix check` takes seconds; quick-start tells postfix-script to skip it).
+pf="$RUN/postfix"
+render "$LAB/postfix/main.cf" "$pf/etc/main.cf"
+render "$LAB/postfix/master.cf" "$pf/etc/master.cf"
+awk -F: 'NF > 1 { print $1, "OK" }' "$LAB/dovecot/users" >"$pf/etc/virtual_mailboxes"
+# Postfix waits for files modified in the last seconds to settle: backdate them.
+touch -d "@$(($(date +%s) - 60))" "$pf/etc"/*
+spool="$pf/spool"
+mkdir -p "$spool"/{active,bounce,corrupt,defer,deferred,flush,hold,incoming,private,saved,trace,maildrop,public,pid}
+chown postfix "$spool"/{active,bounce,corrupt,defer,deferred,flush,hold,incoming,private,saved,trace} "$pf/data"
+chmod 700 "$spool"/{active,bounce,corrupt,defer,deferred,flush,hold,incoming,private,saved,trace} "$pf/data"
+chown postfix:postdrop "$spool/maildrop" "$spool/public"
+chmod 730 "$spool/maildrop"
+chmod 710 "$spool/public"
+touch "$spool/quick-start" "$pf/maillog"
+
+# Dovecot: config, users, sieve script (compiled on first use by the mail user), maildir root.
+dc="$RUN/dovecot"
+render "$LAB/dovecot/dovecot.conf" "$dc/etc/dovecot.conf"
+cp "$LAB/dovecot/users" "$dc/etc/users"
+cp "$LAB/dovecot/junk.sieve" "$dc/sieve/junk.sieve"
+chown mail:mail "$RUN/mail" "$dc/sieve" "$dc/sieve/junk.sieve"
+
+# NSD: one zone clause per zone file.
+render "$LAB/nsd/nsd.conf" "$RUN/nsd/nsd.conf"
+for zone in "${zones[@]}"; do
+  printf '\nzone:\n  name: "%s"\n  zonefile: "%s/zones/%s.zone"\n' "$zone" "$LAB" "$zone" >>"$RUN/nsd/nsd.conf"
+done
+
+# --- start -----------------------------------------------------------------------------------
+# Each daemon runs in the foreground of its own session, stdio to a log file (never to our
+# caller's pipes), PID recorded in $RUN/pids for down.sh.
+start() { # start NAME COMMAND...
+  local name=$1
+  shift
+  setsid "$@" </dev/null >"$RUN/$name.out" 2>&1 &
+  record "$name" $!
+}
+record() { # record NAME PID: with its start time, so down.sh never signals a recycled PID
+  echo "$1 $2 $(start_time "$2")" >>"$RUN/pids"
+}
+start_time() { # start_time PID: field 22 of /proc/PID/stat (after the parenthesised command name)
+  local stat
+  stat=$(<"/proc/$1/stat") && set -- ${stat##*) } && echo "${20}"
+}
+start dovecot dovecot -F -c "$dc/etc/dovecot.conf"
+start nsd nsd -d -c "$RUN/nsd/nsd.conf"
+# -c 2: rbldnsd rereads a changed dataset file within two seconds.
+rbl_args=(-n -q -c 2 -b "$HOST/$LAB_RBL_PORT" -w "$LAB/rbl" -p "$RUN/rbldnsd/rbldnsd.pid")
+start rbldnsd rbldnsd "${rbl_args[@]}" "${rbl_sets[@]}"
+start postfix postfix -c "$pf/etc" start-fg
+
+# --- wait until every daemon answers -----------------------------------------------------------
+alive() { # alive PID: running and not a zombie (PID 1 here reaps late)
+  local state
+  state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+banner() { # banner PORT PREFIX: a TCP connection to PORT greets with PREFIX
+  (exec 3<>"/dev/tcp/$HOST/$1" && read -r -t 2 line <&3 && [[ "$line" == "$2"* ]]) 2>/dev/null
+}
+listening() { # listening PORT: a TCP connection to PORT is accepted
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+dns_answers() { # dns_answers PORT STATUS_REGEX NAME TYPE...: every query answered authoritatively
+  local port=$1 want=$2
+  shift 2
+  (($# == 0)) && return 0
+  local out count
+  out=$(dig -p "$port" "@$HOST" +time=1 +tries=1 +norecurse "$@" 2>/dev/null) || return 1
+  count=$(grep -cE "^;; ->>HEADER<<- opcode: QUERY, status: ($want)," <<<"$out" || true)
+  [[ "$count" -eq $(($# / 2)) ]]
+}
+ready() { # ready NAME
+  case $1 in
+  postfix)
+    banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT"
+    ;;
+  dovecot)
+    [[ -S "$dc/run/lmtp" && -S "$dc/run/auth-postfix" ]] &&
+      banner "$LAB_IMAP_PORT" "* OK" && listening "$LAB_IMAPS_PORT"
+    ;;
+  nsd)
+    local queries=()
+    for zone in "${zones[@]}"; do queries+=("$zone" SOA); done
+    dns_answers "$LAB_DNS_PORT" NOERROR "${queries[@]}"
+    ;;
+  rbldnsd)
+    local queries=()
+    for zone in "${rbl_zones[@]}"; do queries+=("2.0.0.127.$zone" A); done
+    # With no dataset at all rbldnsd still runs; then it only has to answer (REFUSED).
+    ((${#queries[@]})) || queries=(probe.invalid A)
+    dns_answers "$LAB_RBL_PORT" "NOERROR|NXDOMAIN$( ((${#rbl_zones[@]})) || echo '|REFUSED')" "${queries[@]}"
+    ;;
+  esac
+}
+log_of() { # log_of NAME: the log files worth showing when NAME does not come up
+  case $1 in
+  postfix) echo "$RUN/postfix.out $pf/maillog" ;;
+  dovecot) echo "$RUN/dovecot.out $dc/dovecot.log" ;;
+  nsd) echo "$RUN/nsd.out $RUN/nsd/nsd.log" ;;
+  rbldnsd) echo "$RUN/rbldnsd.out" ;;
+  esac
+}
+give_up() { # give_up NAME REASON
+  local name=$1 reason=$2 file
+  {
+    echo "lab up: $name $reason"
+    for file in $(log_of "$name"); do
+      [[ -s "$file" ]] && {
+        echo "--- tail of $file"
+        tail -n 20 "$file"
+      }
+    done
+  } >&2
+  "$LAB/down.sh" --quiet
+  exit 1
+}
+
+declare -A pid_of
+while read -r name pid _; do pid_of[$name]=$pid; done <"$RUN/pids"
+pending=(postfix dovecot nsd rbldnsd)
+deadline=$((SECONDS + LAB_UP_TIMEOUT))
+while ((${#pending[@]})); do
+  still=()
+  for name in "${pending[@]}"; do
+    alive "${pid_of[$name]}" || give_up "$name" "exited during start-up"
+    ready "$name" || still+=("$name")
+  done
+  pending=("${still[@]}")
+  ((${#pending[@]})) || break
+  ((SECONDS < deadline)) || give_up "${pending[0]}" "did not answer within ${LAB_UP_TIMEOUT}s"
+  sleep 0.02
+done
+
+# Postfix's start-fg wrapper runs master as a child: record master too, so down.sh stops it first.
+master_pid=$(tr -dc 0-9 <"$spool/pid/master.pid")
+[[ -n "$master_pid" ]] && record postfix-master "$master_pid"
+
+echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT," \
+  "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
+  "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets) on $HOST; state in $RUN"
