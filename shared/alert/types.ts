@@ -13,6 +13,8 @@ export interface AlertCheck {
   previousStatus?: Status;
   cause?: CauseId;
   message: string;
+  /** How this check figures in the alert: it just started failing, it was already failing, or it recovered. */
+  change?: 'new' | 'ongoing' | 'recovered';
 }
 
 /** One state transition worth telling a human about. Channels render it; the catalog supplies the words. */
@@ -46,6 +48,8 @@ export interface CheckState {
   cause?: CauseId;
   /** Whether this check is in a hard (alerted) failure. */
   alerted: boolean;
+  /** The cause the failure alert named; a different cause on the same check is a new failure. */
+  alertedCause?: CauseId;
 }
 
 /**
@@ -68,7 +72,12 @@ export interface ProbeState {
   consecutiveUnknowns: number;
   coverageAlerted: boolean;
   failingSince?: string;
+  /** scheduledAt of the first unknown run of the current unknown streak. */
+  unknownSince?: string;
+  /** scheduledAt of the result that raised the last failure, reminder or recovery alert. */
   lastAlertAt?: string;
+  /** When this state was computed (wall clock). */
+  updatedAt?: string;
   checks: Record<string, CheckState>;
   /** The probe's own memo (see ProbeOutcome.memo). */
   memo?: JsonObject;
