@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildAlerter } from '../shared/alert/channels';
-import { CONFIG_FILE_NAMES, ConfigError, loadConfig } from '../shared/config/load';
+import { findConfigFile, loadConfig } from '../shared/config/load';
 import type { MailprobeConfig } from '../shared/config/schema';
 import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
@@ -11,21 +9,8 @@ import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
 
 export const DEFAULT_DATA_DIR = '.mailprobe';
-
-/** The config file named by `--config`, else the first `mailprobe.config.*` in the working directory. */
-export function findConfigFile(explicit: string | undefined): string {
-  if (explicit) return explicit;
-  const found = CONFIG_FILE_NAMES.find((name) => existsSync(join(process.cwd(), name)));
-  if (!found) {
-    throw new ConfigError('(no config file)', [
-      {
-        path: '(file)',
-        message: `none of ${CONFIG_FILE_NAMES.join(', ')} in ${process.cwd()}; pass --config <file>`,
-      },
-    ]);
-  }
-  return found;
-}
+/** History and status only read: retention (which sets the TTL of new writes) plays no part. */
+export const READ_ONLY_RETENTION_DAYS = 1;
 
 /** Logs for humans on stderr; debug only with MAILPROBE_DEBUG. Untrusted text is escaped for the terminal. */
 export const cliLog: Log = {

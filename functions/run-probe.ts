@@ -57,7 +57,7 @@ function containerDeps(): RunDeps {
       error: (m, e) => logger.error(m, { ...e }),
     },
     now: () => new Date(),
-    store: openRemoteStore({ tableName, retentionDays: config.retentionDays }),
+    store: openRemoteStore({ tableName, retentionDays: config.retentionDays }).store,
     alerter: buildAlerter(config, {
       secrets,
       sns: { client: new SNSClient({}), topicArn: process.env.MAILPROBE_TOPIC_ARN },

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { expandProbes } from '../../shared/config/expand';
-import { loadConfig } from '../../shared/config/load';
+import { findConfigFile, loadConfig } from '../../shared/config/load';
 import { configWarnings } from '../../shared/config/warnings';
 import { terminalText } from '../../shared/util/sanitize';
-import { findConfigFile } from '../context';
 
 export function validateCommand(): Command {
   return new Command('validate')

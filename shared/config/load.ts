@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type MailprobeConfig } from './schema';
@@ -62,8 +63,8 @@ export const CONFIG_FILE_NAMES = [
   'mailprobe.config.yml',
 ];
 
-/** Reads `.ts` (default export, usually `defineConfig(...)`), `.json`, `.yaml` or `.yml` and validates it. */
-export async function loadConfig(file: string): Promise<MailprobeConfig> {
+/** The config object as written in `.ts` (default export, usually `defineConfig(...)`), `.json`, `.yaml` or `.yml`, not yet validated. */
+export async function readConfigFile(file: string): Promise<unknown> {
   const path = resolve(file);
   const ext = extname(path).toLowerCase();
   let raw: unknown;
@@ -87,5 +88,22 @@ export async function loadConfig(file: string): Promise<MailprobeConfig> {
       { cause: err },
     );
   }
-  return parseConfig(raw, file);
+  return raw;
+}
+
+/** Reads and validates a config file. */
+export async function loadConfig(file: string): Promise<MailprobeConfig> {
+  return parseConfig(await readConfigFile(file), file);
+}
+
+/** The config file named explicitly, else the first `mailprobe.config.*` in `dir`. */
+export function findConfigFile(explicit: string | undefined, dir = process.cwd()): string {
+  if (explicit) return explicit;
+  const found = CONFIG_FILE_NAMES.find((name) => existsSync(join(dir, name)));
+  if (!found) {
+    throw new ConfigError('(no config file)', [
+      { path: '(file)', message: `none of ${CONFIG_FILE_NAMES.join(', ')} in ${dir}; pass --config <file>` },
+    ]);
+  }
+  return join(dir, found);
 }

@@ -1,0 +1,20 @@
+import { App } from 'aws-cdk-lib';
+import { findConfigFile, readConfigFile } from '../shared/config/load';
+import { MailprobeStack } from './stack';
+
+/**
+ * `npx cdk synth|deploy [-c config=<file>]`: the same config file the CLI reads becomes one stack.
+ * A bad config fails synth with every problem and its path.
+ */
+async function main(): Promise<void> {
+  const app = new App();
+  const file = findConfigFile(app.node.tryGetContext('config') as string | undefined);
+  const input = await readConfigFile(file);
+  new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: file });
+  app.synth();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+});
