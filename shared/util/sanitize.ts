@@ -130,8 +130,11 @@ export function snsSubject(text: string): string {
   return truncate(folded, SNS_SUBJECT_MAX, '...') || 'mailprobe alert';
 }
 
-/** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * What a spreadsheet may run as a formula (OWASP CSV injection): a leading `= + - @` (also after leading
+ * blanks), or a leading tab or line break.
+ */
+const FORMULA_START = /^(\s*[=+\-@]|[\t\r\n])/;
 
 /**
  * One CSV cell (RFC 4180): numbers as they are; text with a leading formula character prefixed with `'` so
