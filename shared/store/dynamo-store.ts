@@ -27,8 +27,11 @@ export type Clock = () => Date;
 export interface DynamoResultStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** Results (and states not saved for this long) expire this many days after their scheduled time. */
-  retentionDays: number;
+  /**
+   * Results expire this many days after their scheduled time, states this many days after their last save.
+   * Required to write; a store opened only to read (history, status) may leave it out.
+   */
+  retentionDays?: number;
   clock?: Clock;
 }
 
@@ -39,6 +42,8 @@ type Condition = Pick<
 >;
 
 const DAY_MS = 86_400_000;
+/** The longest retention the config accepts: the horizon of reads when the store does not know its own. */
+const MAX_RETENTION_MS = 3650 * DAY_MS;
 /** Keeps items whose TTL has not passed: dynalite never expires items and AWS deletes them up to days late. */
 const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
 
@@ -46,18 +51,17 @@ const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
 export class DynamoResultStore implements ResultStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly retentionMs: number;
+  private readonly retentionMs: number | undefined;
   private readonly clock: Clock;
 
   constructor(options: DynamoResultStoreOptions) {
-    if (!Number.isInteger(options.retentionDays) || options.retentionDays < 1) {
-      throw new StoreInputError(
-        `retentionDays must be a whole number of days >= 1, got ${options.retentionDays}`,
-      );
+    const { retentionDays } = options;
+    if (retentionDays !== undefined && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
+      throw new StoreInputError(`retentionDays must be a whole number of days >= 1, got ${retentionDays}`);
     }
     this.client = options.client;
     this.tableName = options.tableName;
-    this.retentionMs = options.retentionDays * DAY_MS;
+    this.retentionMs = retentionDays === undefined ? undefined : retentionDays * DAY_MS;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -71,7 +75,7 @@ export class DynamoResultStore implements ResultStore {
       [TABLE.byTarget.sortKey]: timeSortKey(at, result.probeId),
       [TABLE.byDay.partitionKey]: dayPartition(at),
       [TABLE.byDay.sortKey]: timeSortKey(at, result.probeId),
-      [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + this.retentionMs),
+      [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + this.retention('putResult')),
     };
     const written = await this.conditionalPut('PutItem (result)', item, {
       ConditionExpression: 'attribute_not_exists(#pk)',
@@ -105,7 +109,7 @@ export class DynamoResultStore implements ResultStore {
       [TABLE.sortKey]: STATE_SORT_KEY,
       [TABLE.states.partitionKey]: STATES_PARTITION,
       [TABLE.states.sortKey]: state.probeId,
-      [TABLE.ttlAttribute]: epochSeconds(now + this.retentionMs),
+      [TABLE.ttlAttribute]: epochSeconds(now + this.retention('saveState')),
     };
     // A first version may replace an item that is past its TTL but not yet deleted: getState no longer sees it.
     const condition: Condition =
@@ -172,12 +176,13 @@ export class DynamoResultStore implements ResultStore {
 
   /**
    * The window as normalised ISO bounds, or undefined when it is empty. `since` is raised to the retention
-   * horizon: anything older has expired, so neither the day buckets nor the keys before it are worth reading.
+   * horizon (the longest allowed when unknown): anything older has expired, so neither the day buckets nor the
+   * keys before it are worth reading.
    */
   private range(window: TimeWindow): { from: string; until: string; lastIncluded: string } | undefined {
     if (window.limit !== undefined && window.limit <= 0) return undefined;
     const now = this.clock().getTime();
-    const since = Math.max(msOf(window.since, 'since'), now - this.retentionMs);
+    const since = Math.max(msOf(window.since, 'since'), now - (this.retentionMs ?? MAX_RETENTION_MS));
     const until = window.until ? msOf(window.until, 'until') : now;
     if (since >= until) return undefined;
     return {
@@ -245,6 +250,13 @@ export class DynamoResultStore implements ResultStore {
     } catch (err) {
       throw new StoreError(operation, this.tableName, err);
     }
+  }
+
+  private retention(operation: string): number {
+    if (this.retentionMs === undefined) {
+      throw new StoreInputError(`${operation} needs retentionDays: this store was opened read-only`);
+    }
+    return this.retentionMs;
   }
 
   private isLive(item: Item): boolean {

@@ -1,7 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -18,6 +19,9 @@ import { createTableInput, DEFAULT_TABLE_NAME } from './table';
 /** Bounds on every DynamoDB call, local or remote: a stuck endpoint fails a run instead of hanging it. */
 const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 15_000 } as const;
 const TABLE_ACTIVE_WAIT_S = 10;
+/** How long a process waits for another one that is starting or closing the same data directory. */
+const OPEN_WAIT_MS = 10_000;
+const OPEN_RETRY_MS = 100;
 
 export interface OpenedStore {
   store: DynamoResultStore;
@@ -26,49 +30,158 @@ export interface OpenedStore {
 }
 
 export interface EmbeddedStore extends OpenedStore {
-  /** `http://127.0.0.1:<port>` of the in-process dynalite. */
+  /** `http://127.0.0.1:<port>` of the dynalite serving the data directory. */
   endpoint: string;
-  /** Closes the SDK client and the dynalite server (flushing it to disk), so the process can exit. */
+  /**
+   * `owner`: this process started dynalite on the directory. `guest`: another mailprobe process (say `watch`)
+   * already serves it, and this one talks to that process's dynalite.
+   */
+  role: 'owner' | 'guest';
+  /** Closes the SDK client and, for the owner, the dynalite server (flushing it to disk), so the process can exit. */
   close(): Promise<void>;
 }
 
 export interface EmbeddedStoreOptions {
   /** Root of local state; the table lives in `<dataDir>/dynamodb`. */
   dataDir?: string;
-  retentionDays: number;
+  /** Required to write results and states; leave it out to open the store only to read. */
+  retentionDays?: number;
   clock?: Clock;
   tableName?: string;
 }
 
+/** The owner's claim on a data directory: its pid, and its endpoint once it listens. */
+interface LockClaim {
+  pid: number;
+  endpoint?: string;
+}
+
 /**
- * Starts dynalite in-process on 127.0.0.1 (port 0) with its data on disk, creates the table if missing, and returns
- * the same DynamoResultStore the Lambdas use, pointed at it.
+ * Opens the embedded store on `dataDir`: the same DynamoResultStore the Lambdas use, pointed at dynalite on
+ * 127.0.0.1 with its data on disk. The first process to claim the directory (`<dataDir>/dynamodb.lock`) starts
+ * dynalite on port 0 and creates the table if missing; later processes, while it runs, become its guests,
+ * because LevelDB allows one process per directory.
  */
-export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-  const { dataDir = '.mailprobe', retentionDays, clock, tableName = DEFAULT_TABLE_NAME } = options;
-  const path = join(dataDir, 'dynamodb');
+export async function openEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+  const { dataDir = '.mailprobe', tableName = DEFAULT_TABLE_NAME } = options;
+  await mkdir(dataDir, { recursive: true });
+  const lockPath = join(dataDir, 'dynamodb.lock');
+  const deadline = Date.now() + OPEN_WAIT_MS;
+  let lastClaim: LockClaim | undefined;
+  while (Date.now() < deadline) {
+    if (await claim(lockPath)) return openAsOwner(join(dataDir, 'dynamodb'), lockPath, tableName, options);
+    lastClaim = await readClaim(lockPath);
+    if (lastClaim?.endpoint) {
+      const guest = await openAsGuest(lastClaim.endpoint, tableName, options);
+      if (guest) return guest;
+    }
+    // The owner is gone (its lock released with it): take the directory over.
+    if (lastClaim && !isRunning(lastClaim.pid)) await rm(lockPath, { force: true });
+    // Otherwise the owner is still starting or closing: ask again shortly.
+    await delay(OPEN_RETRY_MS);
+  }
+  throw new EmbeddedStoreError(
+    `${dataDir} is held by process ${lastClaim?.pid ?? 'unknown'}, which does not serve it; ` +
+      `stop that process or remove ${lockPath} if it no longer runs`,
+  );
+}
+
+async function openAsOwner(
+  path: string,
+  lockPath: string,
+  tableName: string,
+  options: EmbeddedStoreOptions,
+): Promise<EmbeddedStore> {
   await mkdir(path, { recursive: true });
   const server = dynalite({ path, createTableMs: 50 });
-  const endpoint = await listen(server);
-  const client = createDocumentClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  let client: DynamoDBDocumentClient | undefined;
   const close = async () => {
-    client.destroy();
+    client?.destroy();
     await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    await rm(lockPath, { force: true });
   };
   try {
+    const endpoint = await listen(server);
+    await writeFile(lockPath, JSON.stringify({ pid: process.pid, endpoint } satisfies LockClaim));
+    client = localClient(endpoint);
     await ensureTable(client, tableName);
+    return { ...storeOn(client, tableName, options), endpoint, role: 'owner', close };
   } catch (err) {
     await close().catch(() => undefined);
     throw new EmbeddedStoreError(`could not open the embedded DynamoDB table ${tableName} in ${path}`, {
       cause: err,
     });
   }
-  const store = new DynamoResultStore({ client, tableName, retentionDays, clock });
-  return { store, client, tableName, endpoint, close };
+}
+
+/** A store on another process's dynalite, or undefined when that endpoint does not answer. */
+async function openAsGuest(
+  endpoint: string,
+  tableName: string,
+  options: EmbeddedStoreOptions,
+): Promise<EmbeddedStore | undefined> {
+  const client = localClient(endpoint);
+  try {
+    await ensureTable(client, tableName);
+  } catch {
+    client.destroy();
+    return undefined;
+  }
+  const close = async () => client.destroy();
+  return { ...storeOn(client, tableName, options), endpoint, role: 'guest', close };
+}
+
+/** Creates the lock file; false when another process holds it. */
+async function claim(lockPath: string): Promise<boolean> {
+  try {
+    await writeFile(lockPath, JSON.stringify({ pid: process.pid } satisfies LockClaim), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new EmbeddedStoreError(`could not create ${lockPath}`, { cause: err });
+  }
+}
+
+async function readClaim(lockPath: string): Promise<LockClaim | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(lockPath, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const { pid, endpoint } = parsed as Record<string, unknown>;
+    if (typeof pid !== 'number') return undefined;
+    // Only ever connect to a loopback endpoint, whatever the file says.
+    const local = typeof endpoint === 'string' && /^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(endpoint);
+    return { pid, endpoint: local ? endpoint : undefined };
+  } catch {
+    // Missing (the owner just left) or half-written (the owner is starting): the caller asks again.
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function storeOn(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: EmbeddedStoreOptions,
+): OpenedStore {
+  const { retentionDays, clock } = options;
+  return { store: new DynamoResultStore({ client, tableName, retentionDays, clock }), client, tableName };
+}
+
+function localClient(endpoint: string): DynamoDBDocumentClient {
+  return createDocumentClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
 
 export interface RemoteStoreOptions {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeState } from '../../shared/alert/types';
@@ -310,6 +311,54 @@ describe('DynamoResultStore on embedded dynalite', () => {
     expect(await opened.store.historyByTarget('mx1.example.test', window)).toHaveLength(count);
     expect(await opened.store.historyAll(window)).toHaveLength(count);
     expect(await opened.store.historyByProbe('p', { ...window, limit: 100 })).toHaveLength(100);
+  });
+
+  describe('sharing a data directory', () => {
+    it('makes a second opener the guest of the process that serves the directory', async () => {
+      const guest = await open();
+      try {
+        expect(opened.role).toBe('owner');
+        expect(guest.role).toBe('guest');
+        expect(guest.endpoint).toBe(opened.endpoint);
+        const written = result('p', NOW - HOUR);
+        expect(await guest.store.putResult(written)).toBe('written');
+        expect(await opened.store.putResult(written)).toBe('duplicate');
+      } finally {
+        await guest.close();
+      }
+      expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toHaveLength(1);
+    });
+
+    it('takes over a directory whose owner died without closing', async () => {
+      await opened.store.putResult(result('p', NOW - HOUR));
+      const deadEndpoint = opened.endpoint;
+      await opened.close();
+      const dead = spawnSync(process.execPath, ['-e', '']);
+      await writeFile(
+        join(dataDir, 'dynamodb.lock'),
+        JSON.stringify({ pid: dead.pid, endpoint: deadEndpoint }),
+      );
+
+      opened = await open();
+      expect(opened.role).toBe('owner');
+      expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toHaveLength(1);
+      expect(JSON.parse(await readFile(join(dataDir, 'dynamodb.lock'), 'utf8'))).toEqual({
+        pid: process.pid,
+        endpoint: opened.endpoint,
+      });
+    });
+
+    it('reads without a retention but refuses to write', async () => {
+      await opened.store.putResult(result('p', NOW - HOUR));
+      const reader = await openEmbeddedStore({ dataDir, clock: () => new Date(now) });
+      try {
+        expect(await reader.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toHaveLength(1);
+        await expect(reader.store.putResult(result('p', NOW))).rejects.toThrow(/needs retentionDays/);
+        await expect(reader.store.saveState(state('p', 1))).rejects.toThrow(StoreInputError);
+      } finally {
+        await reader.close();
+      }
+    });
   });
 
   it('names the table and the operation when DynamoDB fails', async () => {
