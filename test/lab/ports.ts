@@ -1,0 +1,71 @@
+/**
+ * Where the lab tier's daemons listen and how to reach them: the constants lab tests import.
+ * up.sh starts the daemons with these ports (global-setup passes them through `labEnv()`); the
+ * credentials are test-only and exist nowhere but this lab.
+ */
+import { readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LAB_HOST = '127.0.0.1';
+export const LAB_DOMAIN = 'lab.test';
+/** The name in the server certificate (also localhost and 127.0.0.1) and in the SMTP banner. */
+export const LAB_MAIL_HOSTNAME = 'mail.lab.test';
+
+export const labPorts = {
+  /** Postfix MX-style: mail for lab.test, opportunistic STARTTLS, no AUTH, relaying denied. */
+  smtp: 2525,
+  /** Postfix submission: STARTTLS required, SASL AUTH (PLAIN, LOGIN) via Dovecot. */
+  submission: 2587,
+  /** Postfix implicit TLS (smtps), SASL AUTH via Dovecot. */
+  smtps: 2465,
+  /** Dovecot IMAP with STARTTLS (no plaintext login). */
+  imap: 2143,
+  /** Dovecot IMAPS (implicit TLS). */
+  imaps: 2993,
+  /** NSD, authoritative for every test/lab/zones/<zone>.zone (UDP and TCP). */
+  dns: 5300,
+  /** rbldnsd, serving every test/lab/rbl/<zone>.<dataset type> (UDP only). */
+  rbl: 5353,
+} as const;
+
+export type LabUser = { readonly address: string; readonly password: string };
+/** Mailboxes of lab.test (test/lab/dovecot/users); mail for any other lab.test address gets 550 5.1.1. */
+export const labUsers = {
+  probe: { address: 'probe@lab.test', password: 'probe-lab-password' },
+  bob: { address: 'bob@lab.test', password: 'bob-lab-password' },
+} as const satisfies Record<string, LabUser>;
+
+/** The lab's files: a run directory per network namespace, so labs in separate `unshare -n` never meet. */
+const netNamespace = readlinkSync('/proc/self/ns/net').replace(/\D/g, '');
+export const labDir = __dirname;
+export const labRunDir = join(labDir, '.run', `net-${netNamespace}`);
+export const labPaths = {
+  /** PEM of the test CA that signed the server certificate of Postfix and Dovecot. */
+  caCert: join(labRunDir, 'tls', 'ca.crt'),
+  serverCert: join(labRunDir, 'tls', 'server.crt'),
+  /** Root of the maildirs: <mailRoot>/<domain>/<local part>/Maildir. */
+  mailRoot: join(labRunDir, 'mail'),
+  maillog: join(labRunDir, 'postfix', 'maillog'),
+  dovecotLog: join(labRunDir, 'dovecot', 'dovecot.log'),
+  zonesDir: join(labDir, 'zones'),
+  rblDir: join(labDir, 'rbl'),
+} as const;
+
+/** The maildir of a lab address, e.g. `maildirOf('bob@lab.test')`; a folder such as `Junk` is `.Junk` inside it. */
+export function maildirOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return join(labPaths.mailRoot, address.slice(at + 1), address.slice(0, at), 'Maildir');
+}
+
+/** The environment that makes up.sh use these ports. */
+export function labEnv(): Record<string, string> {
+  return {
+    LAB_SMTP_PORT: String(labPorts.smtp),
+    LAB_SUBMISSION_PORT: String(labPorts.submission),
+    LAB_SMTPS_PORT: String(labPorts.smtps),
+    LAB_IMAP_PORT: String(labPorts.imap),
+    LAB_IMAPS_PORT: String(labPorts.imaps),
+    LAB_DNS_PORT: String(labPorts.dns),
+    LAB_RBL_PORT: String(labPorts.rbl),
+  };
+}
