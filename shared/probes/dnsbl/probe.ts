@@ -1,9 +1,168 @@
-import type { ProbeDefinition } from '../types';
-import type { DnsblGroup } from './config';
+import type { ResolverSettings } from '../../config/resolver';
+import { createResolver } from '../../dns/resolver';
+import type { Check, JsonObject } from '../../model/result';
+import type { Transcript } from '../../model/transcript';
+import type { ProbeContext, ProbeDefinition, SecretResolver } from '../types';
+import type { Subject } from './address';
+import type { DnsblGroup, DnsblOptions } from './config';
+import { DnsblEngine, type ZoneResult } from './engine';
+import { FAILURE_TEXT } from './lookup';
+import { activateZones, type PlannedZone, planZones } from './plan';
+import type { QueryLog } from './self-test';
+import { dnsblTargets } from './targets';
+import type { ZoneKeyOption } from './zones';
 
-// Placeholder while the dnsbl probe is being written (its own issue): expands targets, runs no checks yet.
-export const dnsblProbe: ProbeDefinition<DnsblGroup, unknown> = {
+/** A key is one DNS label: anything else would change which zone is queried. */
+const KEY_LABEL = /^[A-Za-z0-9-]{1,63}$/;
+
+/** The group's resolver overrides on top of the top-level settings. */
+export function dnsblResolverSettings(base: ResolverSettings, options: DnsblOptions): ResolverSettings {
+  return {
+    servers: options.resolver.servers ?? base.servers,
+    timeoutMs: options.resolver.timeoutMs ?? base.timeoutMs,
+    tries: options.resolver.tries ?? base.tries,
+  };
+}
+
+export function resolverKey(settings: ResolverSettings): string {
+  return settings.servers.length > 0 ? settings.servers.join(',') : 'system';
+}
+
+export function zoneLabel(spec: { zone: string; label?: string }): string {
+  return spec.label ? `${spec.label} (${spec.zone})` : spec.zone;
+}
+
+interface KeyProblem {
+  cause: 'probe.secret-unavailable' | 'dnsbl.zone.misconfigured';
+  message: string;
+}
+
+/**
+ * Resolves the keys the planned zones need. Every key value is registered for redaction before anything else
+ * happens to it; problems are reported per zone without the value.
+ */
+async function resolveKeys(
+  planned: PlannedZone[],
+  options: DnsblOptions,
+  secrets: SecretResolver,
+  transcript: Transcript,
+): Promise<{ keys: Partial<Record<ZoneKeyOption, string>>; problems: Map<ZoneKeyOption, KeyProblem> }> {
+  const keys: Partial<Record<ZoneKeyOption, string>> = {};
+  const problems = new Map<ZoneKeyOption, KeyProblem>();
+  const needed = new Set(planned.flatMap((p) => (p.keyed ? [p.keyed.option] : [])));
+  for (const option of needed) {
+    const ref = options[option];
+    if (!ref) continue;
+    try {
+      const value = (await secrets(ref)).trim();
+      transcript.redact(value);
+      if (KEY_LABEL.test(value)) keys[option] = value;
+      else
+        problems.set(option, {
+          cause: 'dnsbl.zone.misconfigured',
+          message: `${option} is not a single DNS label`,
+        });
+    } catch {
+      problems.set(option, { cause: 'probe.secret-unavailable', message: `${option} could not be read` });
+    }
+  }
+  return { keys, problems };
+}
+
+export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
+  const { spec } = result.zone;
+  const id = `zone:${spec.zone}`;
+  const label = zoneLabel(spec);
+  const details: JsonObject = { zone: spec.zone, query: result.shownQuery };
+  if (spec.infoUrl) details.infoUrl = spec.infoUrl;
+  const v = result.verdict;
+  switch (v.kind) {
+    case 'clean':
+      return { id, status: 'pass', message: `not listed on ${label}`, details };
+    case 'allowlisted':
+      return {
+        id,
+        status: 'pass',
+        message: `on the allowlist ${label} (${v.answers.join(', ')})`,
+        details: { ...details, answers: v.answers },
+      };
+    case 'listed': {
+      const meanings = v.meanings.map((m) => m.meaning).join('; ');
+      const reason = v.reason && transcript ? transcript.mask(v.reason) : v.reason;
+      return {
+        id,
+        status: v.severity,
+        cause: v.cause,
+        message: `listed on ${label}: ${meanings} (${v.answers.join(', ')})`,
+        observed: v.answers,
+        details: {
+          ...details,
+          answers: v.answers,
+          codes: v.meanings.map((m) => ({ code: m.code, meaning: m.meaning, category: m.category })),
+          ...(reason ? { reason } : {}),
+          ...(spec.delistUrl ? { delistUrl: spec.delistUrl } : {}),
+        },
+      };
+    }
+    case 'unknown':
+      return {
+        id,
+        status: 'unknown',
+        cause: v.cause,
+        message: v.unhealthyZone
+          ? `${label} is not trusted, no verdict: ${v.detail}`
+          : `${label} gave no verdict: ${v.detail}`,
+        details: { ...details, ...(v.unhealthyZone ? { zoneHealthy: false } : {}) },
+      };
+  }
+}
+
+function transcriptLog(transcript: Transcript): QueryLog {
+  return (name, outcome) => {
+    const type = outcome.kind === 'records' && Array.isArray(outcome.records[0]) ? 'TXT' : 'A';
+    const text =
+      outcome.kind === 'records'
+        ? outcome.records.map((r) => (Array.isArray(r) ? JSON.stringify(r.join('')) : r)).join(', ')
+        : outcome.kind === 'absent'
+          ? 'not listed (NXDOMAIN/NODATA)'
+          : FAILURE_TEXT[outcome.failure];
+    transcript.add(`${type} ${name} -> ${text}`);
+  };
+}
+
+/** Checks one address or domain against every configured blocklist zone that lists its kind. */
+export const dnsblProbe: ProbeDefinition<DnsblGroup, Subject> = {
   kind: 'dnsbl',
-  targets: () => [],
-  run: async () => ({ checks: [] }),
+  targets: dnsblTargets,
+  async run(target: Subject, group: DnsblGroup, ctx: ProbeContext) {
+    const { options } = group;
+    const planned = planZones(options).filter((p) => p.spec.kinds.includes(target.kind));
+    const { keys, problems } = await resolveKeys(planned, options, ctx.secrets, ctx.transcript);
+    const settings = dnsblResolverSettings(ctx.config.resolver, options);
+    const engine = new DnsblEngine({
+      resolve: createResolver(settings),
+      zones: activateZones(planned, keys),
+      concurrency: options.concurrency,
+      resolverKey: resolverKey(settings),
+      selfTestTtlMs: options.selfTestCacheFor,
+      now: () => ctx.now().getTime(),
+      signal: ctx.signal,
+      onQuery: transcriptLog(ctx.transcript),
+    });
+    const results = await ctx.timings.measure('dns', () => engine.check(target));
+    const keyChecks = planned.flatMap((p): Check[] => {
+      const problem = p.keyed && problems.get(p.keyed.option);
+      if (!problem) return [];
+      return [
+        {
+          id: `zone:${p.spec.zone}`,
+          status: 'unknown',
+          cause: problem.cause,
+          message: `${zoneLabel(p.spec)} not queried: ${problem.message}`,
+          details: { zone: p.spec.zone },
+        },
+      ];
+    });
+    return { checks: [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks] };
+  },
 };

@@ -1,0 +1,96 @@
+import { isIPv4 } from 'node:net';
+import type { CauseId } from '../../model/causes/index';
+import type { ErrorKind, ListingCategory, ZoneSpec } from './zone-spec';
+
+/** One decoded meaning of a listing answer (several codes or bits give several meanings). */
+export interface Meaning {
+  /** The answer address, or `bit <n>` for bitmask zones. */
+  code: string;
+  meaning: string;
+  category: ListingCategory;
+  severity: 'fail' | 'warn';
+}
+
+/** What the A answers of one zone say about one subject. */
+export type AnswerVerdict =
+  | { kind: 'listed'; severity: 'fail' | 'warn'; cause: CauseId; meanings: Meaning[] }
+  | { kind: 'allowlisted'; meanings: Meaning[] }
+  | { kind: 'error'; cause: CauseId; detail: string };
+
+const CAUSE_BY_ERROR: Record<ErrorKind, CauseId> = {
+  refused: 'dnsbl.resolver.refused',
+  'rate-limited': 'dnsbl.resolver.rate-limited',
+  misconfigured: 'dnsbl.zone.misconfigured',
+  invalid: 'dnsbl.answer.invalid',
+};
+
+/** Most telling first: an abuse listing explains more than a policy one. */
+const CAUSE_BY_CATEGORY: Array<[ListingCategory, CauseId]> = [
+  ['abuse', 'dnsbl.listed'],
+  ['backscatter', 'dnsbl.listed.backscatter'],
+  ['reputation', 'dnsbl.listed.reputation'],
+  ['policy', 'dnsbl.listed.policy'],
+];
+
+const UNDOCUMENTED = 'listed (code not documented for this zone)';
+
+function inLoopbackNet(address: string): boolean {
+  return isIPv4(address) && address.startsWith('127.');
+}
+
+function decode(spec: ZoneSpec, answer: string): Meaning[] {
+  const make = (code: string, key: string): Meaning => {
+    const known = spec.codes[key];
+    const category = known?.category ?? 'abuse';
+    const severity = known?.severity ?? (category === 'abuse' ? 'fail' : 'warn');
+    return { code, meaning: known?.meaning ?? UNDOCUMENTED, category, severity };
+  };
+  if (spec.answers === 'codes') return [make(answer, answer)];
+  const mask = Number(answer.split('.')[3]);
+  const meanings: Meaning[] = [];
+  for (let bit = 1; bit <= 128; bit <<= 1) {
+    if (mask & bit) meanings.push(make(`${answer} (bit ${bit})`, String(bit)));
+  }
+  return meanings;
+}
+
+/**
+ * Reads the A answers of a zone for one subject. Never calls an error code a listing: anything outside
+ * 127.0.0.0/8, a documented error code, 127.0.0.1 (RFC 5782 reserves it) or an empty bitmask is an `error`.
+ */
+export function classifyAnswers(spec: ZoneSpec, answers: string[]): AnswerVerdict {
+  const outside = answers.find((a) => !inLoopbackNet(a));
+  if (outside !== undefined) {
+    return {
+      kind: 'error',
+      cause: 'dnsbl.answer.out-of-range',
+      detail: `answered ${outside}, outside 127.0.0.0/8`,
+    };
+  }
+  for (const a of answers) {
+    const error = spec.errors[a];
+    if (error)
+      return { kind: 'error', cause: CAUSE_BY_ERROR[error.kind], detail: `answered ${a}: ${error.meaning}` };
+  }
+  const meanings = answers.flatMap((a) => decode(spec, a));
+  if (spec.polarity === 'allow') return { kind: 'allowlisted', meanings };
+  if (answers.includes('127.0.0.1')) {
+    return {
+      kind: 'error',
+      cause: 'dnsbl.answer.invalid',
+      detail: 'answered 127.0.0.1, which RFC 5782 reserves',
+    };
+  }
+  if (meanings.length === 0) {
+    return {
+      kind: 'error',
+      cause: 'dnsbl.answer.invalid',
+      detail: `answered ${answers.join(', ')}: no bit set`,
+    };
+  }
+  const severity = spec.severity ?? (meanings.some((m) => m.severity === 'fail') ? 'fail' : 'warn');
+  const cause =
+    CAUSE_BY_CATEGORY.find(([category]) => meanings.some((m) => m.category === category))?.[1] ??
+    'dnsbl.listed';
+  return { kind: 'listed', severity, cause, meanings };
+}

@@ -1,0 +1,157 @@
+import type { DnsResolver } from '../../dns/resolver';
+import type { CauseId } from '../../model/causes/index';
+import { queryLabels, type Subject } from './address';
+import { classifyAnswers, type Meaning } from './answers';
+import { boundedReason, FAILURE_TEXT, lookup } from './lookup';
+import type { ActiveZone } from './plan';
+import { type QueryLog, zoneHealth } from './self-test';
+
+/** The verdict of one zone on one subject. */
+export type ZoneVerdict =
+  | { kind: 'clean' }
+  | {
+      kind: 'listed';
+      severity: 'fail' | 'warn';
+      cause: CauseId;
+      answers: string[];
+      meanings: Meaning[];
+      reason?: string;
+    }
+  | { kind: 'allowlisted'; answers: string[]; meanings: Meaning[] }
+  /** No verdict: the query failed, the zone answered an error code, or the zone failed its self-test. */
+  | { kind: 'unknown'; cause: CauseId; detail: string; unhealthyZone?: boolean };
+
+export interface ZoneResult {
+  zone: ActiveZone;
+  /** The query as it may be shown: the public zone name, never a keyed one. */
+  shownQuery: string;
+  verdict: ZoneVerdict;
+}
+
+export interface EngineOptions {
+  resolve: DnsResolver;
+  zones: ActiveZone[];
+  /** DNS queries in flight at once, self-tests and TXT lookups included. */
+  concurrency: number;
+  resolverKey: string;
+  selfTestTtlMs: number;
+  now?: () => number;
+  /** Stops starting queries; zones not yet asked get `probe.timeout`. */
+  signal?: AbortSignal;
+  onQuery?: QueryLog;
+}
+
+/** A counting semaphore: at most `size` holders at once, served in arrival order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** Checks subjects against zones; one engine (one limiter, one resolver) serves a probe run or a whole sweep. */
+export class DnsblEngine {
+  private readonly limiter: Limiter;
+  private readonly now: () => number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.limiter = new Limiter(options.concurrency);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Zones that list this kind of subject. */
+  zonesFor(subject: Subject): ActiveZone[] {
+    return this.options.zones.filter((z) => z.spec.kinds.includes(subject.kind));
+  }
+
+  /** Every applicable zone's verdict on one subject, in zone order. */
+  check(subject: Subject): Promise<ZoneResult[]> {
+    const labels = queryLabels(subject);
+    return Promise.all(this.zonesFor(subject).map((zone) => this.checkZone(labels, zone)));
+  }
+
+  private query<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.options.signal?.aborted) return Promise.resolve(undefined);
+    return this.limiter.run(() => (this.options.signal?.aborted ? Promise.resolve(undefined) : fn()));
+  }
+
+  private async checkZone(labels: string, zone: ActiveZone): Promise<ZoneResult> {
+    const shownQuery = `${labels}.${zone.spec.zone}`;
+    const result = (verdict: ZoneVerdict): ZoneResult => ({ zone, shownQuery, verdict });
+    const outOfTime = result({
+      kind: 'unknown',
+      cause: 'probe.timeout',
+      detail: 'not queried: time budget spent',
+    });
+
+    const { resolve, onQuery } = this.options;
+    const health = await zoneHealth(zone, {
+      ask: (name) => this.limiter.run(() => lookup(resolve, name, 'A')),
+      resolverKey: this.options.resolverKey,
+      ttlMs: this.options.selfTestTtlMs,
+      now: this.now,
+      onQuery,
+    });
+    if (!health.healthy)
+      return result({ kind: 'unknown', cause: health.cause, detail: health.detail, unhealthyZone: true });
+
+    const name = `${labels}.${zone.queryZone}`;
+    const outcome = await this.query(() => lookup(resolve, name, 'A'));
+    if (!outcome) return outOfTime;
+    onQuery?.(name, outcome);
+    if (outcome.kind === 'absent') return result({ kind: 'clean' });
+    if (outcome.kind === 'failed')
+      return result({ kind: 'unknown', cause: outcome.cause, detail: FAILURE_TEXT[outcome.failure] });
+
+    const answers = [...outcome.records].sort();
+    const verdict = classifyAnswers(zone.spec, answers);
+    if (verdict.kind === 'error')
+      return result({ kind: 'unknown', cause: verdict.cause, detail: verdict.detail });
+    if (verdict.kind === 'allowlisted')
+      return result({ kind: 'allowlisted', answers, meanings: verdict.meanings });
+
+    const txt = await this.query(() => lookup(resolve, name, 'TXT'));
+    if (txt) onQuery?.(name, txt);
+    const reason = txt?.kind === 'records' ? boundedReason(txt.records) : undefined;
+    return result({
+      kind: 'listed',
+      severity: verdict.severity,
+      cause: verdict.cause,
+      answers,
+      meanings: verdict.meanings,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  /**
+   * Checks many subjects, calling `onResult` once per subject as it completes (not in input order). Subjects are
+   * taken from the iterable lazily, so a range of addresses never has to exist in memory at once.
+   */
+  async sweep(
+    subjects: Iterable<Subject>,
+    onResult: (subject: Subject, results: ZoneResult[]) => void,
+  ): Promise<void> {
+    const iterator = subjects[Symbol.iterator]();
+    const perSubject = Math.max(1, this.options.zones.length);
+    // Enough subjects in flight to keep every query slot busy, twice over to cover self-tests and TXT lookups.
+    const workers = Math.max(1, Math.ceil((2 * this.options.concurrency) / perSubject));
+    const worker = async () => {
+      for (let next = iterator.next(); !next.done; next = iterator.next()) {
+        if (this.options.signal?.aborted) return;
+        onResult(next.value, await this.check(next.value));
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+}

@@ -1,0 +1,301 @@
+import { type ZoneSpec, type ZoneSpecInput, zoneSpec } from './zone-spec';
+
+/** The secret a keyed zone needs, named as the group option that holds its reference. */
+export type ZoneKeyOption = 'dqsKey' | 'abusixKey';
+
+export interface CatalogZone {
+  spec: ZoneSpec;
+  /** How the zone is queried with a key: `{key}` is replaced; the key never appears anywhere else. */
+  key?: { option: ZoneKeyOption; zone: string; required: boolean };
+  /** In the default set (keyed zones: only when their key is configured). */
+  byDefault: boolean;
+}
+
+const SPAMHAUS_ERRORS = {
+  '127.255.255.252': { meaning: 'unknown zone name or invalid DQS key', kind: 'misconfigured' },
+  '127.255.255.254': {
+    meaning: 'query through a public or cloud resolver, refused (use DQS or an own resolver)',
+    kind: 'refused',
+  },
+  '127.255.255.255': { meaning: 'too many queries from this resolver', kind: 'rate-limited' },
+} as const;
+
+const SPAMHAUS_DELIST = 'https://check.spamhaus.org/';
+
+function entry(spec: ZoneSpecInput, extra: Omit<CatalogZone, 'spec'>): CatalogZone {
+  return { spec: zoneSpec.parse(spec), ...extra };
+}
+
+/**
+ * Live blocklists worth querying by default, and a few opt-in ones. Dead lists (SORBS, NJABL, AHBL, the old
+ * SpamCop-era mirrors) are deliberately absent: a retired zone either answers nothing or lists the whole internet.
+ */
+export const ZONE_CATALOG: readonly CatalogZone[] = [
+  entry(
+    {
+      zone: 'zen.spamhaus.org',
+      label: 'Spamhaus ZEN',
+      kinds: ['ip4', 'ip6'],
+      codes: {
+        '127.0.0.2': { meaning: 'SBL: direct spam source or spam operation' },
+        '127.0.0.3': { meaning: 'SBL CSS: snowshoe spam source' },
+        '127.0.0.4': { meaning: 'XBL: exploited host (malware, open proxy, botnet)' },
+        '127.0.0.5': { meaning: 'XBL: exploited host (legacy code)' },
+        '127.0.0.6': { meaning: 'XBL: exploited host (legacy code)' },
+        '127.0.0.7': { meaning: 'XBL: exploited host (legacy code)' },
+        '127.0.0.9': { meaning: 'DROP: hijacked or criminal netblock' },
+        '127.0.0.10': { meaning: 'PBL: range its ISP says should not send direct mail', category: 'policy' },
+        '127.0.0.11': { meaning: 'PBL: range Spamhaus lists as dynamic/non-mail', category: 'policy' },
+      },
+      errors: SPAMHAUS_ERRORS,
+      infoUrl: 'https://www.spamhaus.org/blocklists/zen-blocklist/',
+      delistUrl: SPAMHAUS_DELIST,
+    },
+    // Public mirrors refuse cloud and public resolvers: only by default through DQS; opt in to the public name.
+    { key: { option: 'dqsKey', zone: '{key}.zen.dq.spamhaus.net', required: false }, byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'dbl.spamhaus.org',
+      label: 'Spamhaus DBL',
+      kinds: ['domain'],
+      codes: {
+        '127.0.1.2': { meaning: 'spam domain' },
+        '127.0.1.4': { meaning: 'phishing domain' },
+        '127.0.1.5': { meaning: 'malware domain' },
+        '127.0.1.6': { meaning: 'botnet command-and-control domain' },
+        '127.0.1.102': { meaning: 'abused legitimate domain: spam' },
+        '127.0.1.103': { meaning: 'abused legitimate domain: spammed redirector' },
+        '127.0.1.104': { meaning: 'abused legitimate domain: phishing' },
+        '127.0.1.105': { meaning: 'abused legitimate domain: malware' },
+        '127.0.1.106': { meaning: 'abused legitimate domain: botnet C&C' },
+      },
+      errors: {
+        ...SPAMHAUS_ERRORS,
+        '127.0.1.255': { meaning: 'an IP address was sent to the domain list', kind: 'misconfigured' },
+      },
+      selfTest: { listed: 'dbltest.com', notListed: 'invalid' },
+      infoUrl: 'https://www.spamhaus.org/blocklists/domain-blocklist/',
+      delistUrl: SPAMHAUS_DELIST,
+    },
+    { key: { option: 'dqsKey', zone: '{key}.dbl.dq.spamhaus.net', required: false }, byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'b.barracudacentral.org',
+      label: 'Barracuda BRBL',
+      kinds: ['ip4'],
+      codes: { '127.0.0.2': { meaning: 'poor sending reputation (Barracuda Reputation Block List)' } },
+      infoUrl: 'https://www.barracudacentral.org/lookups',
+      delistUrl: 'https://www.barracudacentral.org/rbl/removal-request',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'bl.spamcop.net',
+      label: 'SpamCop',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.2': { meaning: 'reported by SpamCop users or spam traps (expires 24 h after reports stop)' },
+      },
+      infoUrl: 'https://www.spamcop.net/bl.shtml',
+      delistUrl: 'https://www.spamcop.net/bl.shtml',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'psbl.surriel.com',
+      label: 'PSBL',
+      kinds: ['ip4'],
+      codes: { '127.0.0.2': { meaning: 'sent mail to PSBL spam traps' } },
+      infoUrl: 'https://psbl.org/',
+      delistUrl: 'https://psbl.org/',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'bl.mailspike.net',
+      label: 'Mailspike',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.2': { meaning: 'listed by Mailspike (spam source)' },
+        '127.0.0.10': { meaning: 'worst possible reputation', category: 'reputation', severity: 'fail' },
+        '127.0.0.11': { meaning: 'very bad reputation', category: 'reputation', severity: 'fail' },
+        '127.0.0.12': { meaning: 'bad reputation', category: 'reputation' },
+        '127.0.0.13': { meaning: 'suspicious reputation', category: 'reputation' },
+        '127.0.0.14': { meaning: 'neutral reputation leaning to spam', category: 'reputation' },
+      },
+      infoUrl: 'https://mailspike.org/',
+      delistUrl: 'https://mailspike.org/',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'dnsbl-1.uceprotect.net',
+      label: 'UCEPROTECT level 1',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.2': {
+          meaning: 'this address hit UCEPROTECT spam traps (expires after 7 days without hits)',
+        },
+      },
+      infoUrl: 'https://www.uceprotect.net/en/rblcheck.php',
+      delistUrl: 'https://www.uceprotect.net/en/rblcheck.php',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'dnsbl.dronebl.org',
+      label: 'DroneBL',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.3': { meaning: 'IRC drone' },
+        '127.0.0.5': { meaning: 'bottler' },
+        '127.0.0.6': { meaning: 'unknown spambot or drone' },
+        '127.0.0.7': { meaning: 'DDoS drone' },
+        '127.0.0.8': { meaning: 'open SOCKS proxy' },
+        '127.0.0.9': { meaning: 'open HTTP proxy' },
+        '127.0.0.10': { meaning: 'proxy chain' },
+        '127.0.0.11': { meaning: 'web page proxy' },
+        '127.0.0.12': { meaning: 'open DNS resolver' },
+        '127.0.0.13': { meaning: 'brute-force attacker' },
+        '127.0.0.14': { meaning: 'open Wingate proxy' },
+        '127.0.0.15': { meaning: 'compromised router or gateway' },
+        '127.0.0.16': { meaning: 'autorooting worm' },
+        '127.0.0.17': { meaning: 'automatically detected botnet address' },
+        '127.0.0.19': { meaning: 'abused VPN service' },
+        '127.0.0.255': { meaning: 'uncategorised abuse' },
+      },
+      infoUrl: 'https://dronebl.org/lookup',
+      delistUrl: 'https://dronebl.org/lookup',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'all.spamrats.com',
+      label: 'SpamRATS',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.36': { meaning: 'RATS-Dyna: dynamic/residential address sending mail', category: 'policy' },
+        '127.0.0.37': { meaning: 'RATS-NoPtr: no reverse DNS for a sending address', category: 'reputation' },
+        '127.0.0.38': { meaning: 'RATS-Spam: seen sending spam' },
+        '127.0.0.43': { meaning: 'RATS-Auth: brute-forcing SMTP AUTH' },
+      },
+      infoUrl: 'https://www.spamrats.com/lookup.php',
+      delistUrl: 'https://www.spamrats.com/lookup.php',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'ips.backscatterer.org',
+      label: 'Backscatterer',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.2': { meaning: 'sends bounces or auto-replies to forged senders', category: 'backscatter' },
+      },
+      infoUrl: 'https://www.backscatterer.org/',
+      delistUrl: 'https://www.backscatterer.org/?target=test',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'bl.blocklist.de',
+      label: 'blocklist.de',
+      kinds: ['ip4'],
+      codes: {
+        '127.0.0.2': { meaning: 'reported for attacks (SSH/SMTP/IMAP brute force, spam) by fail2ban users' },
+      },
+      infoUrl: 'https://www.blocklist.de/en/search.html',
+      delistUrl: 'https://www.blocklist.de/en/delist.html',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'all.s5h.net',
+      label: 'S5H',
+      kinds: ['ip4'],
+      codes: { '127.0.0.2': { meaning: 'hit s5h.net spam traps' } },
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'combined.mail.abusix.zone',
+      label: 'Abusix Mail Intelligence',
+      kinds: ['ip4', 'ip6'],
+      codes: {
+        '127.0.0.2': { meaning: 'black: spam source' },
+        '127.0.0.3': { meaning: 'exploit: compromised host or open proxy' },
+        '127.0.0.4': { meaning: 'policy: address not meant to send direct mail', category: 'policy' },
+      },
+      infoUrl: 'https://abusix.com/',
+      delistUrl: 'https://lookup.abusix.com/',
+    },
+    {
+      key: { option: 'abusixKey', zone: '{key}.combined.mail.abusix.zone', required: true },
+      byDefault: true,
+    },
+  ),
+  entry(
+    {
+      zone: 'multi.surbl.org',
+      label: 'SURBL multi',
+      kinds: ['domain'],
+      answers: 'bitmask',
+      codes: {
+        '8': { meaning: 'PH: phishing' },
+        '16': { meaning: 'MW: malware' },
+        '64': { meaning: 'ABUSE: spam and other abuse' },
+        '128': { meaning: 'CR: cracked (compromised) site' },
+      },
+      infoUrl: 'https://www.surbl.org/lists',
+      delistUrl: 'https://www.surbl.org/surbl-analysis',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'multi.uribl.com',
+      label: 'URIBL multi',
+      kinds: ['domain'],
+      answers: 'bitmask',
+      codes: {
+        '2': { meaning: 'black: domain seen in spam' },
+        '4': { meaning: 'grey: domain seen in bulk mail of mixed quality', category: 'reputation' },
+        '8': { meaning: 'red: new domain seen in spam' },
+      },
+      errors: {
+        '127.0.0.1': { meaning: 'query refused: resolver blocked or over the free volume', kind: 'refused' },
+      },
+      infoUrl: 'https://uribl.com/',
+      delistUrl: 'https://admin.uribl.com/',
+    },
+    { byDefault: true },
+  ),
+  entry(
+    {
+      zone: 'list.dnswl.org',
+      label: 'DNSWL (allowlist)',
+      kinds: ['ip4'],
+      polarity: 'allow',
+      errors: {
+        '127.0.0.255': { meaning: 'too many queries: register or use a data feed', kind: 'rate-limited' },
+      },
+      infoUrl: 'https://www.dnswl.org/',
+    },
+    { byDefault: false },
+  ),
+];
+
+export function catalogZone(name: string): CatalogZone | undefined {
+  return ZONE_CATALOG.find((z) => z.spec.zone === name);
+}
