@@ -1,9 +1,97 @@
+import { createResolver, type DnsResolver } from '../../dns/resolver';
+import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
+import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
-import type { DnsGroup } from './config';
+import { checkBimi } from './bimi';
+import type { DnsGroup, DnsOptions, DomainTarget, ExpectationKey } from './config';
+import { checkDkim } from './dkim';
+import { checkDmarc } from './dmarc';
+import { checkDrift } from './drift';
+import { checkExpectation } from './expect';
+import { cachingResolver } from './lookup';
+import { checkMtaSts } from './mta-sts';
+import { httpsPolicyFetcher, type PolicyFetcher } from './mta-sts-fetch';
+import { checkMx } from './mx';
+import { checkPtr } from './ptr';
+import { checkSpf } from './spf';
+import { checkTlsRpt } from './tls-rpt';
 
-// Placeholder while the dns probe is being written (its own issue): expands targets, runs no checks yet.
-export const dnsProbe: ProbeDefinition<DnsGroup, unknown> = {
+export interface DnsCheckDeps {
+  resolve: DnsResolver;
+  fetchPolicy: PolicyFetcher;
+  signal: AbortSignal;
+  now: Date;
+  /** The memo of the previous run (record fingerprints), if any. */
+  memo: JsonObject | undefined;
+  timings?: Timings;
+}
+
+/** Every check of one domain, with the fingerprints to remember for the next run. */
+export async function runDnsChecks(target: DomainTarget, options: DnsOptions, deps: DnsCheckDeps): Promise<ProbeOutcome> {
+  const { resolve, signal } = deps;
+  const domain = target.name.toLowerCase().replace(/\.$/, '');
+  const timed = <T>(phase: string, fn: () => Promise<T>) => (deps.timings ? deps.timings.measure(phase, fn) : fn());
+
+  const mxStep = timed('mx', () => checkMx(domain, resolve));
+  const [mx, spf, dkim, dmarc, tlsRpt, bimi, ptr] = await Promise.all([
+    mxStep,
+    timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
+    timed('dkim', () => checkDkim(domain, target.dkimSelectors, resolve)),
+    timed('dmarc', () => checkDmarc(domain, resolve)),
+    options.tlsRpt === 'off' ? undefined : timed('tlsRpt', () => checkTlsRpt(domain, options.tlsRpt, resolve)),
+    options.bimi === 'off' ? undefined : timed('bimi', () => checkBimi(domain, options.bimi, resolve)),
+    timed('ptr', () => Promise.all(target.sendingIps.map((ip) => checkPtr(ip, resolve)))),
+  ]);
+  const mtaSts =
+    options.mtaSts === 'off'
+      ? undefined
+      : await timed('mtaSts', () => checkMtaSts(domain, options.mtaSts, mx, resolve, deps.fetchPolicy, signal));
+
+  const checks: Check[] = [
+    ...mx.checks,
+    ...spf.checks,
+    ...dkim.checks,
+    ...dmarc.checks,
+    ...(mtaSts?.checks ?? []),
+    ...(tlsRpt?.checks ?? []),
+    ...ptr,
+    ...(bimi?.checks ?? []),
+  ];
+
+  const sets: Record<string, string[] | undefined> = {
+    mx: mx.records,
+    spf: spf.records,
+    dmarc: dmarc.records,
+    ...(mtaSts ? { mtaSts: mtaSts.records } : {}),
+    ...(mtaSts?.policy ? { mtaStsPolicy: mtaSts.policy } : {}),
+    ...(tlsRpt ? { tlsRpt: tlsRpt.records } : {}),
+    ...(bimi ? { bimi: bimi.records } : {}),
+    ...Object.fromEntries(Object.entries(dkim.records).map(([selector, r]) => [`dkim:${selector}`, r])),
+  };
+
+  const { dkim: dkimExpect, ...expected } = target.expect ?? {};
+  for (const [key, expectation] of Object.entries(expected) as [ExpectationKey, NonNullable<typeof expected.mx>][]) {
+    checks.push(checkExpectation(key, sets[key], expectation));
+  }
+  for (const [selector, expectation] of Object.entries(dkimExpect ?? {})) {
+    checks.push(checkExpectation(`dkim:${selector}`, sets[`dkim:${selector}`], expectation));
+  }
+
+  const drift = checkDrift(sets, deps.memo, deps.now, options.driftWarnHours * 3_600_000);
+  checks.push(...drift.checks);
+  return { checks, memo: drift.memo };
+}
+
+export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
   kind: 'dns',
-  targets: () => [],
-  run: async () => ({ checks: [] }),
+  targets: (_group, config) => config.targets.domains.map((d) => ({ name: d.name, target: d })),
+  run: (target, group, ctx) =>
+    runDnsChecks(target, group.options, {
+      resolve: cachingResolver(createResolver(ctx.config.resolver), (line) => ctx.transcript.add(line)),
+      fetchPolicy: httpsPolicyFetcher(group.options.mtaStsFetch),
+      signal: ctx.signal,
+      now: ctx.now(),
+      memo: ctx.memo,
+      timings: ctx.timings,
+    }),
 };
