@@ -2,27 +2,128 @@ import { z } from 'zod';
 import { groupBase } from '../../config/group';
 import { secretRef } from '../../config/secret';
 
+const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i, {
+    message: 'must be a host name',
+  });
+
+/** A mailbox for the envelope; `""` is the null sender (bounces), allowed only for MAIL FROM. */
+const mailbox = z.email({ message: 'must be an email address' }).max(254);
+
 /** An SMTP endpoint to test: a submission port, an MX, a relay. */
 export const smtpEndpoint = z
   .object({
     name: z.string().min(1).describe('Stable name: results, state and alerts are keyed on it'),
     host: z.string().min(1).describe('Host name (preferred: TLS names are checked against it) or IP address'),
     port: z.number().int().min(1).max(65535).default(587),
-    mode: z.enum(['starttls', 'implicit-tls', 'plain']).default('starttls'),
+    mode: z
+      .enum(['starttls', 'implicit-tls', 'plain'])
+      .default('starttls')
+      .describe('starttls: plaintext then STARTTLS (587, 25); implicit-tls: TLS from the first byte (465)'),
+    ehloName: hostName.optional().describe('Name sent with EHLO; defaults to the group option'),
+    requireTls: z
+      .boolean()
+      .default(true)
+      .describe('starttls mode: a server that does not offer STARTTLS is a failure (else a warning)'),
+    tls: z
+      .object({
+        caFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('PEM file of the CA(s) that sign this endpoint (private CA)'),
+        caPem: z.string().min(1).optional().describe('The same, inline PEM'),
+        servername: hostName
+          .optional()
+          .describe('Name the certificate must carry, when it differs from host (e.g. host is an IP)'),
+      })
+      .strict()
+      .optional(),
+    certWarnDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(365)
+      .optional()
+      .describe('Warn when the certificate expires within this many days; defaults to the group option'),
     auth: z
-      .object({ user: z.string().min(1), password: secretRef })
+      .object({
+        user: z.string().min(1),
+        password: secretRef,
+        mechanism: z
+          .enum(['PLAIN', 'LOGIN', 'CRAM-MD5'])
+          .optional()
+          .describe('Default: the first advertised'),
+      })
       .strict()
       .optional()
       .describe('Credentials for AUTH; the password is a secret reference'),
+    envelope: z
+      .object({
+        from: z.union([z.literal(''), mailbox]).describe('MAIL FROM address ("" is the null sender)'),
+        to: z.array(mailbox).min(1).max(10).describe('RCPT TO addresses'),
+        sizeBytes: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Declared with MAIL FROM SIZE=: tests that messages of this size are accepted'),
+        send: z
+          .boolean()
+          .default(false)
+          .describe('Send a small test message with DATA (only for endpoints and mailboxes you own)'),
+      })
+      .strict()
+      .optional()
+      .describe('Envelope test: MAIL FROM and RCPT TO, then RSET (no DATA unless send is true)'),
+    relayTest: z
+      .object({
+        from: z.union([z.literal(''), mailbox]).default(''),
+        to: mailbox.describe('An address in a domain this server must not relay to'),
+      })
+      .strict()
+      .optional()
+      .describe('Open-relay test: RCPT TO an outside address without AUTH must be refused'),
   })
-  .strict();
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.tls?.caFile && e.tls.caPem) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'caPem'], message: 'give caFile or caPem, not both' });
+    }
+    if (e.mode === 'plain' && e.tls) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: 'TLS settings have no effect in plain mode' });
+    }
+  });
 export type SmtpEndpoint = z.infer<typeof smtpEndpoint>;
 
 export const smtpGroup = z
   .object({
     ...groupBase,
     kind: z.literal('smtp'),
-    options: z.object({}).strict().prefault({}),
+    options: z
+      .object({
+        ehloName: hostName.default('mailprobe.invalid').describe('EHLO name when the endpoint sets none'),
+        certWarnDays: z.number().int().min(0).max(365).default(21),
+        connectTimeoutSeconds: z.number().int().min(1).max(120).default(10),
+        replyTimeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(300)
+          .default(30)
+          .describe('Longest wait for the banner or any reply'),
+        greylistRetrySeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(780)
+          .default(0)
+          .describe('When a recipient is greylisted, retry after this delay (0: report it as a warning)'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type SmtpGroup = z.infer<typeof smtpGroup>;
+export type SmtpOptions = SmtpGroup['options'];

@@ -1,9 +1,188 @@
-import type { ProbeDefinition } from '../types';
-import type { SmtpGroup } from './config';
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeSecretRef } from '../../config/secret';
+import { createResolver, DnsLookupError, type DnsResolver } from '../../dns/resolver';
+import type { Check, JsonValue } from '../../model/result';
+import type { ProbeContext, ProbeDefinition } from '../types';
+import type { SmtpEndpoint, SmtpGroup } from './config';
+import { runSession, type SessionPlan } from './session';
 
-// Placeholder while the smtp probe is being written (its own issue): expands targets, runs no checks yet.
-export const smtpProbe: ProbeDefinition<SmtpGroup, unknown> = {
+/** Resolves the host with the probe's resolver: A first (Lambda has no IPv6 egress by default), then AAAA. */
+async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addresses: string[] } | Check> {
+  const [a, aaaa] = await Promise.allSettled([resolver(host, 'A'), resolver(host, 'AAAA')]);
+  const addresses = [a, aaaa].flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  if (addresses.length > 0) return { addresses: addresses.slice(0, 16) };
+  const failures = [a, aaaa].map((r) =>
+    r.status === 'rejected' && r.reason instanceof DnsLookupError ? r.reason : undefined,
+  );
+  const codes = failures.map((f) => f?.code ?? 'empty answer');
+  if (failures.some((f) => f?.failure === 'nxdomain')) {
+    return {
+      id: 'dns',
+      status: 'fail',
+      cause: 'smtp.dns.nxdomain',
+      message: `${host} does not exist (NXDOMAIN)`,
+    };
+  }
+  if (failures.every((f) => !f || f.isAnswer)) {
+    return {
+      id: 'dns',
+      status: 'fail',
+      cause: 'smtp.dns.no-address',
+      message: `${host} has no A or AAAA record`,
+    };
+  }
+  const unexpected = [a, aaaa].find((r) => r.status === 'rejected' && !(r.reason instanceof DnsLookupError));
+  if (unexpected?.status === 'rejected') throw unexpected.reason;
+  return {
+    id: 'dns',
+    status: 'unknown',
+    cause: 'smtp.dns.unavailable',
+    message: `could not resolve ${host}: ${failures.map((f) => f?.failure ?? 'no answer').join(', ')}`,
+    details: { codes },
+  };
+}
+
+/** Every string in a JSON value with the registered secrets masked (defence in depth for server echoes). */
+function masked<T extends JsonValue | undefined>(value: T, mask: (s: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => masked(v, mask)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, mask)])) as T;
+  }
+  return value;
+}
+
+async function caOf(endpoint: SmtpEndpoint): Promise<string | undefined> {
+  if (endpoint.tls?.caPem) return endpoint.tls.caPem;
+  if (endpoint.tls?.caFile) return readFile(endpoint.tls.caFile, 'utf8');
+  return undefined;
+}
+
+export const smtpProbe: ProbeDefinition<SmtpGroup, SmtpEndpoint> = {
   kind: 'smtp',
-  targets: () => [],
-  run: async () => ({ checks: [] }),
+  targets: (_group, config) => config.targets.smtp.map((e) => ({ name: e.name, target: e })),
+
+  async run(endpoint, group, ctx) {
+    const checks = await probeEndpoint(endpoint, group, ctx);
+    const mask = (s: string) => ctx.transcript.mask(s);
+    return { checks: checks.map((c) => masked(c as unknown as JsonValue, mask) as unknown as Check) };
+  },
 };
+
+async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: ProbeContext): Promise<Check[]> {
+  const checks: Check[] = [];
+  const options = group.options;
+
+  let ca: string | undefined;
+  try {
+    ca = await caOf(endpoint);
+  } catch (err) {
+    return [
+      {
+        id: 'tls',
+        status: 'unknown',
+        cause: 'smtp.config.ca-unreadable',
+        message: `cannot read tls.caFile ${endpoint.tls?.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      },
+    ];
+  }
+
+  let auth: SessionPlan['auth'];
+  if (endpoint.auth) {
+    try {
+      const password = await ctx.secrets(endpoint.auth.password);
+      ctx.transcript.redact(password);
+      auth = {
+        user: endpoint.auth.user,
+        password,
+        ...(endpoint.auth.mechanism ? { mechanism: endpoint.auth.mechanism } : {}),
+      };
+    } catch {
+      checks.push({
+        id: 'auth',
+        status: 'unknown',
+        cause: 'probe.secret-unavailable',
+        message: `password ${describeSecretRef(endpoint.auth.password)} could not be read; AUTH not tested`,
+      });
+    }
+  }
+
+  let address = endpoint.host;
+  if (!isIP(endpoint.host)) {
+    const resolved = await ctx.timings.measure('dns', () =>
+      resolveHost(endpoint.host, createResolver(ctx.config.resolver)),
+    );
+    if (!('addresses' in resolved)) return [...checks, resolved];
+    address = resolved.addresses[0] as string;
+    checks.push({
+      id: 'dns',
+      status: 'pass',
+      message: `${endpoint.host} resolves to ${resolved.addresses.join(', ')}`,
+      details: { addresses: resolved.addresses },
+    });
+  }
+
+  const certName = endpoint.tls?.servername ?? endpoint.host;
+  const plan: SessionPlan = {
+    host: endpoint.host,
+    address,
+    port: endpoint.port,
+    mode: endpoint.mode,
+    ehloName: endpoint.ehloName ?? options.ehloName,
+    requireTls: endpoint.requireTls,
+    certName,
+    tls: { ...(ca ? { ca } : {}), ...(isIP(certName) ? {} : { servername: certName.replace(/\.$/, '') }) },
+    certWarnDays: endpoint.certWarnDays ?? options.certWarnDays,
+    connectTimeoutMs: options.connectTimeoutSeconds * 1000,
+    replyTimeoutMs: options.replyTimeoutSeconds * 1000,
+    ...(auth ? { auth } : {}),
+    ...(endpoint.envelope ? { envelope: endpoint.envelope } : {}),
+    ...(endpoint.relayTest ? { relayTest: endpoint.relayTest } : {}),
+  };
+  // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
+  if (endpoint.auth && !auth) delete plan.envelope;
+
+  const io = { signal: ctx.signal, timings: ctx.timings, transcript: ctx.transcript, now: () => ctx.now() };
+  const first = await runSession(plan, io);
+  const greylisted = first.filter((c) => c.cause === 'smtp.rcpt.greylisted');
+  if (greylisted.length === 0 || options.greylistRetrySeconds === 0 || ctx.signal.aborted) {
+    return [...checks, ...first];
+  }
+
+  // Greylisting defers the first attempt on purpose: the retry after the configured delay decides.
+  const delay = options.greylistRetrySeconds;
+  ctx.transcript.add(`-- greylisted; retrying in ${delay}s`);
+  try {
+    await ctx.timings.measure('greylist-wait', () => sleep(delay * 1000, undefined, { signal: ctx.signal }));
+  } catch {
+    return [...checks, ...first];
+  }
+  const retry = await runSession(plan, io);
+  const before = new Map(greylisted.map((c) => [c.id, c]));
+  return [
+    ...checks,
+    ...retry.map((c): Check => {
+      const was = before.get(c.id);
+      if (!was) return c;
+      const firstReply = was.details?.reply ?? null;
+      if (c.status === 'pass') {
+        return {
+          ...c,
+          message: `${c.message} (accepted on retry after ${delay}s)`,
+          details: { ...c.details, greylistedFirst: firstReply },
+        };
+      }
+      if (c.cause === 'smtp.rcpt.greylisted') {
+        return {
+          ...c,
+          status: 'fail',
+          message: `${c.message} (still greylisted ${delay}s later)`,
+          details: { ...c.details, greylistedFirst: firstReply },
+        };
+      }
+      return c;
+    }),
+  ];
+}

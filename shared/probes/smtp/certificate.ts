@@ -1,0 +1,119 @@
+import { isIP } from 'node:net';
+import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import type { Check, JsonObject } from '../../model/result';
+import { bounded } from './wire';
+
+const DAY_MS = 86_400_000;
+
+/** OpenSSL verification results about dates: judged against the probe clock instead. */
+const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+function name(entity: Record<string, string | string[] | undefined> | undefined): string | undefined {
+  if (!entity) return undefined;
+  const pick = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  return pick(entity.CN) ?? pick(entity.O);
+}
+
+/** The presented chain, leaf first, bounded and free of binary fields. */
+function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
+  const out: JsonObject[] = [];
+  let c: DetailedPeerCertificate | undefined = cert;
+  const seen = new Set<string>();
+  while (c?.fingerprint256 && !seen.has(c.fingerprint256) && out.length < 6) {
+    seen.add(c.fingerprint256);
+    out.push({
+      subject: bounded(name(c.subject as never) ?? '', 200),
+      issuer: bounded(name(c.issuer as never) ?? '', 200),
+      validTo: c.valid_to,
+    });
+    c = c.issuerCertificate;
+  }
+  return out;
+}
+
+/**
+ * Judges the server certificate the way a verifying mail client would (chain against the system CAs or the
+ * configured CA, dates, host name) and adds the days to expiry. `socket` must come from a handshake made with
+ * `rejectUnauthorized: false` and the same `ca` option, so the chain verdict is in `authorizationError`.
+ */
+export function certificateCheck(socket: TLSSocket, hostname: string, now: Date, warnDays: number): Check {
+  const cert = socket.getPeerCertificate(true);
+  if (!cert || !cert.valid_to) {
+    return {
+      id: 'tls.certificate',
+      status: 'fail',
+      cause: 'smtp.tls.cert-untrusted',
+      message: 'the server presented no certificate',
+    };
+  }
+  const notAfter = new Date(cert.valid_to);
+  const notBefore = new Date(cert.valid_from);
+  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const altNames = (cert.subjectaltname ?? '')
+    .split(/,\s*/)
+    .filter(Boolean)
+    .slice(0, 20)
+    .map((n) => bounded(n, 200));
+  const details: JsonObject = {
+    subject: bounded(name(cert.subject as never) ?? '', 200),
+    issuer: bounded(name(cert.issuer as never) ?? '', 200),
+    altNames,
+    validFrom: notBefore.toISOString(),
+    validTo: notAfter.toISOString(),
+    daysLeft,
+    fingerprint256: cert.fingerprint256,
+    chain: chainOf(cert),
+  };
+  if (socket.authorizationError) details.verifyError = String(socket.authorizationError);
+  const base = { id: 'tls.certificate', details, observed: { daysLeft } };
+
+  if (notAfter.getTime() <= now.getTime()) {
+    return {
+      ...base,
+      status: 'fail',
+      cause: 'smtp.tls.cert-expired',
+      message: `certificate expired ${-daysLeft} day(s) ago (${details.validTo})`,
+    };
+  }
+  if (notBefore.getTime() > now.getTime()) {
+    return {
+      ...base,
+      status: 'fail',
+      cause: 'smtp.tls.cert-not-yet-valid',
+      message: `certificate is not valid before ${details.validFrom}`,
+    };
+  }
+  const verify = socket.authorizationError ? String(socket.authorizationError) : '';
+  if (verify && !DATE_ERRORS.has(verify)) {
+    return {
+      ...base,
+      status: 'fail',
+      cause: 'smtp.tls.cert-untrusted',
+      message: `certificate chain not trusted (${verify}), issued by "${details.issuer}"`,
+    };
+  }
+  const identity = checkServerIdentity(isIP(hostname) ? hostname : hostname.replace(/\.$/, ''), cert);
+  if (identity) {
+    return {
+      ...base,
+      status: 'fail',
+      cause: 'smtp.tls.hostname-mismatch',
+      message: `certificate does not cover ${hostname} (it names ${altNames.join(', ') || details.subject})`,
+      expected: hostname,
+    };
+  }
+  if (daysLeft < warnDays) {
+    return {
+      ...base,
+      status: 'warn',
+      cause: 'smtp.tls.cert-expiring',
+      message: `certificate expires in ${daysLeft} day(s) (${details.validTo})`,
+      expected: { daysLeftAtLeast: warnDays },
+    };
+  }
+  return {
+    ...base,
+    status: 'pass',
+    message: `certificate valid for ${daysLeft} more days, issued by "${details.issuer}"`,
+  };
+}

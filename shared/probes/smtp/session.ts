@@ -1,0 +1,663 @@
+import { createHmac } from 'node:crypto';
+import { connect as netConnect, type Socket } from 'node:net';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { CauseId } from '../../model/causes/index';
+import type { Check, JsonObject } from '../../model/result';
+import type { Timings } from '../../model/timings';
+import type { Transcript } from '../../model/transcript';
+import { certificateCheck } from './certificate';
+import {
+  authVerdict,
+  bannerVerdict,
+  dataVerdict,
+  describeReply,
+  mailVerdict,
+  rcptVerdict,
+  replyDetails,
+  type Verdict,
+} from './classify';
+import type { SmtpEndpoint } from './config';
+import {
+  bounded,
+  handshake,
+  printable,
+  type SmtpReply,
+  SmtpWire,
+  SmtpWireError,
+  TlsHandshakeError,
+} from './wire';
+
+/** Everything one SMTP session needs, resolved from config, secrets and the probe context. */
+export interface SessionPlan {
+  host: string;
+  address: string;
+  port: number;
+  mode: SmtpEndpoint['mode'];
+  ehloName: string;
+  requireTls: boolean;
+  /** The name the certificate must carry. */
+  certName: string;
+  /** tls.connect options: servername (SNI) and the CA bundle, if any. */
+  tls: Pick<ConnectionOptions, 'ca' | 'servername'>;
+  certWarnDays: number;
+  connectTimeoutMs: number;
+  replyTimeoutMs: number;
+  auth?: { user: string; password: string; mechanism?: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' };
+  envelope?: NonNullable<SmtpEndpoint['envelope']>;
+  relayTest?: NonNullable<SmtpEndpoint['relayTest']>;
+}
+
+export interface SessionIo {
+  signal: AbortSignal;
+  timings: Timings;
+  transcript: Transcript;
+  now(): Date;
+}
+
+/** What the server announced in its EHLO reply. */
+interface Ehlo {
+  keywords: string[];
+  starttls: boolean;
+  /** Undefined when AUTH is not advertised. */
+  auth?: string[];
+  sizeLimit?: number;
+}
+
+const QUIT_TIMEOUT_MS = 5000;
+/** How long a silent port gets to answer a probe line before it is called silent. */
+const SNIFF_MS = 2000;
+
+/** Thrown inside the session to end it after the failing step's check was recorded. */
+class Stop extends Error {
+  override readonly name = 'Stop';
+}
+
+function parseEhlo(reply: SmtpReply): Ehlo {
+  const lines = reply.lines.slice(1).map((l) => l.trim());
+  const keywords = lines.map((l) => (l.split(/[\s=]/)[0] ?? '').toUpperCase()).filter(Boolean);
+  const authLine = lines.find((l) => /^AUTH[\s=]/i.test(l));
+  const size = lines.map((l) => /^SIZE\s+(\d+)/i.exec(l)?.[1]).find(Boolean);
+  return {
+    keywords: keywords.slice(0, 40),
+    starttls: keywords.includes('STARTTLS'),
+    ...(authLine
+      ? {
+          auth: authLine
+            .slice(5)
+            .split(/[\s=]+/)
+            .filter(Boolean)
+            .map((m) => m.toUpperCase())
+            .slice(0, 20),
+        }
+      : {}),
+    ...(size && Number(size) > 0 ? { sizeLimit: Number(size) } : {}),
+  };
+}
+
+/** TCP connect with a bounded, abortable wait. */
+function tcpConnect(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: address, port });
+    const done = (err?: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', done);
+      if (err) {
+        socket.destroy();
+        reject(err);
+      } else resolve(socket);
+    };
+    const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
+    const timer = setTimeout(
+      () => done(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
+    socket.once('connect', () => done());
+    socket.on('error', done);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const CONNECT_CAUSES: Record<string, CauseId> = {
+  ECONNREFUSED: 'smtp.connect.refused',
+  ETIMEDOUT: 'smtp.connect.timeout',
+  EHOSTUNREACH: 'smtp.connect.unreachable',
+  ENETUNREACH: 'smtp.connect.unreachable',
+  EHOSTDOWN: 'smtp.connect.unreachable',
+};
+
+/** OpenSSL's words for "the peer answered with something that is not TLS". */
+const NOT_TLS =
+  /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i;
+
+/** Runs one SMTP session against `plan` and returns the checks of every step it reached. */
+export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Check[]> {
+  const checks: Check[] = [];
+  const { signal, timings, transcript } = io;
+  const step = <T>(phase: string, fn: () => Promise<T>) => timings.measure(phase, fn);
+
+  const abortedCheck = (id: string): Check => ({
+    id,
+    status: 'unknown',
+    cause: 'probe.timeout',
+    message: `stopped at ${id}: the probe time budget was spent`,
+  });
+  /** Turns a wire failure during `id` into its check and stops the session. */
+  const wireFailed = (id: string, err: unknown): never => {
+    if (!(err instanceof SmtpWireError)) throw err;
+    if (err.failure === 'aborted') checks.push(abortedCheck(id));
+    else if (err.failure === 'timeout') {
+      checks.push({ id, status: 'fail', cause: 'smtp.session.timeout', message: `${id}: ${err.message}` });
+    } else if (err.failure === 'closed' || err.failure === 'reset') {
+      checks.push({ id, status: 'fail', cause: 'smtp.session.dropped', message: `${id}: ${err.message}` });
+    } else {
+      checks.push({
+        id,
+        status: 'fail',
+        cause: 'smtp.protocol.error',
+        message: `${id}: ${err.message}`,
+        ...(err.preview ? { details: { received: err.preview } } : {}),
+      });
+    }
+    throw new Stop();
+  };
+  const replyCheck = (
+    id: string,
+    reply: SmtpReply,
+    verdict: Verdict,
+    what: string,
+    extra: JsonObject = {},
+  ): Check => ({
+    id,
+    status: verdict.status,
+    ...(verdict.cause ? { cause: verdict.cause } : {}),
+    message: `${what}: ${describeReply(reply)}`,
+    details: { reply: replyDetails(reply), ...extra },
+  });
+
+  // --- connect ---------------------------------------------------------------------------------------------
+  let socket: Socket;
+  try {
+    socket = await step('connect', () => tcpConnect(plan.address, plan.port, plan.connectTimeoutMs, signal));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
+    if (code === 'ABORT_ERR') return [abortedCheck('connect')];
+    const port25 = code === 'ETIMEDOUT' && plan.port === 25;
+    const cause: CauseId = port25
+      ? 'smtp.connect.port25-timeout'
+      : (CONNECT_CAUSES[code] ?? 'smtp.connect.refused');
+    return [
+      {
+        id: 'connect',
+        status: port25 ? 'unknown' : 'fail',
+        cause,
+        message: `${plan.address} port ${plan.port}: ${bounded((err as Error).message, 200)} (${code})`,
+        details: { address: plan.address, port: plan.port, code },
+      },
+    ];
+  }
+  transcript.add(`-- connected to ${plan.address}:${plan.port}`);
+  checks.push({
+    id: 'connect',
+    status: 'pass',
+    message: `connected to ${plan.address} port ${plan.port}`,
+    details: { address: plan.address, port: plan.port },
+  });
+
+  let wire: SmtpWire | undefined;
+  let trusted = true;
+  let secure = false;
+
+  const tlsStep = async (options: ConnectionOptions): Promise<TLSSocket> => {
+    try {
+      return await step('tls', () =>
+        wire ? wire.startTls(options, plan.replyTimeoutMs) : handshake(options, plan.replyTimeoutMs, signal),
+      );
+    } catch (err) {
+      if (!(err instanceof TlsHandshakeError)) throw err;
+      if (err.code === 'ABORT_ERR') checks.push(abortedCheck('tls'));
+      else {
+        const notTls = plan.mode === 'implicit-tls' && NOT_TLS.test(err.message);
+        checks.push({
+          id: 'tls',
+          status: 'fail',
+          cause: notTls ? 'smtp.mode.tls-on-plain-port' : 'smtp.tls.handshake-failed',
+          message: `TLS handshake failed: ${bounded(err.message, 300)}`,
+          details: { code: err.code ?? 'unknown' },
+        });
+      }
+      throw new Stop();
+    }
+  };
+  const afterTls = (tlsSocket: TLSSocket) => {
+    secure = true;
+    const cipher = tlsSocket.getCipher();
+    const protocol = tlsSocket.getProtocol() ?? 'unknown';
+    transcript.add(`-- TLS ${protocol} ${cipher.name}`);
+    checks.push({
+      id: 'tls',
+      status: 'pass',
+      message: `${protocol} with ${cipher.name}`,
+      details: { protocol, cipher: cipher.name },
+    });
+    const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays);
+    checks.push(cert);
+    trusted = cert.status !== 'fail';
+  };
+
+  try {
+    if (plan.mode === 'implicit-tls') {
+      const tlsSocket = await tlsStep({ ...plan.tls, socket });
+      afterTls(tlsSocket);
+      socket = tlsSocket;
+    }
+    wire = new SmtpWire(socket, transcript, signal);
+    const w = wire;
+
+    // --- banner ----------------------------------------------------------------------------------------------
+    let banner: SmtpReply;
+    try {
+      banner = await step('banner', () => w.readReply(plan.replyTimeoutMs));
+    } catch (err) {
+      checks.push(await bannerFailure(err, w, plan));
+      throw new Stop();
+    }
+    const bannerV = bannerVerdict(banner);
+    checks.push(
+      replyCheck(
+        'banner',
+        banner,
+        bannerV,
+        'greeting',
+        banner.lines.length > 1 ? { lines: banner.lines.length } : {},
+      ),
+    );
+    if (bannerV.status !== 'pass') throw new Stop();
+
+    // --- EHLO ------------------------------------------------------------------------------------------------
+    const hello = async (): Promise<Ehlo> => {
+      let reply: SmtpReply;
+      try {
+        reply = await step('ehlo', () => w.command(`EHLO ${plan.ehloName}`, plan.replyTimeoutMs));
+      } catch (err) {
+        return wireFailed('ehlo', err);
+      }
+      if (reply.code === 250) {
+        const ehlo = parseEhlo(reply);
+        checks.push({
+          id: secure && plan.mode === 'starttls' ? 'ehlo.tls' : 'ehlo',
+          status: 'pass',
+          message: `EHLO accepted: ${ehlo.keywords.join(' ') || 'no extensions'}`,
+          details: { reply: replyDetails(reply), extensions: ehlo.keywords },
+        });
+        return ehlo;
+      }
+      if (reply.code === 421) {
+        checks.push(replyCheck('ehlo', reply, bannerVerdict(reply), 'EHLO'));
+        throw new Stop();
+      }
+      let helo: SmtpReply;
+      try {
+        helo = await step('ehlo', () => w.command(`HELO ${plan.ehloName}`, plan.replyTimeoutMs));
+      } catch (err) {
+        return wireFailed('ehlo', err);
+      }
+      const ok = helo.code === 250;
+      checks.push(
+        replyCheck(
+          'ehlo',
+          helo,
+          ok
+            ? { status: 'warn', cause: 'smtp.ehlo.rejected' }
+            : { status: 'fail', cause: 'smtp.ehlo.rejected' },
+          ok
+            ? `EHLO refused (${describeReply(reply)}), HELO accepted: no extensions`
+            : 'EHLO and HELO refused',
+          { ehloReply: replyDetails(reply) },
+        ),
+      );
+      if (!ok) throw new Stop();
+      return { keywords: [], starttls: false };
+    };
+    let ehlo = await hello();
+
+    // --- STARTTLS --------------------------------------------------------------------------------------------
+    if (plan.mode === 'starttls') {
+      if (!ehlo.starttls) {
+        checks.push({
+          id: 'tls',
+          status: plan.requireTls ? 'fail' : 'warn',
+          cause: 'smtp.starttls.not-offered',
+          message: plan.requireTls
+            ? 'STARTTLS not offered and TLS is required: session not continued in plaintext'
+            : 'STARTTLS not offered: continuing in plaintext',
+          details: { extensions: ehlo.keywords },
+        });
+        if (plan.requireTls) {
+          await quit(w, step);
+          throw new Stop();
+        }
+      } else {
+        let reply: SmtpReply;
+        try {
+          reply = await step('starttls', () => w.command('STARTTLS', plan.replyTimeoutMs));
+        } catch (err) {
+          return wireFailed('starttls', err);
+        }
+        if (reply.code !== 220) {
+          checks.push(
+            replyCheck('tls', reply, { status: 'fail', cause: 'smtp.starttls.refused' }, 'STARTTLS refused'),
+          );
+          await quit(w, step);
+          throw new Stop();
+        }
+        afterTls(await tlsStep(plan.tls));
+        ehlo = await hello();
+      }
+    }
+
+    if (!trusted) {
+      // A client that verifies certificates stops here; so does the probe: no credentials to an unverified peer.
+      await quit(w, step);
+      throw new Stop();
+    }
+
+    // --- open-relay test (before AUTH) -----------------------------------------------------------------------
+    if (plan.relayTest) {
+      const { from, to } = plan.relayTest;
+      try {
+        const mail = await step('relay', () => w.command(`MAIL FROM:<${from}>`, plan.replyTimeoutMs));
+        if (mail.code >= 300) {
+          checks.push(replyCheck('relay', mail, { status: 'pass' }, 'unauthenticated MAIL FROM refused'));
+        } else {
+          const rcpt = await step('relay', () => w.command(`RCPT TO:<${to}>`, plan.replyTimeoutMs));
+          checks.push(
+            rcpt.code < 300
+              ? replyCheck(
+                  'relay',
+                  rcpt,
+                  { status: 'fail', cause: 'smtp.relay.open' },
+                  `relayed to ${to} without AUTH`,
+                )
+              : replyCheck('relay', rcpt, { status: 'pass' }, `relay to ${to} refused`),
+          );
+          await step('relay', () => w.command('RSET', plan.replyTimeoutMs));
+        }
+      } catch (err) {
+        return wireFailed('relay', err);
+      }
+    }
+
+    // --- AUTH ------------------------------------------------------------------------------------------------
+    if (plan.auth) {
+      const authCheck = await authenticate(w, plan, ehlo, secure, step);
+      if (authCheck instanceof SmtpWireError) return wireFailed('auth', authCheck);
+      checks.push(authCheck);
+      if (authCheck.status !== 'pass') {
+        await quit(w, step);
+        throw new Stop();
+      }
+    }
+
+    // --- envelope --------------------------------------------------------------------------------------------
+    if (plan.envelope) {
+      const env = plan.envelope;
+      const size = env.sizeBytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${env.sizeBytes}` : '';
+      let mail: SmtpReply;
+      try {
+        mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${size}`, plan.replyTimeoutMs));
+      } catch (err) {
+        return wireFailed('mail', err);
+      }
+      const sizeNote: JsonObject = {
+        ...(ehlo.sizeLimit ? { sizeLimit: ehlo.sizeLimit } : {}),
+        ...(env.sizeBytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
+      };
+      const mailV = mailVerdict(mail);
+      checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${size}`, sizeNote));
+      if (mailV.status !== 'pass') {
+        await quit(w, step);
+        throw new Stop();
+      }
+      let accepted = 0;
+      for (const to of env.to) {
+        let rcpt: SmtpReply;
+        try {
+          rcpt = await step('rcpt', () => w.command(`RCPT TO:<${to}>`, plan.replyTimeoutMs));
+        } catch (err) {
+          return wireFailed(`rcpt:${to}`, err);
+        }
+        const v = rcptVerdict(rcpt);
+        if (v.status === 'pass') accepted++;
+        checks.push(replyCheck(`rcpt:${to}`, rcpt, v, `RCPT TO:<${to}>`));
+      }
+      if (env.send && accepted > 0) {
+        try {
+          checks.push(await sendData(w, plan, step));
+        } catch (err) {
+          return wireFailed('data', err);
+        }
+      } else {
+        try {
+          await step('quit', () => w.command('RSET', QUIT_TIMEOUT_MS));
+        } catch (err) {
+          return wireFailed('quit', err);
+        }
+      }
+    }
+    await quit(w, step);
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+  } finally {
+    if (wire) wire.close();
+    else socket.destroy();
+  }
+  return checks;
+}
+
+type Step = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
+
+/** QUIT politely; the session's verdicts are already made, so a missing 221 changes nothing. */
+async function quit(w: SmtpWire, step: Step): Promise<void> {
+  try {
+    await step('quit', () => w.command('QUIT', QUIT_TIMEOUT_MS));
+  } catch {
+    // The server may close right after QUIT or not answer at all; nothing to report.
+  }
+}
+
+/** Names what answered instead of an SMTP greeting: nothing, TLS, HTTP, SSH or something else. */
+async function bannerFailure(err: unknown, w: SmtpWire, plan: SessionPlan): Promise<Check> {
+  if (!(err instanceof SmtpWireError)) throw err;
+  if (err.failure === 'aborted') {
+    return {
+      id: 'banner',
+      status: 'unknown',
+      cause: 'probe.timeout',
+      message: 'stopped waiting for the greeting',
+    };
+  }
+  if (err.failure === 'closed' || err.failure === 'reset') {
+    return {
+      id: 'banner',
+      status: 'fail',
+      cause: 'smtp.banner.closed',
+      message: `connection closed before the greeting (${err.message})`,
+    };
+  }
+  let preview = err.preview;
+  if (err.failure === 'timeout') {
+    // A silent port may be waiting for the client to speak first: TLS (SMTPS) or HTTP. A line of SMTP tells which.
+    try {
+      w.write(`EHLO ${plan.ehloName}`);
+      await w.waitForBytes(SNIFF_MS);
+    } catch {
+      // closed while sniffing: treated as silence below
+    }
+    const got = w.received();
+    preview = got.length > 0 ? printable(got) : undefined;
+  }
+  const tlsRecord = preview?.startsWith('\\x15\\x03') || preview?.startsWith('\\x16\\x03');
+  if (tlsRecord) {
+    return {
+      id: 'banner',
+      status: 'fail',
+      cause: 'smtp.mode.plain-on-tls-port',
+      message: 'the server answered with TLS: this port expects implicit TLS (mode: implicit-tls)',
+      details: { received: preview ?? '' },
+    };
+  }
+  if (preview && /^(HTTP\/|SSH-)/.test(preview)) {
+    const service = preview.startsWith('SSH-') ? 'ssh' : 'http';
+    return {
+      id: 'banner',
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      message: `an ${service.toUpperCase()} server answers on port ${plan.port}: ${bounded(preview.split('\\x0d')[0] ?? '', 120)}`,
+      details: { service, received: preview },
+    };
+  }
+  if (preview && !/^\d{3}/.test(preview)) {
+    return {
+      id: 'banner',
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      message: `the service on port ${plan.port} does not speak SMTP`,
+      details: { service: 'unknown', received: preview },
+    };
+  }
+  const hint =
+    plan.port === 465 && plan.mode !== 'implicit-tls' ? ' (port 465 usually needs mode: implicit-tls)' : '';
+  return {
+    id: 'banner',
+    status: 'fail',
+    cause: 'smtp.banner.timeout',
+    message: `no greeting within ${Math.round(plan.replyTimeoutMs / 1000)}s${hint}`,
+  };
+}
+
+async function authenticate(
+  w: SmtpWire,
+  plan: SessionPlan,
+  ehlo: Ehlo,
+  secure: boolean,
+  step: Step,
+): Promise<Check | SmtpWireError> {
+  const auth = plan.auth as NonNullable<SessionPlan['auth']>;
+  if (plan.mode !== 'plain' && !secure) {
+    return {
+      id: 'auth',
+      status: 'fail',
+      cause: 'smtp.starttls.not-offered',
+      message: 'credentials not sent: the session is not encrypted',
+    };
+  }
+  if (!ehlo.auth) {
+    return secure
+      ? {
+          id: 'auth',
+          status: 'fail',
+          cause: 'smtp.auth.not-offered',
+          message: 'the server does not offer AUTH',
+        }
+      : {
+          id: 'auth',
+          status: 'fail',
+          cause: 'smtp.auth.tls-required',
+          message: 'AUTH is not offered in plaintext (usually offered only after STARTTLS)',
+        };
+  }
+  const offered = ehlo.auth;
+  const mechanism = auth.mechanism
+    ? offered.includes(auth.mechanism)
+      ? auth.mechanism
+      : undefined
+    : (['PLAIN', 'LOGIN', 'CRAM-MD5'] as const).find((m) => offered.includes(m));
+  if (!mechanism) {
+    return {
+      id: 'auth',
+      status: 'fail',
+      cause: 'smtp.auth.no-common-mechanism',
+      message: `no usable mechanism among ${offered.join(' ') || '(none)'}${auth.mechanism ? ` (configured: ${auth.mechanism})` : ''}`,
+      details: { offered },
+    };
+  }
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+  const t = plan.replyTimeoutMs;
+  let reply: SmtpReply;
+  try {
+    reply = await step('auth', async () => {
+      if (mechanism === 'PLAIN') {
+        return w.command(`AUTH PLAIN ${b64(`\0${auth.user}\0${auth.password}`)}`, t, 'AUTH PLAIN ***');
+      }
+      if (mechanism === 'LOGIN') {
+        const r1 = await w.command('AUTH LOGIN', t);
+        if (r1.code !== 334) return r1;
+        const r2 = await w.command(b64(auth.user), t);
+        if (r2.code !== 334) return r2;
+        return w.command(b64(auth.password), t, '***');
+      }
+      const r1 = await w.command('AUTH CRAM-MD5', t);
+      if (r1.code !== 334) return r1;
+      const challenge = Buffer.from(r1.lines[0] ?? '', 'base64');
+      const digest = createHmac('md5', auth.password).update(challenge).digest('hex');
+      return w.command(b64(`${auth.user} ${digest}`), t, '***');
+    });
+  } catch (err) {
+    if (err instanceof SmtpWireError) return err;
+    throw err;
+  }
+  const v = authVerdict(reply);
+  return {
+    id: 'auth',
+    status: v.status,
+    ...(v.cause ? { cause: v.cause } : {}),
+    message: `AUTH ${mechanism} as ${bounded(auth.user, 100)}: ${describeReply(reply)}`,
+    details: { reply: replyDetails(reply), mechanism, offered },
+  };
+}
+
+/** DATA with a small test message built by nodemailer's MailComposer, dot-stuffed. */
+async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Promise<Check> {
+  const env = plan.envelope as NonNullable<SessionPlan['envelope']>;
+  const t = plan.replyTimeoutMs;
+  return step('data', async (): Promise<Check> => {
+    const go = await w.command('DATA', t);
+    if (go.code !== 354) {
+      const v = dataVerdict(go);
+      return {
+        id: 'data',
+        status: v.status === 'pass' ? 'fail' : v.status,
+        cause: v.cause ?? 'smtp.protocol.error',
+        message: `DATA refused: ${describeReply(go)}`,
+        details: { reply: replyDetails(go) },
+      };
+    }
+    const message = await new MailComposer({
+      from: env.from || `mailprobe@${plan.ehloName}`,
+      to: env.to,
+      subject: `mailprobe test ${new Date().toISOString()}`,
+      text: 'Test message sent by mailprobe to check that this server accepts mail. It can be deleted.\n',
+      headers: { 'X-Mailprobe': 'smtp' },
+    })
+      .compile()
+      .build();
+    const body = message
+      .toString('utf8')
+      .replace(/\r?\n/g, '\r\n')
+      .replace(/^\./gm, '..')
+      .replace(/\r\n$/, '');
+    w.write(`${body}\r\n.`, `[message, ${message.length} bytes]`);
+    const done = await w.readReply(t);
+    const v = dataVerdict(done);
+    return {
+      id: 'data',
+      status: v.status,
+      ...(v.cause ? { cause: v.cause } : {}),
+      message: `message ${v.status === 'pass' ? 'accepted' : 'refused'}: ${describeReply(done)}`,
+      details: { reply: replyDetails(done), bytes: message.length },
+    };
+  });
+}

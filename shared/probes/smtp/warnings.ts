@@ -1,0 +1,67 @@
+import type { MailprobeConfig } from '../../config/schema';
+
+export interface ConfigWarning {
+  /** Field path as written in the file, e.g. `targets.smtp[1].port`. */
+  path: string;
+  message: string;
+}
+
+/**
+ * Settings that validate but will not work as the operator probably expects: port 25 from Lambda, a TLS mode
+ * that does not match the well-known port, a password sent in plaintext, a greylist retry longer than the run.
+ * Pure: shown by `mailprobe validate` and at synth time.
+ */
+export function smtpConfigWarnings(config: MailprobeConfig): ConfigWarning[] {
+  const warnings: ConfigWarning[] = [];
+  const groups = config.probes.filter((g) => g.kind === 'smtp' && g.enabled);
+  const probed = (name: string) => groups.some((g) => !g.targets || g.targets.includes(name));
+
+  config.targets.smtp.forEach((e, i) => {
+    if (!probed(e.name)) return;
+    const at = (field: string) => `targets.smtp[${i}].${field}`;
+    if (e.port === 25) {
+      warnings.push({
+        path: at('port'),
+        message:
+          'AWS Lambda cannot open outbound connections to port 25: deployed, this probe times out and reports ' +
+          'unknown. Probe the submission port (587/465) or run it where port 25 egress is allowed.',
+      });
+    }
+    if (e.port === 465 && e.mode !== 'implicit-tls') {
+      warnings.push({
+        path: at('mode'),
+        message: `port 465 is SMTPS (implicit TLS) by convention, but mode is ${e.mode}: use mode implicit-tls`,
+      });
+    }
+    if ((e.port === 587 || e.port === 25) && e.mode === 'implicit-tls') {
+      warnings.push({
+        path: at('mode'),
+        message: `port ${e.port} speaks STARTTLS by convention, but mode is implicit-tls: use mode starttls`,
+      });
+    }
+    if (e.mode === 'plain' && e.auth) {
+      warnings.push({
+        path: at('auth'),
+        message: 'mode plain sends the password unencrypted: use starttls or implicit-tls',
+      });
+    }
+    if (e.mode === 'starttls' && !e.requireTls && e.auth) {
+      warnings.push({
+        path: at('requireTls'),
+        message:
+          'requireTls is false: if STARTTLS disappears the password is not sent and AUTH is not tested',
+      });
+    }
+  });
+
+  config.probes.forEach((g, i) => {
+    if (g.kind !== 'smtp' || !g.enabled) return;
+    if (g.options.greylistRetrySeconds > 0 && g.options.greylistRetrySeconds + 30 > g.timeoutSeconds) {
+      warnings.push({
+        path: `probes[${i}].options.greylistRetrySeconds`,
+        message: `the retry after ${g.options.greylistRetrySeconds}s does not fit in timeoutSeconds ${g.timeoutSeconds}: raise timeoutSeconds`,
+      });
+    }
+  });
+  return warnings;
+}

@@ -1,0 +1,78 @@
+import { parseConfig } from '../../../shared/config/load';
+import type { MailprobeConfigInput } from '../../../shared/config/schema';
+import type { SecretRef } from '../../../shared/config/secret';
+import type { Check, ProbeOutcome } from '../../../shared/model/result';
+import { Timings } from '../../../shared/model/timings';
+import { Transcript } from '../../../shared/model/transcript';
+import type { SmtpGroup } from '../../../shared/probes/smtp/config';
+import { smtpProbe } from '../../../shared/probes/smtp/probe';
+import { silentLog } from '../../../shared/util/log';
+
+type EndpointInput = NonNullable<NonNullable<MailprobeConfigInput['targets']>['smtp']>[number];
+type OptionsInput = Partial<SmtpGroup['options']>;
+
+export interface ProbeRun {
+  outcome: ProbeOutcome;
+  checks: Check[];
+  transcript: string[];
+  timings: Record<string, number>;
+  check(id: string): Check;
+}
+
+export interface RunOptions {
+  options?: OptionsInput;
+  resolverServers?: string[];
+  /** Secret values by env name; `{ env: 'SMTP_PASS' }` refs resolve here. */
+  secrets?: Record<string, string>;
+  signal?: AbortSignal;
+  now?: Date;
+}
+
+/** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
+export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}): Promise<ProbeRun> {
+  const config = parseConfig({
+    resolver: { servers: run.resolverServers ?? ['127.0.0.1:9'], timeoutMs: 500, tries: 1 },
+    targets: { smtp: [endpoint] },
+    probes: [
+      {
+        name: 'smtp',
+        kind: 'smtp',
+        schedule: 'rate(5 minutes)',
+        options: { replyTimeoutSeconds: 5, connectTimeoutSeconds: 5, ...run.options },
+      },
+    ],
+  });
+  const group = config.probes[0] as SmtpGroup;
+  const target = smtpProbe.targets(group, config)[0]?.target;
+  if (!target) throw new Error('no target');
+  const transcript = new Transcript();
+  const timings = new Timings();
+  const secrets = async (ref: SecretRef) => {
+    const value = 'env' in ref ? run.secrets?.[ref.env] : undefined;
+    if (value === undefined) throw new Error(`no secret for ${JSON.stringify(ref)}`);
+    return value;
+  };
+  const outcome = await smtpProbe.run(target, group, {
+    signal: run.signal ?? new AbortController().signal,
+    scheduledAt: new Date(),
+    now: () => run.now ?? new Date(),
+    memo: undefined,
+    config,
+    secrets,
+    transcript,
+    timings,
+    log: silentLog,
+  });
+  return {
+    outcome,
+    checks: outcome.checks,
+    transcript: transcript.toLines(),
+    timings: timings.values,
+    check(id: string) {
+      const c = outcome.checks.find((x) => x.id === id);
+      if (!c)
+        throw new Error(`no check ${id} in ${outcome.checks.map((x) => `${x.id}=${x.status}`).join(', ')}`);
+      return c;
+    },
+  };
+}
