@@ -28,7 +28,6 @@ if [[ ! -f "$pids_file" ]]; then
   exit 0
 fi
 
-# Latest first: Postfix's master (recorded last) goes before its start-fg wrapper.
 names=() pids=()
 while read -r name pid started; do
   [[ -n "$pid" ]] || continue

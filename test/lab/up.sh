@@ -23,7 +23,8 @@ fail() {
 
 # --- preconditions -------------------------------------------------------------------------
 ((EUID == 0)) || fail "must run as root (Postfix and Dovecot drop privileges to their own users)"
-for bin in postfix dovecot nsd nsd-checkzone rbldnsd openssl dig setsid; do
+POSTFIX_MASTER=/usr/lib/postfix/sbin/master
+for bin in $POSTFIX_MASTER dovecot nsd nsd-checkzone rbldnsd openssl dig setsid; do
   command -v "$bin" >/dev/null || fail "$bin not found: run test/lab/install.sh (as root) first"
 done
 for user in postfix mail dovecot dovenull rbldns; do
@@ -51,6 +52,10 @@ done
 
 # --- fresh state -----------------------------------------------------------------------------
 rm -rf "$RUN"
+# Forget the state of labs in other namespaces that were stopped (no pids file) over an hour ago.
+find "$LAB/.run" -mindepth 1 -maxdepth 1 -name 'net-*' -mmin +60 2>/dev/null | while read -r old; do
+  [[ -e "$old/pids" ]] || rm -rf "$old"
+done
 mkdir -p "$RUN"/{tls,postfix/etc,postfix/data,dovecot/etc,dovecot/run,dovecot/state,dovecot/sieve,mail,nsd/xfr,rbldnsd}
 
 render() { # render TEMPLATE OUTPUT: fills the @...@ markers
@@ -74,7 +79,7 @@ openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -
 chmod 600 "$tls"/*.key
 
 # Postfix: config, lookup table of lab mailboxes, and the queue tree (made here, as post-install
-# would, because `postfix check` takes seconds; quick-start tells postfix-script to skip it).
+# would, because `postfix check` takes seconds).
 pf="$RUN/postfix"
 render "$LAB/postfix/main.cf" "$pf/etc/main.cf"
 render "$LAB/postfix/master.cf" "$pf/etc/master.cf"
@@ -88,7 +93,7 @@ chmod 700 "$spool"/{active,bounce,corrupt,defer,deferred,flush,hold,incoming,pri
 chown postfix:postdrop "$spool/maildrop" "$spool/public"
 chmod 730 "$spool/maildrop"
 chmod 710 "$spool/public"
-touch "$spool/quick-start" "$pf/maillog"
+touch "$pf/maillog"
 
 # Dovecot: config, users, sieve script (compiled on first use by the mail user), maildir root.
 dc="$RUN/dovecot"
@@ -124,7 +129,9 @@ start nsd nsd -d -c "$RUN/nsd/nsd.conf"
 # -c 2: rbldnsd rereads a changed dataset file within two seconds.
 rbl_args=(-n -q -c 2 -b "$HOST/$LAB_RBL_PORT" -w "$LAB/rbl" -p "$RUN/rbldnsd/rbldnsd.pid")
 start rbldnsd rbldnsd "${rbl_args[@]}" "${rbl_sets[@]}"
-start postfix postfix -c "$pf/etc" start-fg
+# Postfix's master itself, in the foreground: what `postfix start-fg` runs, minus the seconds-long
+# integrity check and minus the wrapper shell that would otherwise be the recorded PID.
+start postfix "$POSTFIX_MASTER" -c "$pf/etc" -s
 
 # --- wait until every daemon answers -----------------------------------------------------------
 alive() { # alive PID: running and not a zombie (PID 1 here reaps late)
@@ -208,10 +215,6 @@ while ((${#pending[@]})); do
   ((SECONDS < deadline)) || give_up "${pending[0]}" "did not answer within ${LAB_UP_TIMEOUT}s"
   sleep 0.02
 done
-
-# Postfix's start-fg wrapper runs master as a child: record master too, so down.sh stops it first.
-master_pid=$(tr -dc 0-9 <"$spool/pid/master.pid")
-[[ -n "$master_pid" ]] && record postfix-master "$master_pid"
 
 echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT," \
   "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
