@@ -1,0 +1,178 @@
+/**
+ * The words of an alert, the same on every channel: subject, what changed, per check the catalog's title,
+ * explanation and remediation, since when, and how to see the history. Explanations and remediations come only
+ * from the cause catalog. Fields marked untrusted are returned raw: each channel escapes them for its sink.
+ */
+import { type CauseId, causes, isCauseId } from '../model/causes/index';
+import type { Status } from '../model/status';
+import { SNS_SUBJECT_MAX } from '../util/sanitize';
+import type { Alert, AlertCheck, AlertType } from './types';
+
+export interface RenderedCheck {
+  id: string;
+  status: Status;
+  previousStatus?: Status;
+  change?: AlertCheck['change'];
+  causeId?: CauseId;
+  /** The cause's title, or the check id when it names no known cause. */
+  title: string;
+  explanation?: string;
+  /** Omitted for recovered checks: there is nothing left to fix. */
+  remediation?: string;
+  /** Untrusted: what this run observed (banner text, TXT content...). */
+  message: string;
+}
+
+export interface RenderedAlert {
+  /** One line, at most 99 characters (SNS accepts less than 100). Contains config names: escape per sink. */
+  subject: string;
+  /** What changed, one sentence. */
+  headline: string;
+  /** `2026-11-23 10:05 UTC`: the run that raised the alert. */
+  at: string;
+  /** `2026-11-23 10:00 UTC (5m)`, when the alert says since when. */
+  since?: string;
+  checks: RenderedCheck[];
+  /** Checks left out of `checks` to keep the alert readable. */
+  omittedChecks: number;
+  historyCommand: string;
+}
+
+/** More than this many checks in one alert are counted, not listed. */
+export const MAX_LISTED_CHECKS = 10;
+
+const TAG: Record<AlertType, string> = {
+  failure: 'FAIL',
+  reminder: 'STILL FAILING',
+  recovery: 'RECOVERED',
+  coverage: 'COVERAGE GAP',
+  'coverage-recovered': 'COVERAGE RESTORED',
+};
+
+/** Status marks shared by the text channels. */
+export const MARK: Record<Status, string> = { pass: '✓', warn: '!', unknown: '?', fail: '✗' };
+
+const CHANGE_ORDER: Record<NonNullable<AlertCheck['change']>, number> = { new: 0, ongoing: 1, recovered: 2 };
+
+export function renderAlert(alert: Alert): RenderedAlert {
+  const ordered = [...alert.checks].sort(
+    (a, b) => CHANGE_ORDER[a.change ?? 'ongoing'] - CHANGE_ORDER[b.change ?? 'ongoing'],
+  );
+  const checks = ordered.map(renderCheck);
+  const listed = checks.slice(0, MAX_LISTED_CHECKS);
+  const duration = alert.since ? elapsed(alert.since, alert.scheduledAt) : undefined;
+  return {
+    subject: subjectOf(alert, checks),
+    headline: headlineOf(alert, checks, duration),
+    at: formatTime(alert.scheduledAt),
+    ...(alert.since ? { since: `${formatTime(alert.since)}${duration ? ` (${duration})` : ''}` } : {}),
+    checks: listed,
+    omittedChecks: checks.length - listed.length,
+    historyCommand: `mailprobe history ${shellWord(alert.probeId)}`,
+  };
+}
+
+function renderCheck(c: AlertCheck): RenderedCheck {
+  const entry = c.cause && isCauseId(c.cause) ? causes[c.cause] : undefined;
+  return {
+    id: c.id,
+    status: c.status,
+    ...(c.previousStatus ? { previousStatus: c.previousStatus } : {}),
+    ...(c.change ? { change: c.change } : {}),
+    ...(entry && c.cause ? { causeId: c.cause } : {}),
+    title: entry?.title ?? c.id,
+    ...(entry && c.change !== 'recovered'
+      ? { explanation: entry.explanation, remediation: entry.remediation }
+      : {}),
+    message: c.message,
+  };
+}
+
+/** `[FAIL] smtp submission/mail.example.com: SMTP AUTH rejected (+1 more)`, shortening the probe id first. */
+function subjectOf(alert: Alert, checks: RenderedCheck[]): string {
+  const tag = `[${TAG[alert.type]}] ${alert.kind} `;
+  const first = checks[0];
+  // Count only checks in the same role as the first (newly failing, still failing, recovered).
+  const peers = checks.filter((c) => c.change === first?.change).length;
+  const more = peers > 1 ? ` (+${peers - 1} more)` : '';
+  const what = `: ${first ? first.title : alert.status}${more}`;
+  let id = alert.probeId;
+  const room = SNS_SUBJECT_MAX - tag.length - what.length;
+  if (id.length > room) id = `${id.slice(0, Math.max(room, 20) - 3)}...`;
+  const subject = `${tag}${id}${what}`;
+  return subject.length <= SNS_SUBJECT_MAX ? subject : `${subject.slice(0, SNS_SUBJECT_MAX - 3)}...`;
+}
+
+function headlineOf(alert: Alert, checks: RenderedCheck[], duration: string | undefined): string {
+  switch (alert.type) {
+    case 'failure': {
+      if (alert.preExisting)
+        return 'Failing on its first run: the problem was there before monitoring started.';
+      const fresh = checks.filter((c) => c.change === 'new').map((c) => c.id);
+      const ongoing = checks.filter((c) => c.change === 'ongoing').map((c) => c.id);
+      if (ongoing.length > 0) {
+        return `Already failing${duration ? ` for ${duration}` : ''}; now also failing: ${fresh.join(', ')} (still failing: ${ongoing.join(', ')}).`;
+      }
+      return `Now failing${alert.previousStatus ? ` (last run: ${alert.previousStatus})` : ''}.`;
+    }
+    case 'reminder':
+      return `Still failing${duration ? ` after ${duration}` : ''}.`;
+    case 'recovery':
+      return `Recovered${duration ? ` after ${duration} of failure` : ''}: the last runs were ${alert.status}.`;
+    case 'coverage':
+      return `No verdict${duration ? ` for ${duration}` : ''}: the last runs ended unknown, so this target is not being checked.`;
+    case 'coverage-recovered':
+      return `Runs reach a verdict again (${alert.status})${duration ? ` after ${duration} without one` : ''}.`;
+  }
+}
+
+/** `2026-11-23T10:05:00.000Z` -> `2026-11-23 10:05 UTC`; anything unparsable is returned as it is. */
+export function formatTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `2d 4h`, `3h 20m`, `45m`; undefined under a minute or when either time is unparsable. */
+function elapsed(fromIso: string, toIso: string): string | undefined {
+  const minutes = Math.floor((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
+  if (!(minutes >= 1)) return undefined;
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  return `${m}m`;
+}
+
+/** A word a POSIX shell passes through unchanged: as it is when safe, else single-quoted. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._/:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The alert as plain-text lines (console, SNS email): headline, probe, times, each check with the catalog's
+ * words, the history command. `clean` makes untrusted and config text safe for the sink.
+ */
+export function alertTextLines(
+  alert: Alert,
+  rendered: RenderedAlert,
+  clean: (text: string) => string,
+): string[] {
+  const lines = [
+    rendered.headline,
+    `Probe:  ${alert.kind} ${clean(alert.probeId)} (target ${clean(alert.target)})`,
+    `Run:    ${rendered.at}${rendered.since ? `, since ${rendered.since}` : ''}`,
+  ];
+  for (const c of rendered.checks) {
+    const cause = c.causeId ? ` [${c.causeId}]` : '';
+    const change = c.change ? ` (${c.change})` : '';
+    lines.push('', `${MARK[c.status]} ${clean(c.id)}: ${c.title}${cause}${change}`);
+    lines.push(`  Observed: ${clean(c.message)}`);
+    if (c.explanation) lines.push(`  Why: ${c.explanation}`);
+    if (c.remediation) lines.push(`  Fix: ${c.remediation}`);
+  }
+  if (rendered.omittedChecks > 0) lines.push('', `...and ${rendered.omittedChecks} more checks.`);
+  lines.push('', `History: ${clean(rendered.historyCommand)}`);
+  return lines;
+}

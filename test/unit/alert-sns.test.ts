@@ -1,0 +1,109 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createSnsAlerter, SnsPublishError } from '../../shared/alert/sns';
+import type { Alert } from '../../shared/alert/types';
+import { causes } from '../../shared/model/causes/index';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:mailprobe-alerts';
+const snsMock = mockClient(SNSClient);
+
+const alert: Alert = {
+  type: 'failure',
+  severity: 'critical',
+  probeId: 'submission/mail.example.com',
+  kind: 'smtp',
+  group: 'submission',
+  target: 'mail.example.com',
+  scheduledAt: '2026-11-23T10:05:00.000Z',
+  status: 'fail',
+  previousStatus: 'pass',
+  since: '2026-11-23T10:00:00.000Z',
+  checks: [
+    {
+      id: 'auth',
+      status: 'fail',
+      previousStatus: 'pass',
+      cause: 'probe.secret-unavailable',
+      message: 'password for smtp-submission\r\nSubject: injected\u0007',
+      change: 'new',
+    },
+  ],
+};
+
+beforeEach(() => snsMock.reset());
+
+describe('SNS alerter', () => {
+  it('publishes subject, message and filter attributes exactly', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    await createSnsAlerter({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC }).publish(
+      alert,
+    );
+
+    const c = causes['probe.secret-unavailable'];
+    const calls = snsMock.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      TopicArn: TOPIC,
+      Subject: `[FAIL] smtp submission/mail.example.com: ${c.title}`,
+      Message: [
+        'Now failing (last run: pass).',
+        'Probe:  smtp submission/mail.example.com (target mail.example.com)',
+        'Run:    2026-11-23 10:05 UTC, since 2026-11-23 10:00 UTC (5m)',
+        '',
+        `✗ auth: ${c.title} [probe.secret-unavailable] (new)`,
+        '  Observed: password for smtp-submission | Subject: injected',
+        `  Why: ${c.explanation}`,
+        `  Fix: ${c.remediation}`,
+        '',
+        'History: mailprobe history submission/mail.example.com',
+        '',
+        '-- mailprobe',
+      ].join('\n'),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        kind: { DataType: 'String', StringValue: 'smtp' },
+        target: { DataType: 'String', StringValue: 'mail.example.com' },
+        alertType: { DataType: 'String', StringValue: 'failure' },
+      },
+    });
+  });
+
+  it('keeps the subject SNS-legal: printable ASCII, one line, under 100 characters', async () => {
+    snsMock.on(PublishCommand).resolves({});
+    const odd = { ...alert, probeId: `grün/${'x'.repeat(200)}\nBcc: x` };
+    await createSnsAlerter({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC }).publish(odd);
+    const subject = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject ?? '';
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
+    expect(subject.startsWith('[FAIL] smtp grun/xxx')).toBe(true);
+  });
+
+  it('sends alert type and severity for recoveries too, so filter policies can drop them', async () => {
+    snsMock.on(PublishCommand).resolves({});
+    await createSnsAlerter({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC }).publish({
+      ...alert,
+      type: 'recovery',
+      severity: 'info',
+      status: 'pass',
+    });
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes).toMatchObject({
+      severity: { StringValue: 'info' },
+      alertType: { StringValue: 'recovery' },
+    });
+  });
+
+  it('fails with a named error carrying the SDK error as cause', async () => {
+    const denied = Object.assign(new Error('not authorized to perform SNS:Publish'), {
+      name: 'AuthorizationErrorException',
+    });
+    snsMock.on(PublishCommand).rejects(denied);
+    const err = await createSnsAlerter({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC })
+      .publish(alert)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SnsPublishError);
+    expect(err).toMatchObject({
+      message: `SNS publish to ${TOPIC} failed: AuthorizationErrorException: not authorized to perform SNS:Publish`,
+    });
+    expect((err as Error).cause).toBe(denied);
+  });
+});
