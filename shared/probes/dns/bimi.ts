@@ -17,11 +17,16 @@ function isHttps(value: string): boolean {
 }
 
 /** BIMI (default selector): one v=BIMI1 record whose logo (and certificate) URLs are https. */
-export async function checkBimi(domain: string, presence: Presence, resolve: DnsResolver): Promise<BimiFindings> {
+export async function checkBimi(
+  domain: string,
+  presence: Presence,
+  resolve: DnsResolver,
+): Promise<BimiFindings> {
   const id = 'bimi';
   const name = `default._bimi.${domain}`;
   const found = await txt(resolve, name);
-  if (found.kind === 'unknown') return { checks: [unknownCheck(id, found.error, 'BIMI record')], records: undefined };
+  if (found.kind === 'unknown')
+    return { checks: [unknownCheck(id, found.error, 'BIMI record')], records: undefined };
   const records = found.kind === 'records' ? found.records.filter((r) => /^v=BIMI1\s*(;|$)/i.test(r)) : [];
   const one = (check: Check) => ({ checks: [check], records });
   if (records.length === 0) {
@@ -33,7 +38,13 @@ export async function checkBimi(domain: string, presence: Presence, resolve: Dns
   }
   const record = records[0] as string;
   const invalid = (message: string) =>
-    one({ id, status: 'fail', cause: 'dns.bimi.invalid', message: `${name}: ${message}`, observed: clip(record) });
+    one({
+      id,
+      status: 'fail',
+      cause: 'dns.bimi.invalid',
+      message: `${name}: ${message}`,
+      observed: clip(record),
+    });
   if (records.length > 1) return invalid(`${records.length} v=BIMI1 records`);
   const { tags, malformed } = tagList(record);
   if (malformed.length > 0) return invalid(`malformed tag "${clip(malformed[0] as string, 40)}"`);
@@ -51,6 +62,7 @@ export async function checkBimi(domain: string, presence: Presence, resolve: Dns
       observed: clip(record),
     });
   }
-  if (authority !== '' && !isHttps(authority)) return invalid(`certificate "a=${clip(authority, 120)}" must be an https: URL`);
+  if (authority !== '' && !isHttps(authority))
+    return invalid(`certificate "a=${clip(authority, 120)}" must be an https: URL`);
   return one({ id, status: 'pass', message: `logo ${clip(logo, 200)}`, observed: clip(record) });
 }

@@ -78,7 +78,13 @@ const mtaStsFetch = z
       .includes('-----BEGIN CERTIFICATE-----')
       .optional()
       .describe('A CA certificate (PEM) trusted in addition to the system roots, for a private test CA'),
-    timeoutMs: z.number().int().min(100).max(30_000).default(5000).describe('Time budget of the policy fetch'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(30_000)
+      .default(5000)
+      .describe('Time budget of the policy fetch'),
     maxBytes: z
       .number()
       .int()
@@ -105,7 +111,9 @@ export const dnsGroup = z
           .min(0)
           .max(24 * 30)
           .default(24)
-          .describe('How long a changed record set keeps its drift warning (0: only on the run that sees it)'),
+          .describe(
+            'How long a changed record set keeps its drift warning (0: only on the run that sees it)',
+          ),
       })
       .strict()
       .prefault({}),

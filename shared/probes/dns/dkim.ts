@@ -13,7 +13,11 @@ export interface DkimFindings {
 }
 
 /** DKIM (RFC 6376, RFC 8463): for each configured selector, a single valid key record, strong enough, not in test mode. */
-export async function checkDkim(domain: string, selectors: string[], resolve: DnsResolver): Promise<DkimFindings> {
+export async function checkDkim(
+  domain: string,
+  selectors: string[],
+  resolve: DnsResolver,
+): Promise<DkimFindings> {
   const records: Record<string, string[] | undefined> = {};
   const checks = await Promise.all(
     selectors.map(async (selector) => {
@@ -33,7 +37,8 @@ async function checkSelector(
   const id = `dkim:${selector}`;
   const name = `${selector}._domainkey.${domain}`;
   const found = await txt(resolve, name);
-  if (found.kind === 'unknown') return { check: unknownCheck(id, found.error, `DKIM key ${name}`), found: undefined };
+  if (found.kind === 'unknown')
+    return { check: unknownCheck(id, found.error, `DKIM key ${name}`), found: undefined };
   if (found.kind === 'none') {
     return {
       check: { id, status: 'fail', cause: 'dns.dkim.missing', message: `no DKIM key record at ${name}` },
@@ -45,18 +50,27 @@ async function checkSelector(
     found: found.records,
   });
   if (found.records.length > 1) {
-    return fail('dns.dkim.multiple', `${found.records.length} TXT records at ${name}: verifiers pick one at random`);
+    return fail(
+      'dns.dkim.multiple',
+      `${found.records.length} TXT records at ${name}: verifiers pick one at random`,
+    );
   }
   const record = found.records[0] as string;
   const { tags, order } = tagList(record);
   const version = tags.get('v');
   if (version !== undefined && (version !== 'DKIM1' || order[0] !== 'v')) {
-    return fail('dns.dkim.invalid-record', `${name}: "v=${clip(version, 20)}" must be "v=DKIM1" and come first`);
+    return fail(
+      'dns.dkim.invalid-record',
+      `${name}: "v=${clip(version, 20)}" must be "v=DKIM1" and come first`,
+    );
   }
   const p = tags.get('p');
   if (p === undefined) return fail('dns.dkim.invalid-record', `${name}: the record has no "p=" tag`);
   if (p.replace(/\s+/g, '') === '') {
-    return fail('dns.dkim.revoked', `${name}: "p=" is empty: the key is revoked and every signature with it fails`);
+    return fail(
+      'dns.dkim.revoked',
+      `${name}: "p=" is empty: the key is revoked and every signature with it fails`,
+    );
   }
   const k = (tags.get('k') ?? 'rsa').toLowerCase();
   if (k !== 'rsa' && k !== 'ed25519') {
@@ -80,13 +94,25 @@ async function checkSelector(
     found: found.records,
   });
   if (k === 'rsa' && bits !== undefined && bits < DKIM_RSA_FAIL_BITS) {
-    return result('fail', 'dns.dkim.key-too-short', `${name}: ${keyText}; receivers reject keys under ${DKIM_RSA_FAIL_BITS} bits`);
+    return result(
+      'fail',
+      'dns.dkim.key-too-short',
+      `${name}: ${keyText}; receivers reject keys under ${DKIM_RSA_FAIL_BITS} bits`,
+    );
   }
   if (k === 'rsa' && bits !== undefined && bits < DKIM_RSA_WARN_BITS) {
-    return result('warn', 'dns.dkim.key-weak', `${name}: ${keyText}; ${DKIM_RSA_WARN_BITS} bits is the current minimum advice`);
+    return result(
+      'warn',
+      'dns.dkim.key-weak',
+      `${name}: ${keyText}; ${DKIM_RSA_WARN_BITS} bits is the current minimum advice`,
+    );
   }
   if (flags.includes('y')) {
-    return result('warn', 'dns.dkim.testing', `${name}: ${keyText}, but "t=y" tells receivers to ignore failures`);
+    return result(
+      'warn',
+      'dns.dkim.testing',
+      `${name}: ${keyText}, but "t=y" tells receivers to ignore failures`,
+    );
   }
   return result('pass', undefined, `${name}: ${keyText}`);
 }

@@ -41,7 +41,8 @@ export function parseDmarc(record: string): { record: DmarcRecord } | { errors: 
       if (required) errors.push(`"${tag}=" is missing`);
       return undefined;
     }
-    if (!(POLICIES as readonly string[]).includes(value)) errors.push(`"${tag}=${clip(value, 20)}" is not none/quarantine/reject`);
+    if (!(POLICIES as readonly string[]).includes(value))
+      errors.push(`"${tag}=${clip(value, 20)}" is not none/quarantine/reject`);
     return value as Policy;
   };
   const oneOf = <T extends string>(tag: string, allowed: readonly T[]): T | undefined => {
@@ -55,7 +56,8 @@ export function parseDmarc(record: string): { record: DmarcRecord } | { errors: 
   const sp = policy('sp', false);
   const np = policy('np', false);
   const pctText = tags.get('pct');
-  if (pctText !== undefined && !/^(100|[1-9]?\d)$/.test(pctText)) errors.push(`"pct=${clip(pctText, 20)}" is not 0-100`);
+  if (pctText !== undefined && !/^(100|[1-9]?\d)$/.test(pctText))
+    errors.push(`"pct=${clip(pctText, 20)}" is not 0-100`);
   const adkim = oneOf('adkim', ['r', 's'] as const) ?? 'r';
   const aspf = oneOf('aspf', ['r', 's'] as const) ?? 'r';
   const t = oneOf('t', ['y', 'n'] as const);
@@ -86,7 +88,8 @@ export function parseDmarc(record: string): { record: DmarcRecord } | { errors: 
 export async function checkDmarc(domain: string, resolve: DnsResolver): Promise<DmarcFindings> {
   const name = `_dmarc.${domain}`;
   const found = await txt(resolve, name);
-  if (found.kind === 'unknown') return { checks: [unknownCheck('dmarc.record', found.error, 'DMARC record')], records: undefined };
+  if (found.kind === 'unknown')
+    return { checks: [unknownCheck('dmarc.record', found.error, 'DMARC record')], records: undefined };
   const records = found.kind === 'records' ? found.records.filter(isDmarc) : [];
   if (records.length > 1) {
     return {
@@ -111,7 +114,10 @@ export async function checkDmarc(domain: string, resolve: DnsResolver): Promise<
       inherited = await getDmarcRecord(domain, resolve as never);
     } catch (err) {
       if (!(err instanceof DnsLookupError)) throw err;
-      return { checks: [unknownCheck('dmarc.record', err, 'organisational-domain DMARC record')], records: [] };
+      return {
+        checks: [unknownCheck('dmarc.record', err, 'organisational-domain DMARC record')],
+        records: [],
+      };
     }
     if (!inherited) {
       return {
@@ -190,7 +196,9 @@ function policyCheck(rec: DmarcRecord, inherited: boolean): Check {
       details,
     };
   }
-  const weakSub = [rec.sp === 'none' ? 'sp=none' : '', rec.np === 'none' ? 'np=none' : ''].filter((s) => s !== '');
+  const weakSub = [rec.sp === 'none' ? 'sp=none' : '', rec.np === 'none' ? 'np=none' : ''].filter(
+    (s) => s !== '',
+  );
   if (!inherited && weakSub.length > 0) {
     return {
       id: 'dmarc.policy',

@@ -83,7 +83,12 @@ export function checkDrift(
         message: `${key} changed at ${entry.changedAt}: ${clip(entry.before, 200)} -> ${clip(value, 200)}`,
         observed: clip(value, 500),
         expected: clip(entry.before, 500),
-        details: { before: clip(entry.before, 500), after: clip(value, 500), changedAt: entry.changedAt ?? null, fingerprint: fp },
+        details: {
+          before: clip(entry.before, 500),
+          after: clip(value, 500),
+          changedAt: entry.changedAt ?? null,
+          fingerprint: fp,
+        },
       });
     } else {
       checks.push({ id, status: 'pass', message: `${key}: unchanged`, details: { fingerprint: fp } });

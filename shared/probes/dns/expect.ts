@@ -9,7 +9,9 @@ function describe(expectation: Expectation): string | string[] {
 
 function matches(records: string[], expectation: Expectation): boolean {
   if (typeof expectation === 'string' || Array.isArray(expectation)) {
-    const want = [...new Set(typeof expectation === 'string' ? [expectation] : expectation)].map((s) => s.trim()).sort();
+    const want = [...new Set(typeof expectation === 'string' ? [expectation] : expectation)]
+      .map((s) => s.trim())
+      .sort();
     const have = [...new Set(records.map((r) => r.trim()))].sort();
     return want.length === have.length && want.every((w, i) => w === have[i]);
   }
@@ -18,11 +20,21 @@ function matches(records: string[], expectation: Expectation): boolean {
 }
 
 /** An operator's expected value for one record set: exact (as a set) or a pattern every record must match. */
-export function checkExpectation(key: string, records: string[] | undefined, expectation: Expectation): Check {
+export function checkExpectation(
+  key: string,
+  records: string[] | undefined,
+  expectation: Expectation,
+): Check {
   const id = `expect:${key}`;
   const expected = describe(expectation);
   if (records === undefined) {
-    return { id, status: 'unknown', cause: 'dns.lookup.error', message: `${key}: the lookup got no answer`, expected };
+    return {
+      id,
+      status: 'unknown',
+      cause: 'dns.lookup.error',
+      message: `${key}: the lookup got no answer`,
+      expected,
+    };
   }
   if (matches(records, expectation)) {
     return { id, status: 'pass', message: `${key} is as expected`, expected };

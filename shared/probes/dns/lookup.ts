@@ -29,10 +29,16 @@ export async function lookup<T extends unknown[]>(
 /** TXT records at `name`, each record's strings joined (RFC 7208 3.3, RFC 6376 3.6.2.2). */
 export async function txt(resolve: DnsResolver, name: string): Promise<Lookup<string[]>> {
   const found = await lookup<string[][]>(resolve, name, 'TXT');
-  return found.kind === 'records' ? { kind: 'records', records: found.records.map((s) => s.join('')) } : found;
+  return found.kind === 'records'
+    ? { kind: 'records', records: found.records.map((s) => s.join('')) }
+    : found;
 }
 
-export function addresses(resolve: DnsResolver, name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<Lookup<string[]>> {
+export function addresses(
+  resolve: DnsResolver,
+  name: string,
+  type: 'A' | 'AAAA' | 'PTR',
+): Promise<Lookup<string[]>> {
   return lookup<string[]>(resolve, name, type);
 }
 

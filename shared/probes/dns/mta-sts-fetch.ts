@@ -13,7 +13,11 @@ export type PolicyFetch =
   | { ok: false; status: Extract<Status, 'fail' | 'unknown'>; cause: CauseId; message: string; url: string };
 
 /** Fetches a policy body: returns the outcome, never throws for network, TLS or HTTP failures. */
-export type PolicyFetcher = (domain: string, resolve: DnsResolver, signal: AbortSignal) => Promise<PolicyFetch>;
+export type PolicyFetcher = (
+  domain: string,
+  resolve: DnsResolver,
+  signal: AbortSignal,
+) => Promise<PolicyFetch>;
 
 /**
  * RFC 8461 3.3: GET https://mta-sts.<domain>/.well-known/mta-sts.txt. The host is resolved with the probe's resolver
@@ -38,7 +42,11 @@ export function httpsPolicyFetcher(options: MtaStsFetchOptions): PolicyFetcher {
     if (!address) {
       const unknown = [a, aaaa].find((l) => l.kind === 'unknown');
       if (unknown?.kind === 'unknown') {
-        return failed('unknown', lookupCause(unknown.error), `${host} could not be resolved: ${unknown.error.message}`);
+        return failed(
+          'unknown',
+          lookupCause(unknown.error),
+          `${host} could not be resolved: ${unknown.error.message}`,
+        );
       }
       return failed('fail', 'dns.mta-sts.policy-host-missing', `${host} has no A or AAAA record`);
     }
@@ -54,10 +62,18 @@ export function httpsPolicyFetcher(options: MtaStsFetchOptions): PolicyFetcher {
         resolvePromise(outcome);
       };
       const timer = setTimeout(
-        () => finish(failed('unknown', 'dns.mta-sts.policy-timeout', `no complete answer within ${options.timeoutMs} ms`)),
+        () =>
+          finish(
+            failed(
+              'unknown',
+              'dns.mta-sts.policy-timeout',
+              `no complete answer within ${options.timeoutMs} ms`,
+            ),
+          ),
         options.timeoutMs,
       );
-      const onAbort = () => finish(failed('unknown', 'dns.mta-sts.policy-timeout', 'the probe ran out of time'));
+      const onAbort = () =>
+        finish(failed('unknown', 'dns.mta-sts.policy-timeout', 'the probe ran out of time'));
       signal.addEventListener('abort', onAbort);
 
       const req = request(
@@ -75,8 +91,16 @@ export function httpsPolicyFetcher(options: MtaStsFetchOptions): PolicyFetcher {
         (res) => {
           const code = res.statusCode ?? 0;
           if (code !== 200) {
-            const where = res.headers.location ? ` (redirect to ${String(res.headers.location).slice(0, 200)}, not followed)` : '';
-            finish(failed('fail', 'dns.mta-sts.policy-http-status', `HTTP ${code}${where}; RFC 8461 accepts only 200`));
+            const where = res.headers.location
+              ? ` (redirect to ${String(res.headers.location).slice(0, 200)}, not followed)`
+              : '';
+            finish(
+              failed(
+                'fail',
+                'dns.mta-sts.policy-http-status',
+                `HTTP ${code}${where}; RFC 8461 accepts only 200`,
+              ),
+            );
             return;
           }
           const chunks: Buffer[] = [];
@@ -84,7 +108,13 @@ export function httpsPolicyFetcher(options: MtaStsFetchOptions): PolicyFetcher {
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > options.maxBytes) {
-              finish(failed('fail', 'dns.mta-sts.policy-too-large', `the policy is larger than ${options.maxBytes} bytes`));
+              finish(
+                failed(
+                  'fail',
+                  'dns.mta-sts.policy-too-large',
+                  `the policy is larger than ${options.maxBytes} bytes`,
+                ),
+              );
               return;
             }
             chunks.push(chunk);
@@ -131,7 +161,11 @@ function classify(
 ): PolicyFetch {
   const code = err.code ?? '';
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
-    return failed('fail', 'dns.mta-sts.policy-tls', `certificate not valid for ${host}: ${err.message.slice(0, 200)}`);
+    return failed(
+      'fail',
+      'dns.mta-sts.policy-tls',
+      `certificate not valid for ${host}: ${err.message.slice(0, 200)}`,
+    );
   }
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return failed('unknown', 'dns.mta-sts.policy-timeout', `${host}: ${code}`);

@@ -40,14 +40,23 @@ export async function checkMtaSts(
   const name = `_mta-sts.${domain}`;
   const found = await txt(resolve, name);
   if (found.kind === 'unknown') {
-    return { checks: [unknownCheck('mta-sts.record', found.error, 'MTA-STS record')], records: undefined, policy: undefined };
+    return {
+      checks: [unknownCheck('mta-sts.record', found.error, 'MTA-STS record')],
+      records: undefined,
+      policy: undefined,
+    };
   }
   const records = found.kind === 'records' ? found.records.filter((r) => /^v=STSv1\s*(;|$)/.test(r)) : [];
   const done = (checks: Check[], policy?: string[]) => ({ checks, records, policy });
   if (records.length === 0) {
     return done([
       presence === 'required'
-        ? { id: 'mta-sts.record', status: 'fail', cause: 'dns.mta-sts.missing', message: `no v=STSv1 record at ${name}` }
+        ? {
+            id: 'mta-sts.record',
+            status: 'fail',
+            cause: 'dns.mta-sts.missing',
+            message: `no v=STSv1 record at ${name}`,
+          }
         : { id: 'mta-sts.record', status: 'pass', message: `no MTA-STS record at ${name} (optional)` },
     ]);
   }
@@ -79,7 +88,12 @@ export async function checkMtaSts(
 
   const fetched = await fetchPolicy(domain, resolve, signal);
   if (!fetched.ok) {
-    checks.push({ id: 'mta-sts.policy', status: fetched.status, cause: fetched.cause, message: `${fetched.url}: ${fetched.message}` });
+    checks.push({
+      id: 'mta-sts.policy',
+      status: fetched.status,
+      cause: fetched.cause,
+      message: `${fetched.url}: ${fetched.message}`,
+    });
     return done(checks);
   }
   let policy: MTASTSPolicy;
@@ -95,7 +109,12 @@ export async function checkMtaSts(
     });
     return done(checks, [fetched.body]);
   }
-  const details = { mode: policy.mode, maxAge: policy.maxAge ?? null, mx: (policy.mx ?? []).slice(0, 20), id: policyId };
+  const details = {
+    mode: policy.mode,
+    maxAge: policy.maxAge ?? null,
+    mx: (policy.mx ?? []).slice(0, 20),
+    id: policyId,
+  };
   checks.push(
     policy.mode === 'none'
       ? {
@@ -131,11 +150,20 @@ export async function checkMtaSts(
 function mxCheck(policy: MTASTSPolicy, hosts: string[] | undefined): Check {
   const patterns = policy.mx ?? [];
   if (hosts === undefined) {
-    return { id: 'mta-sts.mx', status: 'unknown', cause: 'dns.lookup.error', message: 'MX hosts unknown (MX lookup failed)' };
+    return {
+      id: 'mta-sts.mx',
+      status: 'unknown',
+      cause: 'dns.lookup.error',
+      message: 'MX hosts unknown (MX lookup failed)',
+    };
   }
   const unmatched = hosts.filter((h) => !patterns.some((p) => mxMatches(h, p)));
   if (unmatched.length === 0) {
-    return { id: 'mta-sts.mx', status: 'pass', message: `every MX host matches the policy (${clip(patterns.join(', '), 200)})` };
+    return {
+      id: 'mta-sts.mx',
+      status: 'pass',
+      message: `every MX host matches the policy (${clip(patterns.join(', '), 200)})`,
+    };
   }
   return {
     id: 'mta-sts.mx',

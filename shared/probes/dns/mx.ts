@@ -23,11 +23,18 @@ function host(exchange: string): string {
 export async function checkMx(domain: string, resolve: DnsResolver): Promise<MxFindings> {
   const found = await mx(resolve, domain);
   if (found.kind === 'unknown') {
-    return { checks: [unknownCheck('mx', found.error, 'MX lookup')], hosts: undefined, nullMx: false, records: undefined };
+    return {
+      checks: [unknownCheck('mx', found.error, 'MX lookup')],
+      hosts: undefined,
+      nullMx: false,
+      records: undefined,
+    };
   }
   if (found.kind === 'none') return implicitMx(domain, resolve);
 
-  const sorted = [...found.records].sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange));
+  const sorted = [...found.records].sort(
+    (a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange),
+  );
   const records = sorted.map((r) => `${r.priority} ${host(r.exchange) || '.'}`);
   const nulls = sorted.filter((r) => host(r.exchange) === '');
   if (nulls.length > 0) {
@@ -57,7 +64,10 @@ export async function checkMx(domain: string, resolve: DnsResolver): Promise<MxF
   const checked = hosts.slice(0, MAX_HOSTS);
   checks.push(...(await Promise.all(checked.map((h) => checkHost(h, resolve)))));
   if (hosts.length > MAX_HOSTS) {
-    checks[0] = { ...(checks[0] as Check), message: `${checks[0]?.message} (first ${MAX_HOSTS} hosts checked)` };
+    checks[0] = {
+      ...(checks[0] as Check),
+      message: `${checks[0]?.message} (first ${MAX_HOSTS} hosts checked)`,
+    };
   }
   return { checks, hosts, nullMx: false, records };
 }

@@ -27,10 +27,15 @@ export interface DnsCheckDeps {
 }
 
 /** Every check of one domain, with the fingerprints to remember for the next run. */
-export async function runDnsChecks(target: DomainTarget, options: DnsOptions, deps: DnsCheckDeps): Promise<ProbeOutcome> {
+export async function runDnsChecks(
+  target: DomainTarget,
+  options: DnsOptions,
+  deps: DnsCheckDeps,
+): Promise<ProbeOutcome> {
   const { resolve, signal } = deps;
   const domain = target.name.toLowerCase().replace(/\.$/, '');
-  const timed = <T>(phase: string, fn: () => Promise<T>) => (deps.timings ? deps.timings.measure(phase, fn) : fn());
+  const timed = <T>(phase: string, fn: () => Promise<T>) =>
+    deps.timings ? deps.timings.measure(phase, fn) : fn();
 
   const mxStep = timed('mx', () => checkMx(domain, resolve));
   const [mx, spf, dkim, dmarc, tlsRpt, bimi, ptr] = await Promise.all([
@@ -38,14 +43,18 @@ export async function runDnsChecks(target: DomainTarget, options: DnsOptions, de
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
     timed('dkim', () => checkDkim(domain, target.dkimSelectors, resolve)),
     timed('dmarc', () => checkDmarc(domain, resolve)),
-    options.tlsRpt === 'off' ? undefined : timed('tlsRpt', () => checkTlsRpt(domain, options.tlsRpt, resolve)),
+    options.tlsRpt === 'off'
+      ? undefined
+      : timed('tlsRpt', () => checkTlsRpt(domain, options.tlsRpt, resolve)),
     options.bimi === 'off' ? undefined : timed('bimi', () => checkBimi(domain, options.bimi, resolve)),
     timed('ptr', () => Promise.all(target.sendingIps.map((ip) => checkPtr(ip, resolve)))),
   ]);
   const mtaSts =
     options.mtaSts === 'off'
       ? undefined
-      : await timed('mtaSts', () => checkMtaSts(domain, options.mtaSts, mx, resolve, deps.fetchPolicy, signal));
+      : await timed('mtaSts', () =>
+          checkMtaSts(domain, options.mtaSts, mx, resolve, deps.fetchPolicy, signal),
+        );
 
   const checks: Check[] = [
     ...mx.checks,
@@ -70,7 +79,10 @@ export async function runDnsChecks(target: DomainTarget, options: DnsOptions, de
   };
 
   const { dkim: dkimExpect, ...expected } = target.expect ?? {};
-  for (const [key, expectation] of Object.entries(expected) as [ExpectationKey, NonNullable<typeof expected.mx>][]) {
+  for (const [key, expectation] of Object.entries(expected) as [
+    ExpectationKey,
+    NonNullable<typeof expected.mx>,
+  ][]) {
     checks.push(checkExpectation(key, sets[key], expectation));
   }
   for (const [selector, expectation] of Object.entries(dkimExpect ?? {})) {

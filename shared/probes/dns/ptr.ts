@@ -16,7 +16,9 @@ function ipv6Nibbles(ip: string): string {
   const v4 = last[last.length - 1];
   if (v4?.includes('.')) {
     const b = v4.split('.').map(Number);
-    const hex = [((b[0] ?? 0) << 8) | (b[1] ?? 0), ((b[2] ?? 0) << 8) | (b[3] ?? 0)].map((n) => n.toString(16));
+    const hex = [((b[0] ?? 0) << 8) | (b[1] ?? 0), ((b[2] ?? 0) << 8) | (b[3] ?? 0)].map((n) =>
+      n.toString(16),
+    );
     if (t.length > 0) t = [...t.slice(0, -1), ...hex];
     else h = [...h.slice(0, -1), ...hex];
   }
@@ -53,7 +55,8 @@ export async function checkPtr(ip: string, resolve: DnsResolver): Promise<Check>
   });
   if (confirmed) return { id, status: 'pass', message: `${ip} -> ${confirmed} -> ${ip}`, observed: names };
   const unknown = forward.find((f) => f.kind === 'unknown');
-  if (unknown?.kind === 'unknown') return unknownCheck(id, unknown.error, `forward lookup of the PTR of ${ip}`);
+  if (unknown?.kind === 'unknown')
+    return unknownCheck(id, unknown.error, `forward lookup of the PTR of ${ip}`);
   return {
     id,
     status: 'fail',

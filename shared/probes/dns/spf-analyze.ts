@@ -58,12 +58,13 @@ export interface SpfAnalysis {
 
 const MACRO_EXPAND = /%\{[slodiphcrtv]\d*r?[.\-+,/_=]*\}|%%|%_|%-/gi;
 const TOPLABEL = /\.(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])\.?$/i;
-const MARK = '\u0000';
+/** Stands in for an expanded macro while checking a domain-spec; a space never occurs inside one SPF term. */
+const MARK = ' ';
 
 /** RFC 7208 7.1 macro-string: visible characters, every `%` starting a valid macro. */
 function validMacroString(s: string): boolean {
   const stripped = s.replace(MACRO_EXPAND, MARK);
-  return !stripped.includes('%') && /^[\x21-\x7e\u0000]*$/.test(stripped);
+  return !stripped.includes('%') && /^[\x21-\x7e ]*$/.test(stripped);
 }
 
 /** RFC 7208 7.1 domain-spec: a macro-string ending in a macro or in `.toplabel`. */
@@ -269,7 +270,10 @@ async function visit(
         if (found.kind === 'unknown') result.unknown.push(found.error);
         else if (found.kind === 'none') countVoid(walk, name);
         else if (found.records.length > SPF_MX_LIMIT) {
-          problem('too-many-mx', `${domain}: "mx:${name}" returns ${found.records.length} MX hosts, more than 10`);
+          problem(
+            'too-many-mx',
+            `${domain}: "mx:${name}" returns ${found.records.length} MX hosts, more than 10`,
+          );
         }
         break;
       }
@@ -317,7 +321,11 @@ function countVoid(walk: Walk, name: string): void {
  * A/AAAA of a term's target. Void only when neither family has an address (mailauth's dual-stack rule: a host
  * with only IPv6 addresses is not a void lookup for an IPv4 client's sake).
  */
-async function queryAddresses(walk: Walk, name: string, types: ('A' | 'AAAA')[] = ['A', 'AAAA']): Promise<void> {
+async function queryAddresses(
+  walk: Walk,
+  name: string,
+  types: ('A' | 'AAAA')[] = ['A', 'AAAA'],
+): Promise<void> {
   if (hasMacro(name)) return;
   const found = await Promise.all(types.map((t) => addresses(walk.resolve, name, t)));
   if (found.some((f) => f.kind === 'records')) return;

@@ -41,16 +41,28 @@ function problemCheck(id: string, problems: SpfProblem[], okMessage: string): Ch
     status: WARNING_KINDS.has(worst.kind) ? 'warn' : 'fail',
     cause: PROBLEM_CAUSE[worst.kind],
     message: clip(problems.map((p) => p.message).join('; '), 600),
-    details: { problems: problems.slice(0, 10).map((p) => ({ kind: p.kind, domain: p.domain, depth: p.depth })) },
+    details: {
+      problems: problems.slice(0, 10).map((p) => ({ kind: p.kind, domain: p.domain, depth: p.depth })),
+    },
   };
 }
 
 /** SPF (RFC 7208): one record, syntax, includes, lookup and void-lookup limits, `all`, and each sending IP passing. */
-export async function checkSpf(domain: string, sendingIps: string[], resolve: DnsResolver): Promise<SpfFindings> {
+export async function checkSpf(
+  domain: string,
+  sendingIps: string[],
+  resolve: DnsResolver,
+): Promise<SpfFindings> {
   const analysis = await analyzeSpf(domain, resolve);
   const rootUnknown = analysis.unknown.find((e) => e.query.name.toLowerCase() === domain.toLowerCase());
   if (rootUnknown && analysis.records.length === 0) {
-    return { checks: [unknownCheck('spf.record', rootUnknown, 'SPF record lookup')], records: undefined };
+    return {
+      checks: [
+        unknownCheck('spf.record', rootUnknown, 'SPF record lookup'),
+        ...(await checkIps(domain, sendingIps, resolve)),
+      ],
+      records: undefined,
+    };
   }
   if (analysis.records.length === 0) {
     return {
@@ -61,6 +73,7 @@ export async function checkSpf(domain: string, sendingIps: string[], resolve: Dn
           cause: 'dns.spf.missing',
           message: `${domain} publishes no v=spf1 TXT record`,
         },
+        ...(await checkIps(domain, sendingIps, resolve)),
       ],
       records: [],
     };
@@ -90,7 +103,9 @@ export async function checkSpf(domain: string, sendingIps: string[], resolve: Dn
 
 function includesSummary(analysis: SpfAnalysis): string {
   const others = Object.keys(analysis.lookupsBy).length - 1;
-  return others > 0 ? `every included record is valid SPF (${others} other domains)` : 'no include or redirect';
+  return others > 0
+    ? `every included record is valid SPF (${others} other domains)`
+    : 'no include or redirect';
 }
 
 function lookupsCheck(a: SpfAnalysis): Check {
@@ -113,7 +128,12 @@ function lookupsCheck(a: SpfAnalysis): Check {
     };
   }
   const firstUnknown = a.unknown[0];
-  if (firstUnknown) return { ...unknownCheck('spf.lookups', firstUnknown, 'counting SPF lookups'), ...base, status: 'unknown' };
+  if (firstUnknown)
+    return {
+      ...unknownCheck('spf.lookups', firstUnknown, 'counting SPF lookups'),
+      ...base,
+      status: 'unknown',
+    };
   if (a.lookups >= SPF_LOOKUP_WARN) {
     return {
       ...base,
@@ -142,9 +162,17 @@ function voidsCheck(a: SpfAnalysis): Check {
   }
   const firstUnknown = a.unknown[0];
   if (firstUnknown) {
-    return { ...unknownCheck('spf.void-lookups', firstUnknown, 'counting void lookups'), ...base, status: 'unknown' };
+    return {
+      ...unknownCheck('spf.void-lookups', firstUnknown, 'counting void lookups'),
+      ...base,
+      status: 'unknown',
+    };
   }
-  return { ...base, status: 'pass', message: `${a.voids} void lookup${a.voids === 1 ? '' : 's'} (limit ${SPF_VOID_LIMIT})` };
+  return {
+    ...base,
+    status: 'pass',
+    message: `${a.voids} void lookup${a.voids === 1 ? '' : 's'} (limit ${SPF_VOID_LIMIT})`,
+  };
 }
 
 function allCheck(a: SpfAnalysis): Check {
@@ -168,7 +196,8 @@ function allCheck(a: SpfAnalysis): Check {
         id: 'spf.all',
         status: 'warn',
         cause: 'dns.spf.no-all',
-        message: 'no "all" mechanism (nor redirect ending in one): unlisted hosts get the default neutral result',
+        message:
+          'no "all" mechanism (nor redirect ending in one): unlisted hosts get the default neutral result',
       };
     default:
       return { id: 'spf.all', status: 'pass', message: `ends in "${a.all}all"` };

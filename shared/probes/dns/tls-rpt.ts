@@ -19,11 +19,16 @@ function validRua(uri: string): boolean {
 }
 
 /** TLS-RPT (RFC 8460): exactly one v=TLSRPTv1 record at `_smtp._tls.<domain>` with a valid `rua`. */
-export async function checkTlsRpt(domain: string, presence: Presence, resolve: DnsResolver): Promise<TlsRptFindings> {
+export async function checkTlsRpt(
+  domain: string,
+  presence: Presence,
+  resolve: DnsResolver,
+): Promise<TlsRptFindings> {
   const id = 'tls-rpt';
   const name = `_smtp._tls.${domain}`;
   const found = await txt(resolve, name);
-  if (found.kind === 'unknown') return { checks: [unknownCheck(id, found.error, 'TLS-RPT record')], records: undefined };
+  if (found.kind === 'unknown')
+    return { checks: [unknownCheck(id, found.error, 'TLS-RPT record')], records: undefined };
   const records = found.kind === 'records' ? found.records.filter((r) => /^v=TLSRPTv1\s*(;|$)/.test(r)) : [];
   const one = (check: Check) => ({ checks: [check], records });
   if (records.length === 0) {
@@ -60,5 +65,10 @@ export async function checkTlsRpt(domain: string, presence: Presence, resolve: D
       observed: clip(record),
     });
   }
-  return one({ id, status: 'pass', message: `reports to ${clip(uris.join(', '), 200)}`, observed: clip(record) });
+  return one({
+    id,
+    status: 'pass',
+    message: `reports to ${clip(uris.join(', '), 200)}`,
+    observed: clip(record),
+  });
 }
