@@ -1,0 +1,99 @@
+/**
+ * Runs every `bench/*.bench.ts` module (or those named on the command line: `npm run bench -- history`), prints one
+ * markdown table of their figures and writes it to bench/results.md. A module that throws is reported after the
+ * table and makes the run exit 1.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchModule, BenchRow } from './types';
+
+const SUFFIX = '.bench.ts';
+
+interface Failure {
+  name: string;
+  error: unknown;
+}
+
+async function main(): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const available = readdirSync(__dirname)
+    .filter((f) => f.endsWith(SUFFIX))
+    .map((f) => f.slice(0, -SUFFIX.length))
+    .sort();
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`no such benchmark: ${unknown.join(', ')} (available: ${available.join(', ')})\n`);
+    return 2;
+  }
+  const names = wanted.length > 0 ? wanted : available;
+
+  const rows: { name: string; row: BenchRow }[] = [];
+  const failures: Failure[] = [];
+  for (const name of names) {
+    process.stderr.write(`bench ${name}...\n`);
+    try {
+      const mod = (await import(join(__dirname, `${name}${SUFFIX}`))) as BenchModule;
+      for (const row of await mod.run()) rows.push({ name, row });
+    } catch (error) {
+      failures.push({ name, error });
+    }
+  }
+
+  const table = renderTable(rows);
+  process.stdout.write(`${table}\n`);
+  const failed = failures.map(({ name, error }) => `- ${name}: FAILED: ${describe(error)}`);
+  writeFileSync(
+    join(__dirname, 'results.md'),
+    [
+      `# Benchmark results (${new Date().toISOString()})`,
+      '',
+      table,
+      ...(failed.length ? ['', ...failed] : []),
+    ]
+      .join('\n')
+      .concat('\n'),
+  );
+  for (const { name, error } of failures) {
+    process.stderr.write(
+      `bench ${name} FAILED: ${error instanceof Error ? (error.stack ?? error) : error}\n`,
+    );
+  }
+  return failures.length > 0 ? 1 : 0;
+}
+
+function renderTable(rows: { name: string; row: BenchRow }[]): string {
+  const lines = ['| figure | value | baseline | ratio | note |', '| --- | ---: | ---: | ---: | --- |'];
+  for (const { name, row } of rows) {
+    const baseline = row.baseline === undefined ? '' : `${formatNumber(row.baseline)} ${row.unit}`;
+    const ratio = row.baseline ? formatNumber(row.value / row.baseline) : '';
+    lines.push(
+      `| ${cell(`${name}: ${row.figure}`)} | ${formatNumber(row.value)} ${cell(row.unit)} | ${baseline} | ${ratio} | ${cell(row.note ?? '')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 1 ? 2 : 3;
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function describe(error: unknown): string {
+  return cell(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${describe(error)}\n`);
+    process.exitCode = 1;
+  },
+);
