@@ -1,6 +1,6 @@
 import type { ResolverSettings } from '../../config/resolver';
-import { createResolver } from '../../dns/resolver';
-import type { Check, JsonObject } from '../../model/result';
+import { createResolver, type DnsResolver } from '../../dns/resolver';
+import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Transcript } from '../../model/transcript';
 import type { ProbeContext, ProbeDefinition, SecretResolver } from '../types';
 import type { Subject } from './address';
@@ -130,39 +130,49 @@ function transcriptLog(transcript: Transcript): QueryLog {
   };
 }
 
-/** Checks one address or domain against every configured blocklist zone that lists its kind. */
+/**
+ * Checks one address or domain against every configured zone that lists its kind. `resolve` is injectable for
+ * tests; by default it is a resolver on the configured servers (group overrides on top of the top-level ones).
+ */
+export async function checkTarget(
+  target: Subject,
+  group: DnsblGroup,
+  ctx: ProbeContext,
+  resolve?: DnsResolver,
+): Promise<ProbeOutcome> {
+  const { options } = group;
+  const planned = planZones(options).filter((p) => p.spec.kinds.includes(target.kind));
+  const { keys, problems } = await resolveKeys(planned, options, ctx.secrets, ctx.transcript);
+  const settings = dnsblResolverSettings(ctx.config.resolver, options);
+  const engine = new DnsblEngine({
+    resolve: resolve ?? createResolver(settings),
+    zones: activateZones(planned, keys),
+    concurrency: options.concurrency,
+    resolverKey: resolverKey(settings),
+    selfTestTtlMs: options.selfTestCacheFor,
+    now: () => ctx.now().getTime(),
+    signal: ctx.signal,
+    onQuery: transcriptLog(ctx.transcript),
+  });
+  const results = await ctx.timings.measure('dns', () => engine.check(target));
+  const keyChecks = planned.flatMap((p): Check[] => {
+    const problem = p.keyed && problems.get(p.keyed.option);
+    if (!problem) return [];
+    return [
+      {
+        id: `zone:${p.spec.zone}`,
+        status: 'unknown',
+        cause: problem.cause,
+        message: `${zoneLabel(p.spec)} not queried: ${problem.message}`,
+        details: { zone: p.spec.zone },
+      },
+    ];
+  });
+  return { checks: [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks] };
+}
+
 export const dnsblProbe: ProbeDefinition<DnsblGroup, Subject> = {
   kind: 'dnsbl',
   targets: dnsblTargets,
-  async run(target: Subject, group: DnsblGroup, ctx: ProbeContext) {
-    const { options } = group;
-    const planned = planZones(options).filter((p) => p.spec.kinds.includes(target.kind));
-    const { keys, problems } = await resolveKeys(planned, options, ctx.secrets, ctx.transcript);
-    const settings = dnsblResolverSettings(ctx.config.resolver, options);
-    const engine = new DnsblEngine({
-      resolve: createResolver(settings),
-      zones: activateZones(planned, keys),
-      concurrency: options.concurrency,
-      resolverKey: resolverKey(settings),
-      selfTestTtlMs: options.selfTestCacheFor,
-      now: () => ctx.now().getTime(),
-      signal: ctx.signal,
-      onQuery: transcriptLog(ctx.transcript),
-    });
-    const results = await ctx.timings.measure('dns', () => engine.check(target));
-    const keyChecks = planned.flatMap((p): Check[] => {
-      const problem = p.keyed && problems.get(p.keyed.option);
-      if (!problem) return [];
-      return [
-        {
-          id: `zone:${p.spec.zone}`,
-          status: 'unknown',
-          cause: problem.cause,
-          message: `${zoneLabel(p.spec)} not queried: ${problem.message}`,
-          details: { zone: p.spec.zone },
-        },
-      ];
-    });
-    return { checks: [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks] };
-  },
+  run: (target, group, ctx) => checkTarget(target, group, ctx),
 };
