@@ -67,6 +67,7 @@ function checkSection(c: RenderedCheck): Block {
     .join(' · ');
   const observed = slackText(c.message, 600)
     .split('\n')
+    .slice(0, 10)
     .map((line) => `>${line}`)
     .join('\n');
   const lines = [`${EMOJI[c.status]} *${slackText(c.title, 150)}*  ${label}`, observed];
@@ -117,7 +118,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (header === null) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
+  // An HTTP date has a weekday and month name; Date.parse alone would read `-5` as a year.
+  const at = /[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
