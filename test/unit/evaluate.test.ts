@@ -471,6 +471,30 @@ describe('evaluate: ordering, duplicates and versions', () => {
     expect(hasUndefined(state)).toBe(false);
   });
 
+  it('never modifies the previous state it was given, through every kind of transition', () => {
+    let state: ProbeState | undefined;
+    const steps = [
+      P,
+      F,
+      F,
+      { s: 'fail', auth: 'fail' },
+      P,
+      F,
+      U,
+      U,
+      U,
+      P,
+      P,
+      { s: 'fail', auth: 'fail' },
+    ] as Step[];
+    steps.forEach((step, i) => {
+      const snapshot = structuredClone(state);
+      const out = evaluate(state, resultOf(step, i), base, new Date(T0));
+      expect(state).toEqual(snapshot);
+      state = out.state;
+    });
+  });
+
   it('keeps the probe memo it was given', () => {
     const { state } = play([P]);
     const out = evaluate({ ...state, memo: { mx: 'abc' } }, resultOf(F, 1), base, new Date(T0));
