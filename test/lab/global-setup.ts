@@ -21,8 +21,7 @@ export default function startLab(): void {
     const why = run.error ? run.error.message : `exit status ${run.status ?? run.signal}`;
     throw new LabStartError(
       `lab tier: ${script} failed (${why}); the lab tests cannot run without their daemons.\n` +
-        `${run.stdout ?? ''}${run.stderr ?? ''}` +
-        '\nInstall the daemons with test/lab/install.sh (as root), then rerun.',
+        `${run.stdout ?? ''}${run.stderr ?? ''}`,
       { cause: run.error },
     );
   }
