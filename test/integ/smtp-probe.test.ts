@@ -14,7 +14,6 @@ import {
 
 const HOST = 'mx.test';
 const PASSWORD = 'Zq8-distinctive-pässwörd-7731';
-const DAY = 86_400_000;
 
 let ca: TestCa;
 let good: KeyPair;
@@ -142,5 +141,601 @@ describe('smtp probe against a healthy submission server', () => {
     expect(run.check('data').status).toBe('pass');
     expect(received).toHaveLength(1);
     expect(received[0]).toMatch(/Subject: mailprobe test/);
+  });
+});
+
+describe('smtp probe names connection and greeting failures', () => {
+  it('reports a refused connection', async () => {
+    const run = await runSmtpProbe(endpoint(await closedPort()), { secrets });
+    expect(run.check('connect')).toMatchObject({ status: 'fail', cause: 'smtp.connect.refused' });
+  });
+
+  it('fails when the host name does not exist and is unknown when the resolver fails', async () => {
+    const dns = await startDnsServer({
+      records: { 'mx-only.test': [{ type: 'MX', exchange: 'mx.test', priority: 10 }] },
+      behaviour: (name) => (name.startsWith('broken') ? 'servfail' : undefined),
+    });
+    try {
+      const nx = await runSmtpProbe(endpoint(25, { host: 'nowhere.test' }), {
+        secrets,
+        resolverServers: [dns.server],
+      });
+      expect(nx.check('dns')).toMatchObject({ status: 'fail', cause: 'smtp.dns.nxdomain' });
+      const noAddr = await runSmtpProbe(endpoint(25, { host: 'mx-only.test' }), {
+        secrets,
+        resolverServers: [dns.server],
+      });
+      expect(noAddr.check('dns')).toMatchObject({ status: 'fail', cause: 'smtp.dns.no-address' });
+      const servfail = await runSmtpProbe(endpoint(25, { host: 'broken.test' }), {
+        secrets,
+        resolverServers: [dns.server],
+      });
+      expect(servfail.check('dns')).toMatchObject({ status: 'unknown', cause: 'smtp.dns.unavailable' });
+      expect(servfail.checks.map((c) => c.id)).not.toContain('connect');
+    } finally {
+      await dns.close();
+    }
+  });
+
+  it('reads a multi-line 220- greeting', async () => {
+    const s = await track(
+      startScripted('220-mx.test ESMTP postscreen\r\n220-please wait\r\n220 mx.test ready', (line) =>
+        /^EHLO/.test(line) ? '250-mx.test\r\n250 8BITMIME' : /^QUIT/.test(line) ? '221 bye' : '250 ok',
+      ),
+    );
+    const run = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' });
+    expect(run.check('banner')).toMatchObject({
+      status: 'pass',
+      details: { lines: 3, reply: { code: 220 } },
+    });
+    expect(run.check('ehlo').status).toBe('pass');
+  });
+
+  it('fails with the greeting timeout when the server says nothing', async () => {
+    const s = await track(startRaw(() => {}));
+    const run = await runSmtpProbe(
+      { name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' },
+      { options: { replyTimeoutSeconds: 1 } },
+    );
+    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.banner.timeout' });
+  });
+
+  it.each([
+    [
+      554,
+      '5.7.1 Service unavailable; client [127.0.0.1] blocked using zen.spamhaus.org',
+      'fail',
+      'smtp.banner.rejected',
+    ],
+    [421, '4.7.0 Too many concurrent connections from your IP', 'warn', 'smtp.rate-limited'],
+  ])('reports a %i greeting with its code and text', async (code, text, status, cause) => {
+    const s = await submission({ onConnect: (_session, cb) => cb(smtpError(code, text)) });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('banner')).toMatchObject({
+      status,
+      cause,
+      details: {
+        reply: { code, enhanced: text.slice(0, 5), text: expect.stringContaining(text.slice(6, 30)) },
+      },
+    });
+  });
+
+  it('reports a connection closed before the greeting', async () => {
+    const s = await track(startRaw((socket) => socket.destroy()));
+    const run = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' });
+    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.banner.closed' });
+  });
+
+  it('recognises an SSH daemon on the port', async () => {
+    const s = await track(startRaw((socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')));
+    const run = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' });
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      details: { service: 'ssh' },
+    });
+  });
+
+  it('recognises an HTTP server on the port (it waits for the client, so the probe speaks first)', async () => {
+    const http = createHttpServer((_req, res) => res.end('hello'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    servers.push({
+      port: 0,
+      close: () => new Promise((resolve) => (http as unknown as Server).close(() => resolve())),
+    });
+    const port = (http.address() as { port: number }).port;
+    const run = await runSmtpProbe(
+      { name: 'web', host: '127.0.0.1', port, mode: 'plain' },
+      { options: { replyTimeoutSeconds: 1 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      details: { service: 'http' },
+    });
+  });
+
+  it('names plaintext spoken to an implicit-TLS port', async () => {
+    const s = await submission({ secure: true });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets, options: { replyTimeoutSeconds: 1 } });
+    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.mode.plain-on-tls-port' });
+  });
+
+  it('names TLS spoken to a STARTTLS port', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(endpoint(s.port, { mode: 'implicit-tls' }), { secrets });
+    expect(run.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.mode.tls-on-plain-port' });
+  });
+
+  it('passes implicit TLS on an SMTPS port', async () => {
+    const s = await submission({ secure: true });
+    const run = await runSmtpProbe(endpoint(s.port, { mode: 'implicit-tls' }), { secrets });
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.check('tls.certificate').status).toBe('pass');
+  });
+});
+
+describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
+  it('recognises a TLS alert sent back to a plaintext line', async () => {
+    const s = await track(
+      startRaw((socket) =>
+        socket.once('data', () => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]))),
+      ),
+    );
+    const run = await runSmtpProbe(
+      { name: 'smtps', host: '127.0.0.1', port: s.port, mode: 'starttls' },
+      { options: { replyTimeoutSeconds: 1 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.mode.plain-on-tls-port',
+      details: { received: expect.stringMatching(/^\\x15\\x03/) },
+    });
+  });
+
+  it('fails when STARTTLS is required but not offered, and never continues in plaintext', async () => {
+    const s = await submission({ hideSTARTTLS: true });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.starttls.not-offered' });
+    expect(run.checks.map((c) => c.id)).not.toContain('auth');
+    expect(run.transcript.some((l) => l.startsWith('C: AUTH'))).toBe(false);
+  });
+
+  it('warns when STARTTLS is missing but not required, and still keeps the password off the wire', async () => {
+    const s = await submission({ hideSTARTTLS: true });
+    const run = await runSmtpProbe(endpoint(s.port, { requireTls: false }), { secrets });
+    expect(run.check('tls')).toMatchObject({ status: 'warn', cause: 'smtp.starttls.not-offered' });
+    expect(run.check('auth')).toMatchObject({ status: 'fail', cause: 'smtp.starttls.not-offered' });
+    expect(run.transcript.some((l) => l.startsWith('C: AUTH'))).toBe(false);
+  });
+
+  it('fails when the server refuses STARTTLS (454)', async () => {
+    const s = await track(
+      startScripted('220 mx.test ESMTP', (line) =>
+        /^EHLO/.test(line)
+          ? '250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN'
+          : /^STARTTLS/.test(line)
+            ? '454 4.7.0 TLS not available due to local problem'
+            : '221 bye',
+      ),
+    );
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.starttls.refused',
+      details: { reply: { code: 454, enhanced: '4.7.0' } },
+    });
+  });
+
+  it('fails when the TLS handshake cannot complete', async () => {
+    const s = await submission({ maxVersion: 'TLSv1', minVersion: 'TLSv1' } as never);
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.tls.handshake-failed' });
+  });
+
+  it.each([
+    [
+      'expired',
+      { notBefore: new Date(Date.now() - 400 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) },
+      'smtp.tls.cert-expired',
+    ],
+    [
+      'not yet valid',
+      { notBefore: new Date(Date.now() + 86_400_000), notAfter: new Date(Date.now() + 400 * 86_400_000) },
+      'smtp.tls.cert-not-yet-valid',
+    ],
+  ])('fails on an %s certificate and stops before AUTH', async (_label, dates, cause) => {
+    const pair = await ca.issue({ names: [HOST], ...dates });
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls.certificate')).toMatchObject({ status: 'fail', cause });
+    expect(run.checks.map((c) => c.id)).not.toContain('auth');
+  });
+
+  it('fails on a self-signed certificate', async () => {
+    const pair = await selfSigned(HOST);
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.cert-untrusted',
+      details: { verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    });
+  });
+
+  it('fails on a certificate from a CA the probe was not given', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(endpoint(s.port, { tls: { servername: HOST } }), { secrets });
+    expect(run.check('tls.certificate')).toMatchObject({ status: 'fail', cause: 'smtp.tls.cert-untrusted' });
+  });
+
+  it('fails on a certificate for another host name', async () => {
+    const pair = await ca.issue({ names: ['other.test'] });
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.hostname-mismatch',
+      details: { altNames: ['DNS:other.test'] },
+    });
+  });
+
+  it('warns when the certificate expires within the threshold, and goes on', async () => {
+    const pair = await ca.issue({ names: [HOST], notAfter: new Date(Date.now() + 10 * 86_400_000) });
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('tls.certificate')).toMatchObject({ status: 'warn', cause: 'smtp.tls.cert-expiring' });
+    expect(run.check('auth').status).toBe('pass');
+  });
+
+  it('reads the CA from tls.caFile and reports an unreadable file as unknown', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(
+      endpoint(s.port, { tls: { caFile: '/nonexistent/ca.pem', servername: HOST } }),
+      {
+        secrets,
+      },
+    );
+    expect(run.check('tls')).toMatchObject({ status: 'unknown', cause: 'smtp.config.ca-unreadable' });
+  });
+});
+
+describe('smtp probe names AUTH failures', () => {
+  it('fails with wrong credentials (535 5.7.8)', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(endpoint(s.port), { secrets: { SMTP_PASS: 'wrong-password' } });
+    expect(run.check('auth')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.auth.rejected',
+      details: { reply: { code: 535, enhanced: '5.7.8' } },
+    });
+    expect(run.checks.map((c) => c.id)).not.toContain('mail');
+  });
+
+  it('fails with a temporary failure (454 4.7.0)', async () => {
+    const s = await submission({
+      onAuth: (_a, _s, cb) => cb(smtpError(454, '4.7.0 Temporary authentication failure')),
+    });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('auth')).toMatchObject({ status: 'fail', cause: 'smtp.auth.temporary' });
+  });
+
+  it('fails when AUTH is not offered even over TLS', async () => {
+    const s = await submission({ disabledCommands: ['AUTH'] });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('auth')).toMatchObject({ status: 'fail', cause: 'smtp.auth.not-offered' });
+  });
+
+  it('names AUTH before TLS in plain mode', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(endpoint(s.port, { mode: 'plain', tls: undefined }), { secrets });
+    expect(run.check('auth')).toMatchObject({ status: 'fail', cause: 'smtp.auth.tls-required' });
+  });
+
+  it('names a 538 answer to AUTH as TLS required', async () => {
+    const s = await track(
+      startScripted('220 mx.test ESMTP', (line) =>
+        /^EHLO/.test(line)
+          ? '250-mx.test\r\n250 AUTH PLAIN LOGIN'
+          : /^AUTH/.test(line)
+            ? '538 5.7.11 Encryption required for requested authentication mechanism'
+            : '221 bye',
+      ),
+    );
+    const run = await runSmtpProbe(endpoint(s.port, { mode: 'plain', tls: undefined }), { secrets });
+    expect(run.check('auth')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.auth.tls-required',
+      details: { reply: { code: 538, enhanced: '5.7.11' } },
+    });
+  });
+
+  it('fails when no advertised mechanism can be used', async () => {
+    const s = await submission({ authMethods: ['XOAUTH2'] });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('auth')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.auth.no-common-mechanism',
+      details: { offered: ['XOAUTH2'] },
+    });
+  });
+
+  it('is unknown when the password secret cannot be read, and tests the rest', async () => {
+    const s = await submission();
+    const run = await runSmtpProbe(endpoint(s.port), { secrets: {} });
+    expect(run.check('auth')).toMatchObject({ status: 'unknown', cause: 'probe.secret-unavailable' });
+    expect(run.check('tls.certificate').status).toBe('pass');
+  });
+});
+
+describe('smtp probe names envelope failures with the reply code, enhanced code and text', () => {
+  it('fails when the sender is rejected', async () => {
+    const s = await submission({
+      onMailFrom: (_a, _s, cb) => cb(smtpError(553, '5.7.1 Sender address rejected: not owned by user bob')),
+    });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('mail')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.mail.rejected',
+      details: {
+        reply: { code: 553, enhanced: '5.7.1', text: 'Sender address rejected: not owned by user bob' },
+      },
+    });
+  });
+
+  it.each([
+    [
+      550,
+      '5.1.1 <alice@example.test>: Recipient address rejected: User unknown',
+      'fail',
+      'smtp.rcpt.unknown-user',
+    ],
+    [452, '4.2.2 <alice@example.test>: Mailbox full', 'warn', 'smtp.rcpt.mailbox-full'],
+    [552, '5.2.2 <alice@example.test>: Mailbox over quota', 'fail', 'smtp.rcpt.mailbox-full'],
+    [554, '5.7.1 <alice@example.test>: Relay access denied', 'fail', 'smtp.rcpt.relay-denied'],
+    [
+      451,
+      '4.7.1 <alice@example.test>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch',
+      'warn',
+      'smtp.rcpt.greylisted',
+    ],
+    [450, '4.7.0 Too many recipients from your IP, slow down', 'warn', 'smtp.rate-limited'],
+    [550, '5.7.1 Message rejected by policy', 'fail', 'smtp.rcpt.rejected'],
+    [451, '4.3.0 Temporary lookup failure', 'warn', 'smtp.rcpt.deferred'],
+  ])('classifies RCPT %i %s', async (code, text, status, cause) => {
+    const s = await submission({ onRcptTo: (_a, _s, cb) => cb(smtpError(code, text)) });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('rcpt:alice@example.test')).toMatchObject({
+      status,
+      cause,
+      details: { reply: { code, enhanced: text.slice(0, 5) } },
+    });
+  });
+
+  it('ends the session on 421 rate limiting at RCPT', async () => {
+    const s = await submission({
+      onRcptTo: (_a, _s, cb) => cb(smtpError(421, '4.7.0 Too many connections, try later')),
+    });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    expect(run.check('rcpt:alice@example.test')).toMatchObject({
+      status: 'warn',
+      cause: 'smtp.rate-limited',
+    });
+  });
+
+  it('retries a greylisted recipient after the configured delay and passes when it is accepted', async () => {
+    let attempts = 0;
+    const s = await submission({
+      onRcptTo: (_a, _s, cb) =>
+        ++attempts === 1 ? cb(smtpError(451, '4.7.1 Greylisted, try again later')) : cb(),
+    });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets, options: { greylistRetrySeconds: 1 } });
+    expect(run.check('rcpt:alice@example.test')).toMatchObject({
+      status: 'pass',
+      details: { greylistedFirst: { code: 451, enhanced: '4.7.1' } },
+    });
+    expect(attempts).toBe(2);
+  });
+
+  it('fails a recipient still greylisted after the retry', async () => {
+    const s = await submission({
+      onRcptTo: (_a, _s, cb) => cb(smtpError(451, '4.7.1 Greylisted, try again later')),
+    });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets, options: { greylistRetrySeconds: 1 } });
+    expect(run.check('rcpt:alice@example.test')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.rcpt.greylisted',
+    });
+  });
+
+  it('fails when the declared message size is over the limit (552 at MAIL FROM SIZE=)', async () => {
+    const s = await submission({ size: 1_000_000 });
+    const run = await runSmtpProbe(
+      endpoint(s.port, {
+        envelope: { from: 'bob@example.test', to: ['alice@example.test'], sizeBytes: 5_000_000 },
+      }),
+      { secrets },
+    );
+    expect(run.check('mail')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.message.too-large',
+      details: { reply: { code: 552 }, sizeLimit: 1_000_000 },
+    });
+  });
+
+  it('fails when DATA is refused as too large (552 5.3.4)', async () => {
+    const s = await submission({
+      onData(stream, _s, cb) {
+        stream.resume();
+        stream.on('end', () => cb(smtpError(552, '5.3.4 Message size exceeds fixed limit')));
+      },
+    });
+    const run = await runSmtpProbe(
+      endpoint(s.port, { envelope: { from: 'bob@example.test', to: ['alice@example.test'], send: true } }),
+      { secrets },
+    );
+    expect(run.check('data')).toMatchObject({ status: 'fail', cause: 'smtp.message.too-large' });
+  });
+});
+
+describe('smtp probe open-relay test', () => {
+  it('passes when an unauthenticated outside recipient is refused', async () => {
+    const s = await submission({
+      authOptional: true,
+      onRcptTo: (addr, session, cb) =>
+        session.user || addr.address.endsWith('@example.test')
+          ? cb()
+          : cb(smtpError(554, '5.7.1 Relay access denied')),
+    });
+    const run = await runSmtpProbe(endpoint(s.port, { relayTest: { to: 'victim@outside.test' } }), {
+      secrets,
+    });
+    expect(run.check('relay')).toMatchObject({ status: 'pass', details: { reply: { code: 554 } } });
+    expect(run.check('auth').status).toBe('pass');
+  });
+
+  it('fails when the server relays without AUTH', async () => {
+    const s = await submission({ authOptional: true });
+    const run = await runSmtpProbe(endpoint(s.port, { relayTest: { to: 'victim@outside.test' } }), {
+      secrets,
+    });
+    expect(run.check('relay')).toMatchObject({ status: 'fail', cause: 'smtp.relay.open' });
+  });
+});
+
+describe('smtp probe names broken sessions', () => {
+  const script = (onMail: 'drop' | 'stall' | 'trickle') =>
+    startRaw((socket) => {
+      socket.write('220 mx.test ESMTP\r\n');
+      socket.on('data', (chunk) => {
+        const line = chunk.toString();
+        if (/^EHLO/.test(line)) socket.write('250-mx.test\r\n250 SIZE 1000\r\n');
+        else if (/^MAIL/.test(line)) {
+          if (onMail === 'drop') socket.destroy();
+          if (onMail === 'trickle') {
+            // slowloris: a reply that never ends, one byte at a time
+            const timer = setInterval(
+              () => (socket.destroyed ? clearInterval(timer) : socket.write('2')),
+              100,
+            );
+          }
+        } else socket.write('221 bye\r\n');
+      });
+    });
+  const plainEndpoint = (port: number) => ({
+    name: 'mx',
+    host: '127.0.0.1',
+    port,
+    mode: 'plain' as const,
+    envelope: { from: 'probe@example.test', to: ['postmaster@example.test'] },
+  });
+
+  it('reports a connection dropped mid-session', async () => {
+    const s = await track(script('drop'));
+    const run = await runSmtpProbe(plainEndpoint(s.port));
+    expect(run.check('mail')).toMatchObject({ status: 'fail', cause: 'smtp.session.dropped' });
+  });
+
+  it('gives up on a reply that trickles in forever', async () => {
+    const s = await track(script('trickle'));
+    const run = await runSmtpProbe(plainEndpoint(s.port), { options: { replyTimeoutSeconds: 1 } });
+    expect(run.check('mail')).toMatchObject({ status: 'fail', cause: 'smtp.session.timeout' });
+  });
+
+  it('stops promptly when the probe is aborted and reports unknown', async () => {
+    const s = await track(script('stall'));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const run = await runSmtpProbe(plainEndpoint(s.port), {
+      signal: controller.signal,
+      options: { replyTimeoutSeconds: 60 },
+    });
+    expect(run.check('mail')).toMatchObject({ status: 'unknown', cause: 'probe.timeout' });
+  });
+});
+
+describe('smtp probe keeps the password out of everything it records', () => {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const forms = [PASSWORD, b64(PASSWORD), b64(`\0bob\0${PASSWORD}`), encodeURIComponent(PASSWORD)];
+
+  /** A hostile server that echoes every AUTH line, decoded, in its rejection. */
+  const echoing = () =>
+    startScripted('220 mx.test ESMTP', (line) => {
+      if (/^EHLO/.test(line)) return '250-mx.test\r\n250 AUTH PLAIN LOGIN';
+      if (/^AUTH PLAIN /.test(line)) {
+        return `535 5.7.8 bad credentials ${Buffer.from(line.slice(11), 'base64').toString('latin1').replace(/\0/g, ' ')}`;
+      }
+      return '221 bye';
+    });
+
+  const scenarios: [string, () => Promise<{ port: number; extra?: Record<string, unknown> }>][] = [
+    ['healthy PLAIN', async () => ({ port: (await submission()).port })],
+    [
+      'healthy LOGIN',
+      async () => ({
+        port: (await submission()).port,
+        extra: { auth: { user: 'bob', password: { env: 'SMTP_PASS' }, mechanism: 'LOGIN' } },
+      }),
+    ],
+    [
+      'healthy CRAM-MD5',
+      async () => ({
+        port: (await submission()).port,
+        extra: { auth: { user: 'bob', password: { env: 'SMTP_PASS' }, mechanism: 'CRAM-MD5' } },
+      }),
+    ],
+    [
+      'rejected',
+      async () => ({
+        port: (await submission({ onAuth: (_a, _s, cb) => cb(smtpError(535, '5.7.8 no')) })).port,
+      }),
+    ],
+    [
+      'echoing server',
+      async () => ({ port: (await track(echoing())).port, extra: { mode: 'plain', tls: undefined } }),
+    ],
+    [
+      'no STARTTLS',
+      async () => ({ port: (await submission({ hideSTARTTLS: true })).port, extra: { requireTls: false } }),
+    ],
+    [
+      'AUTH before TLS',
+      async () => ({ port: (await submission()).port, extra: { mode: 'plain', tls: undefined } }),
+    ],
+    [
+      'untrusted certificate',
+      async () => ({ port: (await submission()).port, extra: { tls: { servername: HOST } } }),
+    ],
+  ];
+
+  it.each(scenarios)(
+    '%s: no form of the password in checks, transcript, timings or logs',
+    async (_name, setup) => {
+      const { port, extra } = await setup();
+      const run = await runSmtpProbe(endpoint(port, extra), { secrets });
+      const recorded = JSON.stringify({
+        outcome: run.outcome,
+        transcript: run.transcript,
+        timings: run.timings,
+        logs: run.logs,
+      });
+      for (const form of forms) expect(recorded).not.toContain(form);
+      expect(run.checks.length).toBeGreaterThan(2);
+    },
+  );
+});
+
+describe('smtp probe bounds untrusted replies', () => {
+  it('stops reading an endless reply and keeps what it shows bounded and printable', async () => {
+    const s = await track(
+      startRaw((socket) => {
+        socket.write(`220-${'\u001b[31m'.repeat(10)}${'x'.repeat(2000)}\r\n`);
+        for (let i = 0; i < 300; i++) socket.write(`220-${'y'.repeat(500)}\r\n`);
+      }),
+    );
+    const run = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' });
+    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.protocol.error' });
+    expect(JSON.stringify(run.outcome).length).toBeLessThan(10_000);
+    expect(JSON.stringify(run.transcript)).not.toContain('\u001b');
   });
 });

@@ -5,8 +5,11 @@ import { bounded } from './wire';
 
 const DAY_MS = 86_400_000;
 
-/** OpenSSL verification results about dates: judged against the probe clock instead. */
-const DATE_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/**
+ * Verification results that are not about the chain: dates are judged against the probe clock, the host name with
+ * checkServerIdentity (node reports its own mismatch as ERR_TLS_CERT_ALTNAME_INVALID).
+ */
+const NOT_CHAIN_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 function name(entity: Record<string, string | string[] | undefined> | undefined): string | undefined {
   if (!entity) return undefined;
@@ -38,7 +41,7 @@ function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
  */
 export function certificateCheck(socket: TLSSocket, hostname: string, now: Date, warnDays: number): Check {
   const cert = socket.getPeerCertificate(true);
-  if (!cert || !cert.valid_to) {
+  if (!cert?.valid_to) {
     return {
       id: 'tls.certificate',
       status: 'fail',
@@ -84,7 +87,7 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
     };
   }
   const verify = socket.authorizationError ? String(socket.authorizationError) : '';
-  if (verify && !DATE_ERRORS.has(verify)) {
+  if (verify && !NOT_CHAIN_ERRORS.has(verify)) {
     return {
       ...base,
       status: 'fail',

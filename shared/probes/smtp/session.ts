@@ -487,6 +487,14 @@ async function bannerFailure(err: unknown, w: SmtpWire, plan: SessionPlan): Prom
       message: `connection closed before the greeting (${err.message})`,
     };
   }
+  if (err.failure === 'too-large') {
+    return {
+      id: 'banner',
+      status: 'fail',
+      cause: 'smtp.protocol.error',
+      message: `greeting: ${err.message}`,
+    };
+  }
   let preview = err.preview;
   if (err.failure === 'timeout') {
     // A silent port may be waiting for the client to speak first: TLS (SMTPS) or HTTP. A line of SMTP tells which.
@@ -498,6 +506,16 @@ async function bannerFailure(err: unknown, w: SmtpWire, plan: SessionPlan): Prom
     }
     const got = w.received();
     preview = got.length > 0 ? printable(got) : undefined;
+    if (!preview && w.closed) {
+      // TLS servers drop a peer whose first record is not TLS; an SMTP server would have answered the line.
+      return {
+        id: 'banner',
+        status: 'fail',
+        cause: 'smtp.mode.plain-on-tls-port',
+        message:
+          'no greeting, and the server hung up when spoken to in plaintext: it expects TLS from the first byte',
+      };
+    }
   }
   const tlsRecord = preview?.startsWith('\\x15\\x03') || preview?.startsWith('\\x16\\x03');
   if (tlsRecord) {
@@ -505,7 +523,7 @@ async function bannerFailure(err: unknown, w: SmtpWire, plan: SessionPlan): Prom
       id: 'banner',
       status: 'fail',
       cause: 'smtp.mode.plain-on-tls-port',
-      message: 'the server answered with TLS: this port expects implicit TLS (mode: implicit-tls)',
+      message: 'the server answered with a TLS record: this port expects implicit TLS (mode: implicit-tls)',
       details: { received: preview ?? '' },
     };
   }

@@ -103,6 +103,11 @@ export class SmtpWire {
     return 'encrypted' in this.socket ? (this.socket as TLSSocket) : undefined;
   }
 
+  /** True once the server closed or reset the connection. */
+  get closed(): boolean {
+    return this.ended !== undefined;
+  }
+
   /** Bytes received and not yet consumed as reply lines (for sniffing non-SMTP services). */
   get pending(): Buffer {
     return this.buffer;

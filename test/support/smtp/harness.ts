@@ -6,7 +6,7 @@ import { Timings } from '../../../shared/model/timings';
 import { Transcript } from '../../../shared/model/transcript';
 import type { SmtpGroup } from '../../../shared/probes/smtp/config';
 import { smtpProbe } from '../../../shared/probes/smtp/probe';
-import { silentLog } from '../../../shared/util/log';
+import type { Log } from '../../../shared/util/log';
 
 type EndpointInput = NonNullable<NonNullable<MailprobeConfigInput['targets']>['smtp']>[number];
 type OptionsInput = Partial<SmtpGroup['options']>;
@@ -16,6 +16,8 @@ export interface ProbeRun {
   checks: Check[];
   transcript: string[];
   timings: Record<string, number>;
+  /** Everything the probe logged, one JSON line per call. */
+  logs: string[];
   check(id: string): Check;
 }
 
@@ -52,6 +54,15 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
     if (value === undefined) throw new Error(`no secret for ${JSON.stringify(ref)}`);
     return value;
   };
+  const logs: string[] = [];
+  const record = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    logs.push(JSON.stringify({ level, message, extra }));
+  const log: Log = {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+  };
   const outcome = await smtpProbe.run(target, group, {
     signal: run.signal ?? new AbortController().signal,
     scheduledAt: new Date(),
@@ -61,13 +72,14 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
     secrets,
     transcript,
     timings,
-    log: silentLog,
+    log,
   });
   return {
     outcome,
     checks: outcome.checks,
     transcript: transcript.toLines(),
     timings: timings.values,
+    logs,
     check(id: string) {
       const c = outcome.checks.find((x) => x.id === id);
       if (!c)
