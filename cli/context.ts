@@ -9,8 +9,6 @@ import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
 
 export const DEFAULT_DATA_DIR = '.mailprobe';
-/** History and status only read: retention (which sets the TTL of new writes) plays no part. */
-export const READ_ONLY_RETENTION_DAYS = 1;
 
 /** Logs for humans on stderr; debug only with MAILPROBE_DEBUG. Untrusted text is escaped for the terminal. */
 export const cliLog: Log = {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../shared/config/duration';
 import { openEmbeddedStore } from '../../shared/store/embedded';
-import { DEFAULT_DATA_DIR, READ_ONLY_RETENTION_DAYS } from '../context';
+import { DEFAULT_DATA_DIR } from '../context';
 import { formatHistory, styleFor } from '../output';
 
 export function historyCommand(): Command {
@@ -23,10 +23,7 @@ export function historyCommand(): Command {
         if (sinceMs === undefined)
           throw new Error(`--since "${opts.since}" is not a duration such as 90m, 24h or 7d`);
         const window = { since: new Date(Date.now() - sinceMs), newestFirst: true, limit: opts.limit };
-        const embedded = await openEmbeddedStore({
-          dataDir: opts.dataDir,
-          retentionDays: READ_ONLY_RETENTION_DAYS,
-        });
+        const embedded = await openEmbeddedStore({ dataDir: opts.dataDir });
         try {
           let results = await embedded.store.historyByProbe(key, window);
           if (results.length === 0) results = await embedded.store.historyByTarget(key, window);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { openEmbeddedStore } from '../../shared/store/embedded';
-import { DEFAULT_DATA_DIR, READ_ONLY_RETENTION_DAYS } from '../context';
+import { DEFAULT_DATA_DIR } from '../context';
 import { exitCodeFor, formatStates, styleFor } from '../output';
 
 export function statusCommand(): Command {
@@ -9,10 +9,7 @@ export function statusCommand(): Command {
     .option('--json', 'print the states as JSON')
     .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
     .action(async (opts: { json?: boolean; dataDir: string }) => {
-      const embedded = await openEmbeddedStore({
-        dataDir: opts.dataDir,
-        retentionDays: READ_ONLY_RETENTION_DAYS,
-      });
+      const embedded = await openEmbeddedStore({ dataDir: opts.dataDir });
       try {
         const states = (await embedded.store.listStates()).sort((a, b) => a.probeId.localeCompare(b.probeId));
         process.stdout.write(
