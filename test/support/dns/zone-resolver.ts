@@ -53,7 +53,7 @@ export function zoneResolver(
       if (!names.has(name)) fail('nxdomain', rawName, type);
       const here = records.get(name) ?? [];
       const matching = here.filter((r) => r.type === type);
-      const cname = here.find((r) => r.type === 'CNAME');
+      const cname = here.find((r): r is Extract<ZoneRecord, { target: string }> => r.type === 'CNAME');
       if (matching.length > 0 || !cname || type === 'CNAME') {
         if (matching.length === 0) fail('nodata', rawName, type);
         return matching.map((r) => {
