@@ -246,12 +246,14 @@ describe('dnsbl probe verdicts', () => {
     expect(check?.status).toBe('fail');
   });
 
-  it('only asks zones that list the kind of target', async () => {
+  it('reports a coverage gap, not a pass, when no zone lists the kind of target', async () => {
     const dns = fakeResolver(healthy('bl.test'));
     const { group, ctx } = setup({ customZones: [BL] });
     expect(
       (await checkTarget({ kind: 'domain', value: 'example.test' }, group, ctx, dns.resolve)).checks,
-    ).toEqual([]);
+    ).toEqual([
+      expect.objectContaining({ id: 'zones', status: 'unknown', cause: 'dnsbl.coverage.no-zones' }),
+    ]);
     expect(dns.queries).toEqual([]);
   });
 

@@ -171,4 +171,15 @@ export const dnsblCauses = {
       'Remove the zone from the configuration now, and from every mail server that still queries it: a mail ' +
       'server using it rejects all incoming mail.',
   },
+  'dnsbl.coverage.no-zones': {
+    title: 'No blocklist zone covers this kind of target',
+    explanation:
+      'None of the configured zones lists this kind of target (IPv6 addresses, or domains), so nothing was ' +
+      'checked. Without a zone the target is unmonitored; this is reported as unknown rather than a clean pass.',
+    remediation:
+      'For IPv6 senders add zones that list IPv6: Spamhaus ZEN via `dqsKey`, Abusix via `abusixKey`, or a ' +
+      'customZones entry with `kinds: [ip6]`. For domains keep the default domain lists (multi.surbl.org, ' +
+      'multi.uribl.com, Spamhaus DBL via DQS) or add your own; or remove the target from this group with ' +
+      '`targets`.',
+  },
 } as const satisfies CauseTable;

@@ -94,30 +94,37 @@ export function rangeSize(text: string): bigint {
 }
 
 /**
- * Every address of an IP or CIDR string, as subjects, at most `max` of them (the caller checks `rangeSize` first
- * to report a clear error). Host bits set in the base address are ignored, as routers do.
+ * Every address of an IP or CIDR string, as subjects, generated one at a time (callers bound the total with
+ * `rangeSize` first). Host bits set in the base address are ignored, as routers do.
  */
-export function expandRange(text: string, max: number): Subject[] {
+export function* rangeSubjects(text: string): Generator<Subject> {
   const [addr = '', bits] = text.split('/');
   if (bits === undefined) {
     const one = ipSubject(addr);
-    return one ? [one] : [];
+    if (one) yield one;
+    return;
   }
   const v4 = isIPv4(addr);
   const width = v4 ? 32 : 128;
   const bytes = v4 ? ipv4Bytes(addr) : ipv6Bytes(addr);
-  let base = bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
   const hostBits = BigInt(width - Number(bits));
-  base = (base >> hostBits) << hostBits;
-  const count = 1n << hostBits;
-  const out: Subject[] = [];
-  for (let i = 0n; i < count && out.length < max; i++) {
+  const base = (bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n) >> hostBits) << hostBits;
+  for (let i = 0n; i < 1n << hostBits; i++) {
     const n = base + i;
     const octets = Array.from({ length: width / 8 }, (_, k) =>
       Number((n >> BigInt(width - 8 - 8 * k)) & 0xffn),
     );
     const subject = ipSubject(v4 ? octets.join('.') : formatIpv6(octets));
-    if (subject) out.push(subject);
+    if (subject) yield subject;
+  }
+}
+
+/** At most `max` addresses of an IP or CIDR string. */
+export function expandRange(text: string, max: number): Subject[] {
+  const out: Subject[] = [];
+  for (const s of rangeSubjects(text)) {
+    if (out.length >= max) break;
+    out.push(s);
   }
   return out;
 }

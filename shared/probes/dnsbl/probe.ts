@@ -117,6 +117,22 @@ export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
   }
 }
 
+const KIND_TEXT: Record<Subject['kind'], string> = {
+  ip4: 'IPv4 addresses',
+  ip6: 'IPv6 addresses',
+  domain: 'domains',
+};
+
+/** The check for a target no configured zone covers: a coverage gap, never a silent pass. */
+export function noZonesCheck(target: Subject): Check {
+  return {
+    id: 'zones',
+    status: 'unknown',
+    cause: 'dnsbl.coverage.no-zones',
+    message: `no configured blocklist zone lists ${KIND_TEXT[target.kind]}: ${target.value} was not checked`,
+  };
+}
+
 function transcriptLog(transcript: Transcript): QueryLog {
   return (name, outcome) => {
     const type = outcome.kind === 'records' && Array.isArray(outcome.records[0]) ? 'TXT' : 'A';
@@ -168,7 +184,8 @@ export async function checkTarget(
       },
     ];
   });
-  return { checks: [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks] };
+  const checks = [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks];
+  return { checks: checks.length > 0 ? checks : [noZonesCheck(target)] };
 }
 
 export const dnsblProbe: ProbeDefinition<DnsblGroup, Subject> = {
