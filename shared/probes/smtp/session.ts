@@ -122,11 +122,27 @@ function tcpConnect(address: string, port: number, timeoutMs: number, signal: Ab
 
 const CONNECT_CAUSES: Record<string, CauseId> = {
   ECONNREFUSED: 'smtp.connect.refused',
+  ECONNRESET: 'smtp.connect.refused',
   ETIMEDOUT: 'smtp.connect.timeout',
   EHOSTUNREACH: 'smtp.connect.unreachable',
   ENETUNREACH: 'smtp.connect.unreachable',
   EHOSTDOWN: 'smtp.connect.unreachable',
 };
+
+/**
+ * The check for a failed TCP connect. A timeout on port 25 is `unknown`: from Lambda and many cloud or ISP networks
+ * outbound port 25 is blocked, so the silence says nothing about the server.
+ */
+export function connectFailureCheck(address: string, port: number, code: string, message: string): Check {
+  const port25 = code === 'ETIMEDOUT' && port === 25;
+  return {
+    id: 'connect',
+    status: port25 ? 'unknown' : 'fail',
+    cause: port25 ? 'smtp.connect.port25-timeout' : (CONNECT_CAUSES[code] ?? 'smtp.connect.unreachable'),
+    message: `${address} port ${port}: ${bounded(message, 200)} (${code})`,
+    details: { address, port, code },
+  };
+}
 
 /** OpenSSL's words for "the peer answered with something that is not TLS". */
 const NOT_TLS =
@@ -184,19 +200,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
     if (code === 'ABORT_ERR') return [abortedCheck('connect')];
-    const port25 = code === 'ETIMEDOUT' && plan.port === 25;
-    const cause: CauseId = port25
-      ? 'smtp.connect.port25-timeout'
-      : (CONNECT_CAUSES[code] ?? 'smtp.connect.refused');
-    return [
-      {
-        id: 'connect',
-        status: port25 ? 'unknown' : 'fail',
-        cause,
-        message: `${plan.address} port ${plan.port}: ${bounded((err as Error).message, 200)} (${code})`,
-        details: { address: plan.address, port: plan.port, code },
-      },
-    ];
+    return [connectFailureCheck(plan.address, plan.port, code, (err as Error).message)];
   }
   transcript.add(`-- connected to ${plan.address}:${plan.port}`);
   checks.push({

@@ -1,0 +1,141 @@
+import {
+  authVerdict,
+  bannerVerdict,
+  dataVerdict,
+  mailVerdict,
+  rcptVerdict,
+} from '../../shared/probes/smtp/classify';
+import { connectFailureCheck } from '../../shared/probes/smtp/session';
+import { MAX_TEXT, parseReply, SmtpWireError } from '../../shared/probes/smtp/wire';
+
+const reply = (line: string) => {
+  const r = parseReply([line]);
+  if (!r) throw new Error('partial');
+  return r;
+};
+
+describe('parseReply', () => {
+  it('joins a multi-line reply and takes the enhanced code from its first line', () => {
+    expect(parseReply(['250-mx.test Hello', '250-PIPELINING', '250 SIZE 1000'])).toEqual({
+      code: 250,
+      lines: ['mx.test Hello', 'PIPELINING', 'SIZE 1000'],
+      text: 'mx.test Hello / PIPELINING / SIZE 1000',
+    });
+    expect(reply('550 5.1.1 <a@b.test>: User unknown')).toMatchObject({
+      code: 550,
+      enhanced: '5.1.1',
+      text: '<a@b.test>: User unknown',
+    });
+  });
+
+  it('returns undefined while the last line is a continuation', () => {
+    expect(parseReply(['220-wait'])).toBeUndefined();
+  });
+
+  it('accepts a bare code line', () => {
+    expect(reply('220')).toMatchObject({ code: 220, text: '' });
+  });
+
+  it('rejects a line that is not SMTP, with a printable preview', () => {
+    expect(() => parseReply(['SSH-2.0-OpenSSH\u0007'])).toThrow(SmtpWireError);
+    try {
+      parseReply(['HTTP/1.1 400 Bad Request\u001b[2J']);
+    } catch (err) {
+      expect((err as SmtpWireError).preview).toBe('HTTP/1.1 400 Bad Request\\x1b[2J');
+    }
+  });
+
+  it('bounds the text and escapes control characters', () => {
+    const r = reply(`554 5.7.1 ${'\u001b'.repeat(5)}${'x'.repeat(5000)}`);
+    expect(r.text.length).toBeLessThanOrEqual(MAX_TEXT + 1);
+    expect(r.text).not.toContain('\u001b');
+  });
+});
+
+describe('reply verdicts', () => {
+  it.each([
+    ['220 mx.test ESMTP', 'pass', undefined],
+    ['554 5.7.1 Client host rejected: blocked using zen.spamhaus.org', 'fail', 'smtp.banner.rejected'],
+    ['421 4.7.0 mx.test Error: too many connections from 192.0.2.1', 'warn', 'smtp.rate-limited'],
+    ['421 mx.test Service not available, closing transmission channel', 'fail', 'smtp.banner.rejected'],
+  ])('greeting %s is %s', (line, status, cause) => {
+    expect(bannerVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+
+  it.each([
+    ['235 2.7.0 Authentication successful', 'pass', undefined],
+    ['535 5.7.8 Error: authentication failed: authentication failure', 'fail', 'smtp.auth.rejected'],
+    ['534 5.7.9 Application-specific password required', 'fail', 'smtp.auth.rejected'],
+    ['454 4.7.0 Temporary authentication failure', 'fail', 'smtp.auth.temporary'],
+    ['530 5.7.0 Must issue a STARTTLS command first', 'fail', 'smtp.auth.tls-required'],
+    [
+      '538 5.7.11 Encryption required for requested authentication mechanism',
+      'fail',
+      'smtp.auth.tls-required',
+    ],
+    ['504 5.5.4 Unrecognized authentication type', 'fail', 'smtp.auth.no-common-mechanism'],
+    ['503 5.5.1 Error: authentication not enabled', 'fail', 'smtp.auth.not-offered'],
+  ])('AUTH reply %s is %s', (line, status, cause) => {
+    expect(authVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+
+  it.each([
+    ['250 2.1.0 Ok', 'pass', undefined],
+    ['552 5.3.4 Message size exceeds fixed limit', 'fail', 'smtp.message.too-large'],
+    ['553 5.7.1 <x@y.test>: Sender address rejected: not owned by user bob', 'fail', 'smtp.mail.rejected'],
+    ['451 4.3.0 Temporary lookup failure', 'warn', 'smtp.mail.rejected'],
+  ])('MAIL reply %s is %s', (line, status, cause) => {
+    expect(mailVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+
+  it.each([
+    ['250 2.1.5 Ok', 'pass', undefined],
+    [
+      '550 5.1.1 <a@b.test>: Recipient address rejected: User unknown in virtual mailbox table',
+      'fail',
+      'smtp.rcpt.unknown-user',
+    ],
+    ['550 No such user here', 'fail', 'smtp.rcpt.unknown-user'],
+    ['452 4.2.2 Mailbox full', 'warn', 'smtp.rcpt.mailbox-full'],
+    ['552 5.2.2 Quota exceeded', 'fail', 'smtp.rcpt.mailbox-full'],
+    ['554 5.7.1 <a@c.test>: Relay access denied', 'fail', 'smtp.rcpt.relay-denied'],
+    ['454 4.7.1 <a@c.test>: Relay access denied', 'fail', 'smtp.rcpt.relay-denied'],
+    [
+      '450 4.7.1 <a@b.test>: Recipient address rejected: Greylisted for 300 seconds',
+      'warn',
+      'smtp.rcpt.greylisted',
+    ],
+    ['451 4.7.1 Please try again later', 'warn', 'smtp.rcpt.greylisted'],
+    ['421 4.7.0 Too many errors, closing connection', 'warn', 'smtp.rate-limited'],
+    ['550 5.7.1 Service unavailable; client blocked using bl.example', 'fail', 'smtp.rcpt.rejected'],
+    ['451 4.3.0 Temporary lookup failure', 'warn', 'smtp.rcpt.deferred'],
+  ])('RCPT reply %s is %s', (line, status, cause) => {
+    expect(rcptVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+
+  it.each([
+    ['250 2.0.0 Ok: queued as 4Z1', 'pass', undefined],
+    ['552 5.3.4 Message too big', 'fail', 'smtp.message.too-large'],
+    ['554 5.7.1 Rejected: spam', 'fail', 'smtp.data.rejected'],
+  ])('end-of-DATA reply %s is %s', (line, status, cause) => {
+    expect(dataVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+});
+
+describe('connectFailureCheck', () => {
+  it('is unknown with the egress explanation for a port-25 timeout', () => {
+    expect(connectFailureCheck('192.0.2.1', 25, 'ETIMEDOUT', 'no answer within 10s')).toMatchObject({
+      status: 'unknown',
+      cause: 'smtp.connect.port25-timeout',
+    });
+  });
+
+  it.each([
+    [587, 'ETIMEDOUT', 'smtp.connect.timeout'],
+    [587, 'ECONNREFUSED', 'smtp.connect.refused'],
+    [465, 'EHOSTUNREACH', 'smtp.connect.unreachable'],
+    [25, 'ECONNREFUSED', 'smtp.connect.refused'],
+  ])('fails port %i %s as %s', (port, code, cause) => {
+    expect(connectFailureCheck('192.0.2.1', port, code, 'x')).toMatchObject({ status: 'fail', cause });
+  });
+});

@@ -1,0 +1,159 @@
+import { ConfigError, parseConfig } from '../../shared/config/load';
+import type { MailprobeConfigInput } from '../../shared/config/schema';
+import { causes } from '../../shared/model/causes/index';
+import { smtpConfigWarnings } from '../../shared/probes/smtp/warnings';
+
+type Endpoint = NonNullable<NonNullable<MailprobeConfigInput['targets']>['smtp']>[number];
+
+function config(smtp: Endpoint[], options: Record<string, unknown> = {}, timeoutSeconds = 60) {
+  return parseConfig({
+    targets: { smtp },
+    probes: [{ name: 'smtp', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds, options }],
+  });
+}
+
+describe('smtp endpoint config', () => {
+  it('fills the defaults: port 587, STARTTLS required, 21 warning days', () => {
+    const c = config([{ name: 'sub', host: 'smtp.example.com' }]);
+    expect(c.targets.smtp[0]).toMatchObject({ port: 587, mode: 'starttls', requireTls: true });
+    expect(c.probes[0]).toMatchObject({
+      options: { certWarnDays: 21, ehloName: 'mailprobe.invalid', greylistRetrySeconds: 0 },
+    });
+  });
+
+  it('takes secrets only by reference', () => {
+    expect(() =>
+      config([{ name: 'sub', host: 'h.example', auth: { user: 'u', password: 'hunter2' as never } }]),
+    ).toThrow(ConfigError);
+    const c = config([
+      { name: 'sub', host: 'h.example', auth: { user: 'u', password: { secret: 'smtp', key: 'pw' } } },
+    ]);
+    expect(c.targets.smtp[0]?.auth?.password).toEqual({ secret: 'smtp', key: 'pw' });
+  });
+
+  it('names every bad field at once', () => {
+    try {
+      config([
+        {
+          name: 'sub',
+          host: 'h.example',
+          mode: 'smtps' as never,
+          tls: { caFile: '/a', caPem: 'b' },
+          envelope: { from: 'not-an-address', to: [] },
+        },
+      ]);
+      throw new Error('accepted');
+    } catch (err) {
+      const paths = (err as ConfigError).issues.map((i) => i.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'targets.smtp[0].mode',
+          'targets.smtp[0].envelope.from',
+          'targets.smtp[0].envelope.to',
+        ]),
+      );
+    }
+  });
+
+  it('rejects a CA given both as file and inline', () => {
+    expect(() => config([{ name: 's', host: 'h.example', tls: { caFile: '/a', caPem: 'b' } }])).toThrow(
+      /give caFile or caPem, not both/,
+    );
+  });
+});
+
+describe('smtpConfigWarnings', () => {
+  it('warns that Lambda cannot reach port 25', () => {
+    const warnings = smtpConfigWarnings(config([{ name: 'mx', host: 'mx.example.com', port: 25 }]));
+    expect(warnings).toEqual([
+      { path: 'targets.smtp[0].port', message: expect.stringMatching(/Lambda.*port 25/) },
+    ]);
+  });
+
+  it('warns about a TLS mode that does not match the well-known port and a cleartext password', () => {
+    const warnings = smtpConfigWarnings(
+      config([
+        { name: 'a', host: 'h.example', port: 465 },
+        { name: 'b', host: 'h.example', port: 587, mode: 'implicit-tls' },
+        {
+          name: 'c',
+          host: 'h.example',
+          port: 2525,
+          mode: 'plain',
+          auth: { user: 'u', password: { env: 'P' } },
+        },
+      ]),
+    );
+    expect(warnings.map((w) => w.path)).toEqual([
+      'targets.smtp[0].mode',
+      'targets.smtp[1].mode',
+      'targets.smtp[2].auth',
+    ]);
+  });
+
+  it('warns when the greylist retry does not fit in the time budget', () => {
+    const warnings = smtpConfigWarnings(
+      config([{ name: 'a', host: 'h.example' }], { greylistRetrySeconds: 300 }, 120),
+    );
+    expect(warnings).toEqual([
+      { path: 'probes[0].options.greylistRetrySeconds', message: expect.any(String) },
+    ]);
+  });
+
+  it('says nothing about a well-configured submission endpoint or an endpoint no enabled group probes', () => {
+    expect(smtpConfigWarnings(config([{ name: 'a', host: 'h.example', port: 587 }]))).toEqual([]);
+    const c = config([{ name: 'mx', host: 'mx.example', port: 25 }]);
+    c.probes[0] = { ...c.probes[0], enabled: false } as (typeof c.probes)[0];
+    expect(smtpConfigWarnings(c)).toEqual([]);
+  });
+});
+
+describe('smtp cause catalog', () => {
+  const ids = Object.keys(causes).filter((id) => id.startsWith('smtp.'));
+
+  it('covers every failure the issue lists', () => {
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'smtp.connect.refused',
+        'smtp.connect.timeout',
+        'smtp.connect.port25-timeout',
+        'smtp.dns.nxdomain',
+        'smtp.banner.timeout',
+        'smtp.banner.rejected',
+        'smtp.starttls.not-offered',
+        'smtp.starttls.refused',
+        'smtp.tls.handshake-failed',
+        'smtp.mode.plain-on-tls-port',
+        'smtp.mode.tls-on-plain-port',
+        'smtp.tls.cert-expired',
+        'smtp.tls.cert-not-yet-valid',
+        'smtp.tls.cert-untrusted',
+        'smtp.tls.hostname-mismatch',
+        'smtp.tls.cert-expiring',
+        'smtp.auth.not-offered',
+        'smtp.auth.tls-required',
+        'smtp.auth.rejected',
+        'smtp.auth.temporary',
+        'smtp.mail.rejected',
+        'smtp.rcpt.unknown-user',
+        'smtp.rcpt.mailbox-full',
+        'smtp.rcpt.relay-denied',
+        'smtp.rcpt.greylisted',
+        'smtp.rate-limited',
+        'smtp.message.too-large',
+        'smtp.relay.open',
+        'smtp.session.dropped',
+        'smtp.service.not-smtp',
+      ]),
+    );
+  });
+
+  it('gives every cause a title, an explanation and a remediation', () => {
+    for (const id of ids) {
+      const c = causes[id as keyof typeof causes];
+      expect(c.title.length).toBeGreaterThan(5);
+      expect(c.explanation.length).toBeGreaterThan(60);
+      expect(c.remediation.length).toBeGreaterThan(40);
+    }
+  });
+});
