@@ -1,0 +1,128 @@
+/** The smtp probe against real Postfix + Dovecot (see test/lab/README.md): what sysadmins will point it at. */
+import { runSmtpProbe } from '../support/smtp/harness';
+import { LAB_DOMAIN, LAB_HOST, LAB_MAIL_HOSTNAME, labPaths, labPorts, labUsers } from './ports';
+
+const tls = () => ({ caFile: labPaths.caCert, servername: LAB_MAIL_HOSTNAME });
+const secrets = { LAB_PASS: labUsers.probe.password };
+
+function endpoint(port: number, extra: Record<string, unknown> = {}) {
+  return {
+    name: 'lab',
+    host: LAB_HOST,
+    port,
+    mode: 'starttls' as const,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    auth: { user: labUsers.probe.address, password: { env: 'LAB_PASS' } },
+    envelope: { from: labUsers.probe.address, to: [labUsers.bob.address] },
+    ...extra,
+  };
+}
+
+describe('smtp probe against lab Postfix', () => {
+  it('passes submission with STARTTLS, AUTH, MAIL and RCPT', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.submission), { secrets });
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.checks.map((c) => c.id)).toEqual([
+      'connect',
+      'banner',
+      'ehlo',
+      'tls',
+      'tls.certificate',
+      'ehlo.tls',
+      'auth',
+      'mail',
+      `rcpt:${labUsers.bob.address}`,
+    ]);
+    expect(run.transcript).toContain('C: AUTH PLAIN ***');
+  });
+
+  it('reports the wrong password as 535 5.7.8', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.submission), {
+      secrets: { LAB_PASS: 'not-the-password' },
+    });
+    expect(run.check('auth')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.auth.rejected',
+      details: { reply: { code: 535, enhanced: '5.7.8' } },
+    });
+  });
+
+  it('passes implicit TLS on the smtps port', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.smtps, { mode: 'implicit-tls' }), { secrets });
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+  });
+
+  it('names STARTTLS spoken to the smtps port and TLS spoken to the submission port', async () => {
+    const plainOnTls = await runSmtpProbe(endpoint(labPorts.smtps), {
+      secrets,
+      options: { replyTimeoutSeconds: 2 },
+    });
+    expect(plainOnTls.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.mode.plain-on-tls-port',
+    });
+    const tlsOnPlain = await runSmtpProbe(endpoint(labPorts.submission, { mode: 'implicit-tls' }), {
+      secrets,
+    });
+    expect(tlsOnPlain.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.mode.tls-on-plain-port' });
+  });
+
+  it('names AUTH before TLS on the submission port', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.submission, { mode: 'plain', tls: undefined }), {
+      secrets,
+    });
+    expect(run.check('auth')).toMatchObject({ status: 'fail', cause: 'smtp.auth.tls-required' });
+  });
+
+  it('rejects the lab certificate when the probe is not given the lab CA', async () => {
+    const run = await runSmtpProbe(
+      endpoint(labPorts.submission, { tls: { servername: LAB_MAIL_HOSTNAME } }),
+      {
+        secrets,
+      },
+    );
+    expect(run.check('tls.certificate')).toMatchObject({ status: 'fail', cause: 'smtp.tls.cert-untrusted' });
+    expect(run.checks.map((c) => c.id)).not.toContain('auth');
+  });
+
+  it('reports an unknown user on the MX port as 550 5.1.1', async () => {
+    const run = await runSmtpProbe(
+      {
+        name: 'mx',
+        host: LAB_HOST,
+        port: labPorts.smtp,
+        ehloName: 'probe.lab.test',
+        tls: tls(),
+        envelope: { from: 'sender@example.org', to: [`nobody@${LAB_DOMAIN}`, labUsers.bob.address] },
+      },
+      {},
+    );
+    expect(run.check(`rcpt:nobody@${LAB_DOMAIN}`)).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.rcpt.unknown-user',
+      details: { reply: { code: 550, enhanced: '5.1.1' } },
+    });
+    expect(run.check(`rcpt:${labUsers.bob.address}`).status).toBe('pass');
+  });
+
+  it('passes the open-relay test on the MX port and names the relay denial of an outside recipient', async () => {
+    const run = await runSmtpProbe({
+      name: 'mx',
+      host: LAB_HOST,
+      port: labPorts.smtp,
+      ehloName: 'probe.lab.test',
+      tls: tls(),
+      relayTest: { from: 'sender@example.org', to: 'victim@outside.example' },
+      envelope: { from: 'sender@example.org', to: ['someone@outside.example'] },
+    });
+    expect(run.check('relay')).toMatchObject({
+      status: 'pass',
+      details: { reply: { code: 554, enhanced: '5.7.1' } },
+    });
+    expect(run.check('rcpt:someone@outside.example')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.rcpt.relay-denied',
+    });
+  });
+});
