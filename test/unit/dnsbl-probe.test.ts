@@ -267,8 +267,8 @@ describe('dnsbl probe verdicts', () => {
 });
 
 describe('dnsbl zone self-test (RFC 5782)', () => {
-  it('reports a zone without 127.0.0.2 as dead and never asks it about the target', async () => {
-    const dns = fakeResolver({});
+  it('reports a zone without 127.0.0.2 as dead, ignores its "listed" answer, and stops asking it', async () => {
+    const dns = fakeResolver({ '1.2.0.192.bl.test': { A: ['127.0.0.2'] } });
     const { group, ctx } = setup({ customZones: [BL] });
     const [check] = (await checkTarget(IP, group, ctx, dns.resolve)).checks;
     expect(check).toMatchObject({
@@ -276,7 +276,9 @@ describe('dnsbl zone self-test (RFC 5782)', () => {
       cause: 'dnsbl.zone.dead',
       details: { zoneHealthy: false },
     });
-    expect(dns.queries).not.toContain('A 1.2.0.192.bl.test');
+    const other: Subject = { kind: 'ip4', value: '192.0.2.9' };
+    expect((await checkTarget(other, group, ctx, dns.resolve)).checks[0]?.cause).toBe('dnsbl.zone.dead');
+    expect(dns.queries).not.toContain('A 9.2.0.192.bl.test');
   });
 
   it('reports a zone listing 127.0.0.1 as listing everything, so a listed answer is not believed', async () => {

@@ -4,7 +4,7 @@ import { queryLabels, type Subject } from './address';
 import { classifyAnswers, type Meaning } from './answers';
 import { boundedReason, FAILURE_TEXT, lookup } from './lookup';
 import type { ActiveZone } from './plan';
-import { type QueryLog, zoneHealth } from './self-test';
+import { type QueryLog, settledZoneHealth, type ZoneHealth, zoneHealth } from './self-test';
 
 /** The verdict of one zone on one subject. */
 export type ZoneVerdict =
@@ -96,18 +96,25 @@ export class DnsblEngine {
     });
 
     const { resolve, onQuery } = this.options;
-    const health = await zoneHealth(zone, {
-      ask: (name) => this.limiter.run(() => lookup(resolve, name, 'A')),
+    const selfTest = {
+      ask: (name: string) => this.limiter.run(() => lookup(resolve, name, 'A')),
       resolverKey: this.options.resolverKey,
       ttlMs: this.options.selfTestTtlMs,
       now: this.now,
       onQuery,
-    });
-    if (!health.healthy)
-      return result({ kind: 'unknown', cause: health.cause, detail: health.detail, unhealthyZone: true });
-
+    };
+    const untrusted = (h: ZoneHealth & { healthy: false }) =>
+      result({ kind: 'unknown', cause: h.cause, detail: h.detail, unhealthyZone: true });
+    // A known self-test result decides at once. Otherwise the self-test and the query run side by side, so a
+    // cold run costs one round trip, not two; the answer is only believed once the zone has passed.
+    const known = settledZoneHealth(zone, selfTest);
+    if (known && !known.healthy) return untrusted(known);
     const name = `${labels}.${zone.queryZone}`;
-    const outcome = await this.query(() => lookup(resolve, name, 'A'));
+    const [health, outcome] = await Promise.all([
+      known ?? zoneHealth(zone, selfTest),
+      this.query(() => lookup(resolve, name, 'A')),
+    ]);
+    if (!health.healthy) return untrusted(health);
     if (!outcome) return outOfTime;
     onQuery?.(name, outcome);
     if (outcome.kind === 'absent') return result({ kind: 'clean' });

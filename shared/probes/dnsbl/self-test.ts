@@ -95,6 +95,8 @@ export type QueryLog = (name: string, outcome: LookupOutcome<string | string[]>)
 interface CacheEntry {
   expires: number;
   health: Promise<ZoneHealth>;
+  /** Set once the test has finished, so callers can skip an untrusted zone without waiting. */
+  settled?: ZoneHealth;
 }
 
 /**
@@ -112,8 +114,21 @@ export interface SelfTestOptions {
   onQuery?: QueryLog;
 }
 
+function cacheKey(zone: ActiveZone, resolverKey: string): string {
+  return `${resolverKey}|${zone.queryZone}|${JSON.stringify(zone.spec.selfTest ?? null)}`;
+}
+
+/** The finished, unexpired self-test result of a zone, if there is one. */
+export function settledZoneHealth(
+  zone: ActiveZone,
+  options: Pick<SelfTestOptions, 'resolverKey' | 'now'>,
+): ZoneHealth | undefined {
+  const cached = cache.get(cacheKey(zone, options.resolverKey));
+  return cached && cached.expires > options.now() ? cached.settled : undefined;
+}
+
 export function zoneHealth(zone: ActiveZone, options: SelfTestOptions): Promise<ZoneHealth> {
-  const key = `${options.resolverKey}|${zone.queryZone}|${JSON.stringify(zone.spec.selfTest ?? null)}`;
+  const key = cacheKey(zone, options.resolverKey);
   const now = options.now();
   const cached = cache.get(key);
   if (cached && cached.expires > now) return cached.health;
@@ -124,6 +139,7 @@ export function zoneHealth(zone: ActiveZone, options: SelfTestOptions): Promise<
   cache.set(key, entry);
   entry.health.then(
     (health) => {
+      entry.settled = health;
       const couldNotTest =
         !health.healthy &&
         health.cause !== 'dnsbl.zone.dead' &&
