@@ -189,6 +189,16 @@ describe('expected values', () => {
   });
 });
 
+describe('expected DKIM keys', () => {
+  it('checks a selector named only in expect.dkim', async () => {
+    const { checks } = await run(demoZones(), {
+      name: GOOD_DOMAIN,
+      expect: { dkim: { s1: { pattern: '^v=DKIM1' } } },
+    });
+    expect(status(checks)).toMatchObject({ 'dkim:s1': 'pass', 'expect:dkim:s1': 'pass' });
+  });
+});
+
 describe('dnsProbe definition', () => {
   it('expands one probe per configured domain', () => {
     const config = parseConfig({

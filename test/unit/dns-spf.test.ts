@@ -204,6 +204,20 @@ describe('SPF record rules', () => {
     expect(byId(checks, 'spf.includes')).toMatchObject({ status: 'unknown', cause: 'dns.lookup.servfail' });
   });
 
+  it('still counts lookups when an a: query times out, but cannot count void lookups then', async () => {
+    const zone: ZoneRecords = { 'example.test': spf('v=spf1 a:slow.example.test ip4:192.0.2.1 -all') };
+    const { checks } = await checkSpf(
+      'example.test',
+      [],
+      zoneResolver(zone, (n) => (n === 'slow.example.test' ? 'timeout' : undefined)),
+    );
+    expect(byId(checks, 'spf.lookups')).toMatchObject({ status: 'pass', observed: 1 });
+    expect(byId(checks, 'spf.void-lookups')).toMatchObject({
+      status: 'unknown',
+      cause: 'dns.lookup.timeout',
+    });
+  });
+
   it('fails an mx term whose lookup returns more than 10 hosts', async () => {
     const zone: ZoneRecords = {
       'example.test': [

@@ -15,7 +15,7 @@ const MAX_STORED_VALUE = 1000;
 const NONE = '(none)';
 
 /** The canonical text of a record set: records sorted, one per line; an empty set is "(none)". */
-export function canonical(records: string[]): string {
+function canonical(records: string[]): string {
   return records.length === 0 ? NONE : [...records].sort().join('\n');
 }
 

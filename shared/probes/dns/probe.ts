@@ -37,11 +37,13 @@ export async function runDnsChecks(
   const timed = <T>(phase: string, fn: () => Promise<T>) =>
     deps.timings ? deps.timings.measure(phase, fn) : fn();
 
+  // A selector with an expected value is checked even when `dkimSelectors` does not list it.
+  const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
   const mxStep = timed('mx', () => checkMx(domain, resolve));
   const [mx, spf, dkim, dmarc, tlsRpt, bimi, ptr] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
-    timed('dkim', () => checkDkim(domain, target.dkimSelectors, resolve)),
+    timed('dkim', () => checkDkim(domain, selectors, resolve)),
     timed('dmarc', () => checkDmarc(domain, resolve)),
     options.tlsRpt === 'off'
       ? undefined

@@ -109,7 +109,7 @@ function includesSummary(analysis: SpfAnalysis): string {
 }
 
 function lookupsCheck(a: SpfAnalysis): Check {
-  const atLeast = a.truncated || a.unknown.length > 0 ? 'at least ' : '';
+  const atLeast = a.truncated || a.unknown.some((e) => e.query.type === 'TXT') ? 'at least ' : '';
   const base = {
     id: 'spf.lookups',
     observed: a.lookups,
@@ -127,13 +127,10 @@ function lookupsCheck(a: SpfAnalysis): Check {
       message: `${atLeast}${a.lookups} DNS-querying terms, above the limit of ${SPF_LOOKUP_LIMIT} (${clip(breakdown, 300)})`,
     };
   }
-  const firstUnknown = a.unknown[0];
-  if (firstUnknown)
-    return {
-      ...unknownCheck('spf.lookups', firstUnknown, 'counting SPF lookups'),
-      ...base,
-      status: 'unknown',
-    };
+  // Only an unread include or redirect can hide terms; a failed A or MX query does not change the count.
+  const unread = a.unknown.find((e) => e.query.type === 'TXT');
+  if (unread)
+    return { ...unknownCheck('spf.lookups', unread, 'counting SPF lookups'), ...base, status: 'unknown' };
   if (a.lookups >= SPF_LOOKUP_WARN) {
     return {
       ...base,
