@@ -292,3 +292,27 @@ describe('SPF for each sending IP', () => {
     });
   });
 });
+
+describe('hostile SPF records', () => {
+  it('bounds the queries and the text it reports for a huge record', async () => {
+    const terms = Array.from({ length: 3000 }, (_, i) => `a:h${i}.example.test`).join(' ');
+    const resolve = zoneResolver({ 'example.test': [{ type: 'TXT', data: [`v=spf1 ${terms} -all`] }] });
+    const { checks } = await checkSpf('example.test', [], resolve);
+    expect(byId(checks, 'spf.lookups')).toMatchObject({ status: 'fail', observed: 3000 });
+    expect(resolve.queries.length).toBeLessThan(100);
+    for (const c of checks) expect(c.message.length).toBeLessThan(1000);
+    expect(JSON.stringify(byId(checks, 'spf.record')?.observed).length).toBeLessThan(400);
+  });
+
+  it('stops following includes after a bounded number of records', async () => {
+    const zone: ZoneRecords = {};
+    for (let i = 0; i < 200; i++)
+      zone[`l${i}.example.test`] = spf(`v=spf1 include:l${i + 1}.example.test -all`);
+    zone['example.test'] = spf('v=spf1 include:l0.example.test -all');
+    const resolve = zoneResolver(zone);
+    const { checks } = await checkSpf('example.test', [], resolve);
+    expect(byId(checks, 'spf.lookups')).toMatchObject({ status: 'fail', cause: 'dns.spf.too-many-lookups' });
+    expect(byId(checks, 'spf.lookups')?.message).toMatch(/^at least /);
+    expect(resolve.queries.length).toBeLessThan(60);
+  });
+});

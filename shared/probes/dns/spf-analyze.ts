@@ -15,6 +15,8 @@ export const SPF_VOID_LIMIT = 2;
 const SPF_MX_LIMIT = 10;
 /** Records fetched before the walk stops: far above any valid policy, low enough to bound a hostile one. */
 const MAX_RECORDS = 40;
+/** Terms past this count are still counted but no longer queried: the policy is far over the limit already. */
+const MAX_QUERIED_TERMS = 30;
 const MAX_DEPTH = 12;
 
 export type SpfProblemKind =
@@ -260,12 +262,12 @@ async function visit(
       }
       case 'a':
         count(walk, domain);
-        await queryAddresses(walk, term.target ?? domain);
+        if (result.lookups <= MAX_QUERIED_TERMS) await queryAddresses(walk, term.target ?? domain);
         break;
       case 'mx': {
         count(walk, domain);
         const name = term.target ?? domain;
-        if (hasMacro(name)) break;
+        if (hasMacro(name) || result.lookups > MAX_QUERIED_TERMS) break;
         const found = await mx(walk.resolve, name);
         if (found.kind === 'unknown') result.unknown.push(found.error);
         else if (found.kind === 'none') countVoid(walk, name);
@@ -283,7 +285,7 @@ async function visit(
         break;
       case 'exists':
         count(walk, domain);
-        await queryAddresses(walk, term.target, ['A']);
+        if (result.lookups <= MAX_QUERIED_TERMS) await queryAddresses(walk, term.target, ['A']);
         break;
       default:
         break;
