@@ -1,5 +1,5 @@
 import { buildAlerter } from '../shared/alert/channels';
-import { findConfigFile, loadConfig } from '../shared/config/load';
+import { findConfigFile, loadConfig } from '../shared/config/file';
 import type { MailprobeConfig } from '../shared/config/schema';
 import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { findConfigFile, readConfigFile } from '../shared/config/load';
+import { findConfigFile, readConfigFile } from '../shared/config/file';
 import { MailprobeStack } from './stack';
 
 /**

@@ -1,43 +1,35 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { parseConfig } from '../shared/config/load';
-import type { MailprobeConfig } from '../shared/config/schema';
-import type { SecretRef } from '../shared/config/secret';
-import { TABLE } from '../shared/store/table';
+import type { MailprobeConfig, ProbeGroup } from '../shared/config/schema';
+import { configWarnings } from '../shared/config/warnings';
+import { GROUP_CONCURRENCY } from '../shared/run/run-group';
+import { Alerting } from './constructs/alerting';
+import { Observability } from './constructs/observability';
+import { functionTimeout, MailprobeFunction } from './constructs/probe-function';
+import { ProbeSchedules } from './constructs/probe-schedules';
+import { ResultsTable } from './constructs/results-table';
+import { Secrets, secretRefs } from './constructs/secrets';
+import { StaticEgress } from './constructs/static-egress';
 
 export interface MailprobeStackProps extends StackProps {
-  /** The config as written (it is parsed here and bundled with the function as JSON). */
+  /** The config as written; it is validated here and bundled with every function as JSON. */
   configInput: unknown;
   configSource: string;
 }
 
-/** Every Secrets Manager name the config refers to: the functions may read exactly these. */
-export function referencedSecrets(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(referencedSecrets);
-  if (value && typeof value === 'object') {
-    if (typeof (value as SecretRef & { secret?: unknown }).secret === 'string')
-      return [(value as { secret: string }).secret];
-    return Object.values(value).flatMap(referencedSecrets);
-  }
-  return [];
-}
-
 /**
- * The deployed suite: results table, alert topic, the probe function and one EventBridge Scheduler schedule per
- * probe group, each passing its scheduled time so runs are idempotent.
+ * The deployed suite, from the same config file the CLI reads: results table, alerting (SNS, Slack, Chatbot),
+ * the probe runners (one in a static-egress VPC when asked), the fan-out queue for large groups, one schedule
+ * per probe group, alarms and a dashboard.
  */
 export class MailprobeStack extends Stack {
   readonly config: MailprobeConfig;
@@ -46,84 +38,102 @@ export class MailprobeStack extends Stack {
     super(scope, id, props);
     const config = parseConfig(props.configInput, props.configSource);
     this.config = config;
+    for (const w of configWarnings(config))
+      Annotations.of(this).addWarningV2(`mailprobe:${w.path}`, `${w.path}: ${w.message}`);
 
-    const table = new dynamodb.TableV2(this, 'Results', {
-      partitionKey: { name: TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
-      billing: dynamodb.Billing.onDemand(),
-      timeToLiveAttribute: TABLE.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [TABLE.byTarget, TABLE.byDay, TABLE.states].map((index) => ({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-      })),
-    });
+    const configFile = join(mkdtempSync(join(tmpdir(), 'mailprobe-config-')), 'mailprobe.config.json');
+    writeFileSync(configFile, JSON.stringify(props.configInput));
+    const logRetention = config.deploy.logRetentionDays as logs.RetentionDays;
+    const results = new ResultsTable(this, 'Results');
+    const secrets = new Secrets(this, 'Secrets');
+    const alerting = new Alerting(this, 'Alerting', { config, configFile, logRetention, secrets });
+    const probeSecrets = secretRefs({ targets: config.targets, probes: config.probes });
 
-    const topic = new sns.Topic(this, 'Alerts', {
-      displayName: `mailprobe ${config.name}`,
-      enforceSSL: true,
-    });
-    for (const email of config.alerts.sns?.emails ?? [])
-      topic.addSubscription(new subscriptions.EmailSubscription(email));
-
-    const configDir = mkdtempSync(join(tmpdir(), 'mailprobe-config-'));
-    writeFileSync(join(configDir, 'mailprobe.config.json'), JSON.stringify(props.configInput));
-    const maxTimeout = Math.max(...config.probes.map((g) => g.timeoutSeconds));
-
-    const probeFn = new NodejsFunction(this, 'RunProbe', {
-      entry: join(__dirname, '../functions/run-probe.ts'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      // TLS handshakes and certificate parsing are CPU-bound; Lambda CPU scales with memory.
-      memorySize: 512,
-      timeout: Duration.seconds(maxTimeout + 30),
-      environment: {
-        MAILPROBE_TABLE: table.tableName,
-        MAILPROBE_TOPIC_ARN: topic.topicArn,
-        POWERTOOLS_SERVICE_NAME: 'mailprobe',
-      },
-      logGroup: new logs.LogGroup(this, 'RunProbeLogs', { retention: logs.RetentionDays.ONE_MONTH }),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        format: OutputFormat.CJS,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_in: string, out: string) => [
-            `cp ${join(configDir, 'mailprobe.config.json')} ${out}/mailprobe.config.json`,
-          ],
-        },
-      },
-    });
-    table.grantReadWriteData(probeFn);
-    topic.grantPublish(probeFn);
-    for (const name of new Set(referencedSecrets(props.configInput))) {
-      secretsmanager.Secret.fromSecretNameV2(
-        this,
-        `Secret-${name.replace(/[^A-Za-z0-9]/g, '-')}`,
-        name,
-      ).grantRead(probeFn);
-    }
-
-    const dlq = new sqs.Queue(this, 'ScheduleDlq', { enforceSSL: true, retentionPeriod: Duration.days(14) });
-    for (const group of config.probes.filter((g) => g.enabled)) {
-      new scheduler.Schedule(this, `Schedule-${group.name}`, {
-        description: `mailprobe ${group.kind} probes of group ${group.name}`,
-        schedule: scheduler.ScheduleExpression.expression(group.schedule, TimeZone.of(config.timezone)),
-        target: new targets.LambdaInvoke(probeFn, {
-          input: scheduler.ScheduleTargetInput.fromObject({
-            group: group.name,
-            scheduledTime: scheduler.ContextAttribute.scheduledTime,
-          }),
-          retryAttempts: 2,
-          maxEventAge: Duration.minutes(10),
-          deadLetterQueue: dlq,
+    const groups = config.probes.filter((g) => g.enabled);
+    const { batchSize, maxConcurrency } = config.deploy.fanOut;
+    const maxProbeTimeoutS = Math.max(...groups.map((g) => g.timeoutSeconds), 1);
+    const runnerTimeout = functionTimeout(batchSize, GROUP_CONCURRENCY, maxProbeTimeoutS);
+    const runners: lambda.Function[] = [];
+    const makeRunner = (name: string, description: string, egress?: StaticEgress) => {
+      const fn = new MailprobeFunction(this, name, {
+        handler: 'run-probe',
+        description,
+        configFile,
+        logRetention,
+        timeout: runnerTimeout,
+        ...(egress && {
+          vpc: egress.vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          securityGroups: [egress.securityGroup],
         }),
       });
+      results.bind(fn, 'RW');
+      alerting.bind(fn);
+      secrets.grantRead(fn, probeSecrets);
+      runners.push(fn);
+      return fn;
+    };
+
+    const runner = makeRunner('RunProbe', 'mailprobe: runs the probes of one group for one schedule slot');
+    const egressGroups = new Set(config.deploy.staticEgress?.groups ?? []);
+    let egressRunner: lambda.Function | undefined;
+    if (config.deploy.staticEgress) {
+      const egress = new StaticEgress(this, 'StaticEgress', { maxAzs: config.deploy.staticEgress.maxAzs });
+      egressRunner = makeRunner(
+        'RunProbeStaticEgress',
+        'mailprobe: runs probe groups that need the fixed egress IP',
+        egress,
+      );
+      egress.elasticIps.forEach((eip, i) => {
+        new CfnOutput(this, `StaticEgressIp${i}`, {
+          value: eip.attrPublicIp,
+          description: 'Source IP of the static-egress probes',
+        });
+      });
     }
+    const runnerFor = (group: ProbeGroup) =>
+      egressGroups.has(group.name) && egressRunner ? egressRunner : runner;
+
+    // Fan-out: groups larger than one batch are split onto this queue and drained with capped concurrency.
+    const workDlq = new sqs.Queue(this, 'WorkDlq', { enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const workQueue = new sqs.Queue(this, 'WorkQueue', {
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(runnerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: workDlq, maxReceiveCount: 3 },
+    });
+    const workers: lambda.Function[] = [];
+    for (const fn of [runner, egressRunner].filter((f): f is lambda.Function => f !== undefined)) {
+      fn.addEnvironment('MAILPROBE_WORK_QUEUE_URL', workQueue.queueUrl);
+      workQueue.grantSendMessages(fn);
+    }
+    const worker = new MailprobeFunction(this, 'RunBatch', {
+      handler: 'run-batch',
+      description: 'mailprobe: runs one fanned-out batch of a large probe group',
+      configFile,
+      logRetention,
+      timeout: runnerTimeout,
+    });
+    results.bind(worker, 'RW');
+    alerting.bind(worker);
+    secrets.grantRead(worker, probeSecrets);
+    worker.addEventSource(
+      new SqsEventSource(workQueue, { batchSize: 1, maxConcurrency, reportBatchItemFailures: true }),
+    );
+    workers.push(worker);
+
+    const schedules = new ProbeSchedules(this, 'Schedules', { config, runnerFor });
+
+    new Observability(this, 'Observability', {
+      config,
+      topic: alerting.topic,
+      functions: [...runners, ...workers, ...alerting.functions],
+      deadLetterQueues: [schedules.deadLetterQueue, workDlq, ...alerting.deadLetterQueues],
+    });
+
+    new CfnOutput(this, 'ResultsTableName', {
+      value: results.table.tableName,
+      description: 'mailprobe history --remote --table <this>',
+    });
+    new CfnOutput(this, 'AlertTopicArn', { value: alerting.topic.topicArn });
   }
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { expandProbes } from '../../shared/config/expand';
-import { findConfigFile, loadConfig } from '../../shared/config/load';
+import { findConfigFile, loadConfig } from '../../shared/config/file';
 import { configWarnings } from '../../shared/config/warnings';
 import { terminalText } from '../../shared/util/sanitize';
 

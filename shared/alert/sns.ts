@@ -23,7 +23,11 @@ const attribute = (value: string): MessageAttributeValue => ({
   StringValue: plainText(value, ATTRIBUTE_MAX),
 });
 
-/** The Publish request for one alert: subject, plain-text body, and attributes for subscription filter policies. */
+/**
+ * The Publish request for one alert: subject, a plain-text body for e-mail (and every other protocol), the alert
+ * itself as JSON for Lambda subscribers (the Slack notifier renders it as Block Kit), and attributes for
+ * subscription filter policies.
+ */
 export function snsPublishInput(alert: Alert, topicArn: string) {
   const rendered = renderAlert(alert);
   // Untrusted fields stay on their line, so a banner cannot add lines that look like ours.
@@ -31,7 +35,11 @@ export function snsPublishInput(alert: Alert, topicArn: string) {
   return {
     TopicArn: topicArn,
     Subject: snsSubject(rendered.subject),
-    Message: plainText(`${lines.join('\n')}\n\n-- mailprobe`, MESSAGE_MAX),
+    MessageStructure: 'json',
+    Message: JSON.stringify({
+      default: plainText(`${lines.join('\n')}\n\n-- mailprobe`, MESSAGE_MAX),
+      lambda: JSON.stringify(alert),
+    }),
     MessageAttributes: {
       severity: attribute(alert.severity),
       kind: attribute(alert.kind),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { dnsGroup, domainTarget } from '../probes/dns/config';
 import { dnsblGroup } from '../probes/dnsbl/config';
 import { smtpEndpoint, smtpGroup } from '../probes/smtp/config';
+import { deploySettings } from './deploy';
 import { resolverSettings } from './resolver';
 import { secretRef } from './secret';
 import { thresholds } from './thresholds';
@@ -82,6 +83,7 @@ export const configSchema = z
       .prefault({}),
     probes: z.array(probeGroup).min(1, 'at least one probe group is needed'),
     alerts: alerts.prefault({}),
+    deploy: deploySettings.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -113,6 +115,16 @@ export const configSchema = z
       'probe group',
     );
 
+    const groupNames = config.probes.map((p) => p.name);
+    config.deploy.staticEgress?.groups.forEach((name, i) => {
+      if (!groupNames.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deploy', 'staticEgress', 'groups', i],
+          message: `unknown probe group "${name}"`,
+        });
+      }
+    });
     config.probes.forEach((group, i) => {
       const known = targetNamesFor(group.kind, config);
       if (known.length === 0) {

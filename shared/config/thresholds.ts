@@ -14,7 +14,9 @@ const fields = {
     .min(1)
     .max(100)
     .describe('Consecutive passing runs before a recovery alert'),
-  reminderEvery: duration.describe('Repeat the failure alert at this interval while still failing (e.g. 6h)'),
+  reminderEvery: duration.describe(
+    'Repeat the failure alert at this interval while still failing (e.g. 6h); 0s turns reminders off',
+  ),
   unknownsBeforeCoverageAlert: z
     .number()
     .int()

@@ -3,31 +3,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { type Clock, DynamoResultStore } from './dynamo-store';
 import { EmbeddedStoreError } from './errors';
+import { createDocumentClient, type OpenedStore } from './remote';
 import { createTableInput, DEFAULT_TABLE_NAME } from './table';
 
-/** Bounds on every DynamoDB call, local or remote: a stuck endpoint fails a run instead of hanging it. */
-const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 15_000 } as const;
 const TABLE_ACTIVE_WAIT_S = 10;
 /** How long a process waits for another one that is starting or closing the same data directory. */
 const OPEN_WAIT_MS = 10_000;
 const OPEN_RETRY_MS = 100;
-
-export interface OpenedStore {
-  store: DynamoResultStore;
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}
 
 export interface EmbeddedStore extends OpenedStore {
   /** `http://127.0.0.1:<port>` of the dynalite serving the data directory. */
@@ -181,27 +168,6 @@ function localClient(endpoint: string): DynamoDBDocumentClient {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-  });
-}
-
-export interface RemoteStoreOptions {
-  tableName: string;
-  /** Defaults to the SDK's region resolution (AWS_REGION in Lambda). */
-  region?: string;
-  retentionDays: number;
-  clock?: Clock;
-}
-
-/** The deployed table through the default credential chain: the same store class, no endpoint override. */
-export function openRemoteStore(options: RemoteStoreOptions): OpenedStore {
-  const { tableName, region, retentionDays, clock } = options;
-  const client = createDocumentClient(region ? { region } : {});
-  return { store: new DynamoResultStore({ client, tableName, retentionDays, clock }), client, tableName };
-}
-
-function createDocumentClient(config: DynamoDBClientConfig): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, requestHandler: REQUEST_HANDLER }), {
-    marshallOptions: { removeUndefinedValues: true },
   });
 }
 

@@ -42,10 +42,12 @@ describe('SNS alerter', () => {
     const c = causes['probe.secret-unavailable'];
     const calls = snsMock.commandCalls(PublishCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({
+    const input = calls[0]?.args[0].input;
+    expect({ ...input, Message: JSON.parse(input?.Message ?? '{}') }).toEqual({
       TopicArn: TOPIC,
       Subject: `[FAIL] smtp submission/mail.example.com: ${c.title}`,
-      Message: [
+      MessageStructure: 'json',
+      Message: { lambda: JSON.stringify(alert), default: [
         'Now failing (last run: pass).',
         'Probe:  smtp submission/mail.example.com (target mail.example.com)',
         'Run:    2026-11-23 10:05 UTC, since 2026-11-23 10:00 UTC (5m)',
@@ -58,7 +60,7 @@ describe('SNS alerter', () => {
         'History: mailprobe history submission/mail.example.com',
         '',
         '-- mailprobe',
-      ].join('\n'),
+      ].join('\n') },
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'critical' },
         kind: { DataType: 'String', StringValue: 'smtp' },

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandProbes } from '../../shared/config/expand';
-import { ConfigError, loadConfig, parseConfig } from '../../shared/config/load';
+import { loadConfig } from '../../shared/config/file';
+import { ConfigError, parseConfig } from '../../shared/config/load';
 import type { MailprobeConfigInput } from '../../shared/config/schema';
 
 const minimal: MailprobeConfigInput = {

@@ -1,0 +1,24 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { RunReport } from '../shared/run/run-probe';
+import { metrics } from './container';
+
+/**
+ * EMF metrics of one group run, by group and kind: runs (the dead-man's switch watches it), statuses, probe
+ * duration and per-phase timings (SMTP connect/banner/tls..., canary latency...).
+ */
+export function publishRunMetrics(group: string, kind: string, reports: RunReport[]): void {
+  metrics.addDimensions({ group, kind });
+  for (const { result, stored } of reports) {
+    if (stored === 'duplicate') continue;
+    metrics.addMetric('ProbeRuns', MetricUnit.Count, 1);
+    metrics.addMetric(
+      `Status${result.status[0]?.toUpperCase()}${result.status.slice(1)}`,
+      MetricUnit.Count,
+      1,
+    );
+    metrics.addMetric('ProbeDuration', MetricUnit.Milliseconds, result.durationMs);
+    for (const [phase, ms] of Object.entries(result.timings))
+      metrics.addMetric(`Phase_${phase}`, MetricUnit.Milliseconds, ms);
+  }
+  metrics.publishStoredMetrics();
+}

@@ -1,0 +1,158 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
+import type { MailprobeConfig, ProbeGroup } from '../../shared/config/schema';
+
+export interface ObservabilityProps {
+  config: MailprobeConfig;
+  topic: sns.ITopic;
+  functions: lambda.IFunction[];
+  deadLetterQueues: sqs.IQueue[];
+}
+
+const NAMESPACE = 'Mailprobe';
+const DAY_S = 86_400;
+
+/** Seconds between two slots of a group's schedule (for cron, the gap after the next slot). */
+export function scheduleIntervalSeconds(group: ProbeGroup, timezone: string): number {
+  const schedule = parseSchedule(group.schedule) as Schedule;
+  if (schedule.kind === 'rate') return schedule.everyMs / 1000;
+  const first = nextFireTime(schedule, new Date(Date.UTC(2026, 0, 5)), timezone);
+  return (nextFireTime(schedule, first, timezone).getTime() - first.getTime()) / 1000;
+}
+
+function groupMetric(
+  group: ProbeGroup,
+  metricName: string,
+  statistic: string,
+  periodS: number,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: NAMESPACE,
+    metricName,
+    dimensionsMap: { service: 'mailprobe', group: group.name, kind: group.kind },
+    statistic,
+    period: Duration.seconds(periodS),
+  });
+}
+
+/**
+ * Alarms on the alert topic (function errors, undelivered messages in any dead-letter queue, and a dead-man's
+ * switch per probe group: no result for two intervals) and one dashboard for the suite.
+ */
+export class Observability extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const notify = new actions.SnsAction(props.topic);
+    const alarm = (name: string, a: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, name, a);
+      created.addAlarmAction(notify);
+      this.alarms.push(created);
+      return created;
+    };
+
+    props.functions.forEach((fn, i) => {
+      alarm(`FunctionErrors${i}`, {
+        alarmDescription: `mailprobe function ${fn.node.path} is failing: see its logs`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    });
+    props.deadLetterQueues.forEach((queue, i) => {
+      alarm(`DlqDepth${i}`, {
+        alarmDescription: `mailprobe messages were not delivered and wait in ${queue.node.path}`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    });
+
+    const groups = props.config.probes.filter((g) => g.enabled);
+    for (const group of groups) {
+      const periodS = Math.min(
+        DAY_S,
+        Math.max(60, Math.ceil(scheduleIntervalSeconds(group, props.config.timezone) / 60) * 60),
+      );
+      alarm(`DeadMan-${group.name}`, {
+        alarmDescription: `mailprobe group ${group.name} stored no result for two intervals: schedules or functions are not running`,
+        metric: groupMetric(group, 'ProbeRuns', 'Sum', periodS),
+        threshold: 1,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
+
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `mailprobe-${props.config.name}`,
+    });
+    const hour = 3600;
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Pass rate by group (%)',
+        width: 12,
+        left: groups.map(
+          (g, i) =>
+            new cloudwatch.MathExpression({
+              label: g.name,
+              expression: `100 * pass${i} / runs${i}`,
+              usingMetrics: {
+                [`pass${i}`]: groupMetric(g, 'StatusPass', 'Sum', hour),
+                [`runs${i}`]: groupMetric(g, 'ProbeRuns', 'Sum', hour),
+              },
+              period: Duration.hours(1),
+            }),
+        ),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Probe duration p90 (ms)',
+        width: 12,
+        left: groups.map((g) => groupMetric(g, 'ProbeDuration', 'p90', 300)),
+      }),
+    );
+    const smtp = groups.filter((g) => g.kind === 'smtp');
+    if (smtp.length > 0) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'SMTP phase timings p90 (ms)',
+          width: 12,
+          left: smtp.flatMap((g) =>
+            ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'rcpt'].map((p) =>
+              groupMetric(g, `Phase_${p}`, 'p90', 300),
+            ),
+          ),
+        }),
+      );
+    }
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Failing and unknown runs',
+        width: 12,
+        left: groups.flatMap((g) => [
+          groupMetric(g, 'StatusFail', 'Sum', 300),
+          groupMetric(g, 'StatusUnknown', 'Sum', 300),
+        ]),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors',
+        width: 12,
+        left: props.functions.map((fn) => fn.metricErrors({ period: Duration.minutes(5) })),
+      }),
+    );
+  }
+}

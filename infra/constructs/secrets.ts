@@ -1,0 +1,35 @@
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { SecretRef } from '../../shared/config/secret';
+
+/** Every `{ secret }` reference inside a config value. */
+export function secretRefs(value: unknown): Extract<SecretRef, { secret: string }>[] {
+  if (Array.isArray(value)) return value.flatMap(secretRefs);
+  if (value && typeof value === 'object') {
+    if (typeof (value as { secret?: unknown }).secret === 'string')
+      return [value as Extract<SecretRef, { secret: string }>];
+    return Object.values(value).flatMap(secretRefs);
+  }
+  return [];
+}
+
+/** The Secrets Manager secrets the config names, imported by name; functions get read on exactly the ones they use. */
+export class Secrets extends Construct {
+  private readonly byName = new Map<string, secretsmanager.ISecret>();
+
+  grantRead(fn: lambda.Function, refs: readonly SecretRef[]): void {
+    for (const ref of refs) {
+      if (!('secret' in ref)) continue;
+      let secret = this.byName.get(ref.secret);
+      if (!secret) {
+        const id = `S${this.byName.size}`;
+        secret = ref.secret.startsWith('arn:')
+          ? secretsmanager.Secret.fromSecretCompleteArn(this, id, ref.secret)
+          : secretsmanager.Secret.fromSecretNameV2(this, id, ref.secret);
+        this.byName.set(ref.secret, secret);
+      }
+      secret.grantRead(fn);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** How the CDK stack deploys the suite. The CLI ignores this section. */
+export const deploySettings = z
+  .object({
+    logRetentionDays: z
+      .union([
+        z.literal(1),
+        z.literal(3),
+        z.literal(5),
+        z.literal(7),
+        z.literal(14),
+        z.literal(30),
+        z.literal(60),
+        z.literal(90),
+        z.literal(180),
+        z.literal(365),
+      ])
+      .default(30)
+      .describe('CloudWatch Logs retention of every function'),
+    fanOut: z
+      .object({
+        batchSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(500)
+          .default(25)
+          .describe('A group with more probes than this is split into batches on an SQS queue'),
+        maxConcurrency: z
+          .number()
+          .int()
+          .min(2)
+          .max(1000)
+          .default(5)
+          .describe(
+            'Batches processed at once (Lambda SQS maximum concurrency): bounds the load on DNSBLs and targets',
+          ),
+      })
+      .strict()
+      .prefault({}),
+    staticEgress: z
+      .object({
+        groups: z
+          .array(z.string().min(1))
+          .min(1)
+          .describe(
+            'Probe groups that run inside a VPC behind a NAT gateway with a fixed Elastic IP (port 25, allow-listed source)',
+          ),
+        maxAzs: z
+          .number()
+          .int()
+          .min(1)
+          .max(3)
+          .default(1)
+          .describe('NAT gateways cost per AZ-hour: 1 is the cheap default'),
+      })
+      .strict()
+      .optional(),
+    chatbot: z
+      .object({
+        slackWorkspaceId: z
+          .string()
+          .regex(/^[A-Z0-9]+$/, 'must be a Slack workspace (team) id such as T0123ABCD'),
+        slackChannelId: z.string().regex(/^[A-Z0-9]+$/, 'must be a Slack channel id such as C0123ABCD'),
+      })
+      .strict()
+      .optional()
+      .describe('Also deliver alerts through AWS Chatbot to this Slack channel'),
+  })
+  .strict();
+export type DeploySettings = z.infer<typeof deploySettings>;

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, parseConfig } from './load';
+import type { MailprobeConfig } from './schema';
+
+export const CONFIG_FILE_NAMES = [
+  'mailprobe.config.ts',
+  'mailprobe.config.json',
+  'mailprobe.config.yaml',
+  'mailprobe.config.yml',
+];
+
+/** The config object as written in `.ts` (default export, usually `defineConfig(...)`), `.json`, `.yaml` or `.yml`, not yet validated. */
+export async function readConfigFile(file: string): Promise<unknown> {
+  const path = resolve(file);
+  const ext = extname(path).toLowerCase();
+  let raw: unknown;
+  try {
+    if (ext === '.ts' || ext === '.js' || ext === '.cjs') {
+      const mod = require(path) as { default?: unknown };
+      raw = mod.default ?? mod;
+    } else if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+      const text = await readFile(path, 'utf8');
+      raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    } else {
+      throw new ConfigError(file, [
+        { path: '(file)', message: `unsupported extension "${ext}": use .ts, .json, .yaml or .yml` },
+      ]);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      file,
+      [{ path: '(file)', message: (err as Error).message.split('\n')[0] ?? String(err) }],
+      { cause: err },
+    );
+  }
+  return raw;
+}
+
+/** Reads and validates a config file. */
+export async function loadConfig(file: string): Promise<MailprobeConfig> {
+  return parseConfig(await readConfigFile(file), file);
+}
+
+/** The config file named explicitly, else the first `mailprobe.config.*` in `dir`. */
+export function findConfigFile(explicit: string | undefined, dir = process.cwd()): string {
+  if (explicit) return explicit;
+  const found = CONFIG_FILE_NAMES.find((name) => existsSync(join(dir, name)));
+  if (!found) {
+    throw new ConfigError('(no config file)', [
+      { path: '(file)', message: `none of ${CONFIG_FILE_NAMES.join(', ')} in ${dir}; pass --config <file>` },
+    ]);
+  }
+  return join(dir, found);
+}
