@@ -253,6 +253,8 @@ export class TlsHandshakeError extends Error {
   }
 }
 
+const TICKET_WAIT_MS = 15;
+
 /** tls.connect with a bounded, abortable handshake. Certificates are judged by the caller, not here. */
 export function handshake(
   options: ConnectionOptions,
@@ -282,9 +284,27 @@ export function handshake(
       socket.off('close', onClose);
       signal.removeEventListener('abort', onAbort);
     };
+    // A TLS 1.3 server sends its session tickets right after the handshake. Writing the next command only once
+    // they are in lets it carry their ACK; otherwise the server's reply waits behind Nagle for our delayed ACK
+    // (about 40 ms per session against Postfix). A server that sends no ticket costs at most TICKET_WAIT_MS.
+    // The listener must exist before the handshake: node only reports tickets to listeners present by then.
+    let ticket = false;
+    let onTicket = () => {
+      ticket = true;
+    };
+    socket.once('session', () => onTicket());
     socket.once('secureConnect', () => {
       cleanup();
-      resolve(socket);
+      if (ticket || socket.getProtocol() !== 'TLSv1.3') {
+        resolve(socket);
+        return;
+      }
+      const timer = setTimeout(() => onTicket(), TICKET_WAIT_MS);
+      onTicket = () => {
+        clearTimeout(timer);
+        // Not from inside the ticket callback: node is still processing the TLS record there.
+        setImmediate(() => resolve(socket));
+      };
     });
     socket.on('error', onError);
     socket.on('close', onClose);
