@@ -26,7 +26,7 @@ async function sts(
   return checkMtaSts(
     'example.test',
     'optional',
-    { hosts, nullMx: false },
+    Promise.resolve({ hosts, nullMx: false }),
     zoneResolver(zone),
     fetcher,
     signal,
@@ -124,7 +124,7 @@ describe('MTA-STS', () => {
     const required = await checkMtaSts(
       'example.test',
       'required',
-      { hosts: [], nullMx: false },
+      Promise.resolve({ hosts: [], nullMx: false }),
       zoneResolver({}),
       fetcher,
       signal,
@@ -141,7 +141,7 @@ describe('MTA-STS', () => {
   });
 
   it('reports the MX match as unknown when the MX lookup got no answer', async () => {
-    const mx = { hosts: undefined, nullMx: false };
+    const mx = Promise.resolve({ hosts: undefined, nullMx: false });
     const fetcher = serving(policy('enforce', ['mx1.example.test']));
     const { checks } = await checkMtaSts(
       'example.test',

@@ -32,7 +32,8 @@ export function mxMatches(host: string, pattern: string): boolean {
 export async function checkMtaSts(
   domain: string,
   presence: Presence,
-  mx: { hosts: string[] | undefined; nullMx: boolean },
+  /** The MX findings, awaited only when the policy is known (the record and policy fetch run meanwhile). */
+  mx: Promise<{ hosts: string[] | undefined; nullMx: boolean }>,
   resolve: DnsResolver,
   fetchPolicy: PolicyFetcher,
   signal: AbortSignal,
@@ -143,7 +144,8 @@ export async function checkMtaSts(
         }
       : { id: 'mta-sts.max-age', status: 'pass', message: `max_age ${maxAge} s`, observed: maxAge },
   );
-  if (policy.mode !== 'none' && !mx.nullMx) checks.push(mxCheck(policy, mx.hosts));
+  const { hosts, nullMx } = await mx;
+  if (policy.mode !== 'none' && !nullMx) checks.push(mxCheck(policy, hosts));
   return done(checks, [fetched.body]);
 }
 

@@ -40,23 +40,20 @@ export async function runDnsChecks(
   // A selector with an expected value is checked even when `dkimSelectors` does not list it.
   const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
   const mxStep = timed('mx', () => checkMx(domain, resolve));
-  const [mx, spf, dkim, dmarc, tlsRpt, bimi, ptr] = await Promise.all([
+  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
     timed('dkim', () => checkDkim(domain, selectors, resolve)),
     timed('dmarc', () => checkDmarc(domain, resolve)),
+    options.mtaSts === 'off'
+      ? undefined
+      : timed('mtaSts', () => checkMtaSts(domain, options.mtaSts, mxStep, resolve, deps.fetchPolicy, signal)),
     options.tlsRpt === 'off'
       ? undefined
       : timed('tlsRpt', () => checkTlsRpt(domain, options.tlsRpt, resolve)),
     options.bimi === 'off' ? undefined : timed('bimi', () => checkBimi(domain, options.bimi, resolve)),
     timed('ptr', () => Promise.all(target.sendingIps.map((ip) => checkPtr(ip, resolve)))),
   ]);
-  const mtaSts =
-    options.mtaSts === 'off'
-      ? undefined
-      : await timed('mtaSts', () =>
-          checkMtaSts(domain, options.mtaSts, mx, resolve, deps.fetchPolicy, signal),
-        );
 
   const checks: Check[] = [
     ...mx.checks,

@@ -53,14 +53,13 @@ export async function checkSpf(
   sendingIps: string[],
   resolve: DnsResolver,
 ): Promise<SpfFindings> {
+  // The per-IP evaluations run alongside the walk; the per-run query cache lets them share its answers.
+  const ipChecks = checkIps(domain, sendingIps, resolve);
   const analysis = await analyzeSpf(domain, resolve);
   const rootUnknown = analysis.unknown.find((e) => e.query.name.toLowerCase() === domain.toLowerCase());
   if (rootUnknown && analysis.records.length === 0) {
     return {
-      checks: [
-        unknownCheck('spf.record', rootUnknown, 'SPF record lookup'),
-        ...(await checkIps(domain, sendingIps, resolve)),
-      ],
+      checks: [unknownCheck('spf.record', rootUnknown, 'SPF record lookup'), ...(await ipChecks)],
       records: undefined,
     };
   }
@@ -73,7 +72,7 @@ export async function checkSpf(
           cause: 'dns.spf.missing',
           message: `${domain} publishes no v=spf1 TXT record`,
         },
-        ...(await checkIps(domain, sendingIps, resolve)),
+        ...(await ipChecks),
       ],
       records: [],
     };
@@ -87,7 +86,7 @@ export async function checkSpf(
   });
   if (top.some((p) => p.kind === 'multiple' || p.kind === 'syntax')) {
     // Nothing past the record itself can be judged: receivers stop at the permerror.
-    checks.push(...(await checkIps(domain, sendingIps, resolve)));
+    checks.push(...(await ipChecks));
     return { checks, records: analysis.records };
   }
   const includeUnknown = analysis.unknown.find((e) => e.query.type === 'TXT');
@@ -97,7 +96,7 @@ export async function checkSpf(
       : problemCheck('spf.includes', nested, includesSummary(analysis)),
   );
   checks.push(lookupsCheck(analysis), voidsCheck(analysis), allCheck(analysis));
-  checks.push(...(await checkIps(domain, sendingIps, resolve)));
+  checks.push(...(await ipChecks));
   return { checks, records: analysis.records };
 }
 
