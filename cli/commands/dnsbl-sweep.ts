@@ -110,7 +110,7 @@ export function sweepCommand(): Command {
     )
     .option('--timeout <ms>', 'per-try timeout of one query', integer(50, 30_000), 1500)
     .option('--tries <n>', 'tries per query', integer(1, 5), 2)
-    .option('--concurrency <n>', 'queries in flight at once', integer(1, 512), 128)
+    .option('--concurrency <n>', 'queries in flight at once', integer(1, 512), 64)
     .option('--max-targets <n>', 'refuse to run for more targets than this', integer(1, 1_048_576), 65_536)
     .option('--dqs-key-env <name>', 'environment variable holding a Spamhaus DQS key (enables ZEN and DBL)')
     .option('--abusix-key-env <name>', 'environment variable holding an Abusix Mail Intelligence key')

@@ -36,7 +36,7 @@ export const dnsblOptions = z
     selfTestCacheFor: duration
       .default(3_600_000)
       .describe('How long an RFC 5782 zone self-test result is trusted (e.g. 1h)'),
-    concurrency: z.number().int().min(1).max(512).default(32).describe('DNS queries in flight at once'),
+    concurrency: z.number().int().min(1).max(512).default(64).describe('DNS queries in flight at once'),
     maxRangeSize: z
       .number()
       .int()
