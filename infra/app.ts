@@ -1,5 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { findConfigFile, readConfigFile } from '../shared/config/file';
+import { applyNag } from './nag';
 import { MailprobeStack } from './stack';
 
 /**
@@ -10,7 +11,8 @@ async function main(): Promise<void> {
   const app = new App();
   const file = findConfigFile(app.node.tryGetContext('config') as string | undefined);
   const input = await readConfigFile(file);
-  new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: file });
+  const stack = new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: file });
+  applyNag(stack, stack.results.table.node.defaultChild as CfnElement);
   app.synth();
 }
 

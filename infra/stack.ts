@@ -33,6 +33,7 @@ export interface MailprobeStackProps extends StackProps {
  */
 export class MailprobeStack extends Stack {
   readonly config: MailprobeConfig;
+  readonly results: ResultsTable;
 
   constructor(scope: Construct, id: string, props: MailprobeStackProps) {
     super(scope, id, props);
@@ -45,8 +46,20 @@ export class MailprobeStack extends Stack {
     writeFileSync(configFile, JSON.stringify(props.configInput));
     const logRetention = config.deploy.logRetentionDays as logs.RetentionDays;
     const results = new ResultsTable(this, 'Results');
+    this.results = results;
     const secrets = new Secrets(this, 'Secrets');
-    const alerting = new Alerting(this, 'Alerting', { config, configFile, logRetention, secrets });
+    // Asynchronous invocations (schedules, SNS) that still fail after Lambda's retries wait here.
+    const functionDlq = new sqs.Queue(this, 'FunctionDlq', {
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const alerting = new Alerting(this, 'Alerting', {
+      config,
+      configFile,
+      logRetention,
+      secrets,
+      functionDlq,
+    });
     const probeSecrets = secretRefs({ targets: config.targets, probes: config.probes });
 
     const groups = config.probes.filter((g) => g.enabled);
@@ -61,6 +74,7 @@ export class MailprobeStack extends Stack {
         configFile,
         logRetention,
         timeout: runnerTimeout,
+        deadLetterQueue: functionDlq,
         ...(egress && {
           vpc: egress.vpc,
           vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -112,6 +126,7 @@ export class MailprobeStack extends Stack {
       configFile,
       logRetention,
       timeout: runnerTimeout,
+      deadLetterQueue: functionDlq,
     });
     results.bind(worker, 'RW');
     alerting.bind(worker);
@@ -127,7 +142,7 @@ export class MailprobeStack extends Stack {
       config,
       topic: alerting.topic,
       functions: [...runners, ...workers, ...alerting.functions],
-      deadLetterQueues: [schedules.deadLetterQueue, workDlq, ...alerting.deadLetterQueues],
+      deadLetterQueues: [schedules.deadLetterQueue, workDlq, functionDlq, ...alerting.deadLetterQueues],
     });
 
     new CfnOutput(this, 'ResultsTableName', {

@@ -13,6 +13,18 @@ import type { DemoPart, DemoPartFactory } from './types';
 
 const PARTS: DemoPartFactory[] = [smtpDemo, dnsDemo, dnsblDemo];
 
+type Targets = NonNullable<MailprobeConfigInput['targets']>;
+
+/** Each part's target lists, concatenated per kind. */
+function mergeTargets(parts: DemoPart[]): Targets {
+  const merged: Record<string, unknown[]> = {};
+  for (const part of parts) {
+    for (const [kind, list] of Object.entries(part.targets ?? {}))
+      merged[kind] = [...(merged[kind] ?? []), ...(list as unknown[])];
+  }
+  return merged as Targets;
+}
+
 /** Starts the demo lab in-process, runs every probe once against it, stores and prints the results. */
 export async function runDemo(dataDir: string): Promise<number> {
   const dns = await startDnsServer({});
@@ -22,7 +34,7 @@ export async function runDemo(dataDir: string): Promise<number> {
     const input: MailprobeConfigInput = {
       name: 'demo',
       resolver: { servers: [dns.server], timeoutMs: 1000, tries: 1 },
-      targets: Object.assign({}, ...parts.map((p) => p.targets ?? {})),
+      targets: mergeTargets(parts),
       probes: parts.flatMap((p) => p.probes),
       alerts: { console: true },
     };

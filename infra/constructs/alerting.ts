@@ -16,6 +16,7 @@ export interface AlertingProps {
   configFile: string;
   logRetention: logs.RetentionDays;
   secrets: Secrets;
+  functionDlq: sqs.IQueue;
 }
 
 /**
@@ -53,7 +54,7 @@ export class Alerting extends Construct {
         configFile: props.configFile,
         logRetention: props.logRetention,
         timeout: Duration.seconds(60),
-        deadLetterQueueEnabled: true,
+        deadLetterQueue: props.functionDlq,
       });
       props.secrets.grantRead(notifier, [config.alerts.slack.webhook]);
       // Only mailprobe's own alerts (they carry `alertType`); CloudWatch alarm notifications reach e-mail and Chatbot.
@@ -63,7 +64,6 @@ export class Alerting extends Construct {
           filterPolicy: { alertType: sns.SubscriptionFilter.existsFilter() },
         }),
       );
-      if (notifier.deadLetterQueue) this.deadLetterQueues.push(notifier.deadLetterQueue);
       this.functions.push(notifier);
     }
 

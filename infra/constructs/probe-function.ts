@@ -4,6 +4,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 export interface MailprobeFunctionProps {
@@ -18,8 +19,8 @@ export interface MailprobeFunctionProps {
   vpc?: ec2.IVpc;
   vpcSubnets?: ec2.SubnetSelection;
   securityGroups?: ec2.ISecurityGroup[];
-  /** Keep failed asynchronous invocations (after Lambda's retries) instead of dropping them. */
-  deadLetterQueueEnabled?: boolean;
+  /** Where failed asynchronous invocations land after Lambda's retries, instead of being dropped. */
+  deadLetterQueue: sqs.IQueue;
 }
 
 /**
@@ -49,7 +50,7 @@ export class MailprobeFunction extends NodejsFunction {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
-      deadLetterQueueEnabled: props.deadLetterQueueEnabled,
+      deadLetterQueue: props.deadLetterQueue,
       bundling: {
         minify: true,
         sourceMap: true,

@@ -1,0 +1,259 @@
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import example from '../../examples/mailprobe.config';
+import { applyNag } from '../../infra/nag';
+import { MailprobeStack } from '../../infra/stack';
+import type { MailprobeConfigInput } from '../../shared/config/schema';
+
+/** Synthesizes without bundling (unit speed); the integ tier bundles for real. */
+function synth(input: MailprobeConfigInput, withNag = false): { template: Template; stack: MailprobeStack } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: 'test config' });
+  if (withNag) applyNag(stack, stack.results.table.node.defaultChild as CfnElement);
+  app.synth();
+  return { template: Template.fromStack(stack), stack };
+}
+
+const { template } = synth(example);
+
+function statements(t: Template): { Action: string | string[]; Resource: unknown }[] {
+  return Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
+    (p) =>
+      (
+        p as {
+          Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+        }
+      ).Properties.PolicyDocument.Statement,
+  );
+}
+
+describe('MailprobeStack from the example config', () => {
+  it('creates one retained, protected on-demand table with TTL, PITR and the store indexes', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          Match.objectLike({ IndexName: 'byTarget' }),
+          Match.objectLike({ IndexName: 'byDay' }),
+          Match.objectLike({ IndexName: 'states' }),
+        ],
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('creates one schedule per probe group with its scheduled time as input, no flexible window, retries and a DLQ', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    for (const [name, expression] of [
+      ['smtp-5m', 'rate(5 minutes)'],
+      ['dns-hourly', 'rate(1 hour)'],
+      ['dnsbl-15m', 'cron(0/15 * * * ? *)'],
+    ]) {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: Match.objectLike({
+          Input: JSON.stringify({ group: name, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 600, MaximumRetryAttempts: 2 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      });
+    }
+  });
+
+  it('runs Node 22 on ARM64 with 512 MB, JSON logs in a log group with retention, and a dead-letter queue', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(3); // runner, batch worker, Slack notifier
+    for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+        DeadLetterConfig: { TargetArn: expect.anything() },
+      });
+    }
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 3);
+  });
+
+  it('sets function timeouts above the probes’ own budget', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('runs the probes of one group'),
+      Timeout: 150, // two rounds of 60 s probes (25 per batch, 16 at a time) + 30 s
+    });
+  });
+
+  it('grants no wildcard actions and no data access beyond the table, topic, queue and named secrets', () => {
+    for (const s of statements(template)) {
+      for (const action of [s.Action].flat()) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+      }
+    }
+    const secretGrants = statements(template).filter((s) =>
+      [s.Action].flat().includes('secretsmanager:GetSecretValue'),
+    );
+    const resources = JSON.stringify(secretGrants.map((s) => s.Resource));
+    expect(resources).toContain('secret:mailprobe/smtp-submission-??????');
+    expect(resources).toContain('secret:mailprobe/slack-webhook-??????');
+  });
+
+  it('gives the Slack webhook secret to the notifier only, and the SMTP secret to the runners only', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    for (const policy of Object.values(policies) as {
+      Properties: { PolicyDocument: unknown; Roles: { Ref: string }[] };
+    }[]) {
+      const doc = JSON.stringify(policy.Properties.PolicyDocument);
+      const role = policy.Properties.Roles[0]?.Ref ?? '';
+      if (doc.includes('slack-webhook')) expect(role).toMatch(/SlackNotifier/);
+      if (doc.includes('smtp-submission')) expect(role).toMatch(/RunProbe|RunBatch/);
+    }
+  });
+
+  it('publishes alerts on a TLS-only topic with the configured e-mail and a filtered Slack notifier subscription', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      FilterPolicy: { alertType: [{ exists: true }] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('fans large groups out through an SQS work queue with capped concurrency and a redrive policy', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('runs the probes of one group'),
+      Environment: {
+        Variables: Match.objectLike({
+          MAILPROBE_WORK_QUEUE_URL: Match.anyValue(),
+          MAILPROBE_TABLE: Match.anyValue(),
+          MAILPROBE_TOPIC_ARN: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('alarms on function errors, every dead-letter queue, and two silent intervals per group, to the alert topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: Record<string, unknown>;
+    }[];
+    const errors = alarms.filter((a) => a.Properties.MetricName === 'Errors');
+    const dlqs = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const deadMan = alarms.filter((a) => a.Properties.MetricName === 'ProbeRuns');
+    expect(errors).toHaveLength(3);
+    expect(dlqs).toHaveLength(4); // schedules, work queue, functions, SNS subscriptions
+    expect(
+      deadMan.map((a) => [
+        (a.Properties.Dimensions as { Name: string; Value: string }[]).find((d) => d.Name === 'group')?.Value,
+        a.Properties.Period,
+      ]),
+    ).toEqual([
+      ['smtp-5m', 300],
+      ['dns-hourly', 3600],
+      ['dnsbl-15m', 900],
+    ]);
+    for (const a of deadMan) {
+      expect(a.Properties).toMatchObject({
+        EvaluationPeriods: 2,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    }
+    for (const a of alarms)
+      expect(a.Properties.AlarmActions).toEqual([
+        expect.objectContaining({ Ref: expect.stringMatching(/AlertingTopic/) }),
+      ]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('has no VPC without the static-egress option', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  it('passes the AwsSolutions and Serverless cdk-nag packs, every accepted finding acknowledged with a reason', () => {
+    expect(() => synth(example, true)).not.toThrow();
+  });
+});
+
+describe('MailprobeStack options', () => {
+  it('runs the static-egress groups from a VPC behind a NAT gateway with a fixed Elastic IP', () => {
+    const { template: t } = synth({ ...example, deploy: { staticEgress: { groups: ['smtp-5m'] } } });
+    t.resourceCountIs('AWS::EC2::VPC', 1);
+    t.resourceCountIs('AWS::EC2::NatGateway', 1);
+    t.resourceCountIs('AWS::EC2::EIP', 1);
+    t.hasOutput('StaticEgressIp0', {});
+    const egress = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('RunProbeStaticEgress'),
+    );
+    expect(egress?.[1]).toMatchObject({ Properties: { VpcConfig: { SubnetIds: expect.any(Array) } } });
+    const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule')) as {
+      Properties: { Target: { Arn: { 'Fn::GetAtt': string[] }; Input: string } };
+    }[];
+    const targetOf = (group: string) =>
+      schedules.find((s) => JSON.parse(s.Properties.Target.Input).group === group)?.Properties.Target.Arn[
+        'Fn::GetAtt'
+      ][0];
+    expect(targetOf('smtp-5m')).toMatch(/^RunProbeStaticEgress/);
+    expect(targetOf('dns-hourly')).toMatch(/^RunProbe[0-9A-F]/);
+  });
+
+  it('keeps one schedule per group for 10,000 targets (fan-out happens at run time)', () => {
+    const ips = Array.from(
+      { length: 10_000 },
+      (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    );
+    const { template: t } = synth({
+      ...example,
+      targets: { ...example.targets, sendingIps: ips },
+      deploy: { fanOut: { batchSize: 200, maxConcurrency: 10 } },
+    });
+    t.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+  });
+
+  it('adds an AWS Chatbot Slack channel when workspace and channel ids are configured', () => {
+    const { template: t } = synth({
+      ...example,
+      deploy: { chatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' } },
+    });
+    t.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [Match.anyValue()],
+    });
+  });
+
+  it('fails synth with every bad field of the config and its path', () => {
+    expect(() =>
+      synth({ ...example, retentionDays: 0, deploy: { staticEgress: { groups: ['nope'] } } }),
+    ).toThrow(/retentionDays[\s\S]*deploy\.staticEgress\.groups\[0\]: unknown probe group "nope"/);
+  });
+});
