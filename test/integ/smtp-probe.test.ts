@@ -191,6 +191,33 @@ describe('smtp probe names connection and greeting failures', () => {
     expect(run.check('ehlo').status).toBe('pass');
   });
 
+  it('fails when EHLO and HELO are both refused, and warns when only HELO works', async () => {
+    const refuseBoth = await track(
+      startScripted('220 mx.test ESMTP', (line) =>
+        /^QUIT/.test(line)
+          ? '221 bye'
+          : '550 5.7.1 <mailprobe.invalid>: Helo command rejected: Host not found',
+      ),
+    );
+    const both = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: refuseBoth.port, mode: 'plain' });
+    expect(both.check('ehlo')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.ehlo.rejected',
+      details: { reply: { code: 550, enhanced: '5.7.1' } },
+    });
+    const heloOnly = await track(
+      startScripted('220 old.test SMTP', (line) =>
+        /^EHLO/.test(line)
+          ? '502 5.5.1 command not implemented'
+          : /^QUIT/.test(line)
+            ? '221 bye'
+            : '250 old.test',
+      ),
+    );
+    const helo = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: heloOnly.port, mode: 'plain' });
+    expect(helo.check('ehlo')).toMatchObject({ status: 'warn', cause: 'smtp.ehlo.rejected' });
+  });
+
   it('fails with the greeting timeout when the server says nothing', async () => {
     const s = await track(startRaw(() => {}));
     const run = await runSmtpProbe(

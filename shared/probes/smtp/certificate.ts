@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
  */
 const NOT_CHAIN_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
-function name(entity: Record<string, string | string[] | undefined> | undefined): string | undefined {
+function name(entity: { CN?: string | string[]; O?: string | string[] } | undefined): string | undefined {
   if (!entity) return undefined;
   const pick = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   return pick(entity.CN) ?? pick(entity.O);
@@ -25,8 +25,8 @@ function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
   while (c?.fingerprint256 && !seen.has(c.fingerprint256) && out.length < 6) {
     seen.add(c.fingerprint256);
     out.push({
-      subject: bounded(name(c.subject as never) ?? '', 200),
-      issuer: bounded(name(c.issuer as never) ?? '', 200),
+      subject: bounded(name(c.subject) ?? '', 200),
+      issuer: bounded(name(c.issuer) ?? '', 200),
       validTo: c.valid_to,
     });
     c = c.issuerCertificate;
@@ -58,8 +58,8 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
     .slice(0, 20)
     .map((n) => bounded(n, 200));
   const details: JsonObject = {
-    subject: bounded(name(cert.subject as never) ?? '', 200),
-    issuer: bounded(name(cert.issuer as never) ?? '', 200),
+    subject: bounded(name(cert.subject) ?? '', 200),
+    issuer: bounded(name(cert.issuer) ?? '', 200),
     altNames,
     validFrom: notBefore.toISOString(),
     validTo: notAfter.toISOString(),

@@ -138,11 +138,10 @@ async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Prob
     connectTimeoutMs: options.connectTimeoutSeconds * 1000,
     replyTimeoutMs: options.replyTimeoutSeconds * 1000,
     ...(auth ? { auth } : {}),
-    ...(endpoint.envelope ? { envelope: endpoint.envelope } : {}),
+    // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
+    ...(endpoint.envelope && (auth || !endpoint.auth) ? { envelope: endpoint.envelope } : {}),
     ...(endpoint.relayTest ? { relayTest: endpoint.relayTest } : {}),
   };
-  // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
-  if (endpoint.auth && !auth) delete plan.envelope;
 
   const io = { signal: ctx.signal, timings: ctx.timings, transcript: ctx.transcript, now: () => ctx.now() };
   const first = await runSession(plan, io);

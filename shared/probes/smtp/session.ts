@@ -283,16 +283,18 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
 
     // --- EHLO ------------------------------------------------------------------------------------------------
     const hello = async (): Promise<Ehlo> => {
+      // The EHLO that follows STARTTLS is its own check: what the server offers inside TLS (AUTH, SIZE) differs.
+      const id = secure && plan.mode === 'starttls' ? 'ehlo.tls' : 'ehlo';
       let reply: SmtpReply;
       try {
         reply = await step('ehlo', () => w.command(`EHLO ${plan.ehloName}`, plan.replyTimeoutMs));
       } catch (err) {
-        return wireFailed('ehlo', err);
+        return wireFailed(id, err);
       }
       if (reply.code === 250) {
         const ehlo = parseEhlo(reply);
         checks.push({
-          id: secure && plan.mode === 'starttls' ? 'ehlo.tls' : 'ehlo',
+          id,
           status: 'pass',
           message: `EHLO accepted: ${ehlo.keywords.join(' ') || 'no extensions'}`,
           details: { reply: replyDetails(reply), extensions: ehlo.keywords },
@@ -300,19 +302,19 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
         return ehlo;
       }
       if (reply.code === 421) {
-        checks.push(replyCheck('ehlo', reply, bannerVerdict(reply), 'EHLO'));
+        checks.push(replyCheck(id, reply, bannerVerdict(reply), 'EHLO'));
         throw new Stop();
       }
       let helo: SmtpReply;
       try {
         helo = await step('ehlo', () => w.command(`HELO ${plan.ehloName}`, plan.replyTimeoutMs));
       } catch (err) {
-        return wireFailed('ehlo', err);
+        return wireFailed(id, err);
       }
       const ok = helo.code === 250;
       checks.push(
         replyCheck(
-          'ehlo',
+          id,
           helo,
           ok
             ? { status: 'warn', cause: 'smtp.ehlo.rejected' }
