@@ -408,6 +408,28 @@ describe('dnsbl concurrency', () => {
   });
 });
 
+describe('dnsbl time budget', () => {
+  it('stops querying once the probe budget is spent and names the zones it could not ask', async () => {
+    const zones = Array.from({ length: 6 }, (_, i) => ({ zone: `z${i}.test`, kinds: ['ip4' as const] }));
+    const dns = fakeResolver(Object.assign({}, ...zones.map((z) => healthy(z.zone))));
+    const { group, ctx } = setup({ customZones: zones, concurrency: 1 });
+    const controller = new AbortController();
+    const budgeted = { ...ctx, signal: controller.signal };
+    const resolve = (async (name: string, type: RrType) => {
+      try {
+        return await dns.resolve(name, type as 'A');
+      } finally {
+        if (dns.queries.length >= 3) controller.abort();
+      }
+    }) as DnsResolver;
+    const { checks } = await checkTarget(IP, group, budgeted, resolve);
+    expect(checks).toHaveLength(6);
+    expect(checks.filter((c) => c.cause === 'probe.timeout').length).toBeGreaterThan(0);
+    expect(checks.every((c) => c.status === 'pass' || c.cause === 'probe.timeout')).toBe(true);
+    expect(dns.queries).toHaveLength(3);
+  });
+});
+
 describe('dnsbl targets', () => {
   const targetsOf = (sendingIps: string[], options: Record<string, unknown> = {}, domains: string[] = []) => {
     const config = parseConfig({

@@ -2,7 +2,7 @@ import type { DnsResolver } from '../../dns/resolver';
 import type { CauseId } from '../../model/causes/index';
 import { queryLabels, type Subject } from './address';
 import { classifyAnswers, type Meaning } from './answers';
-import { boundedReason, FAILURE_TEXT, lookup } from './lookup';
+import { boundedReason, FAILURE_TEXT, type LookupOutcome, lookup } from './lookup';
 import type { ActiveZone } from './plan';
 import { type QueryLog, settledZoneHealth, type ZoneHealth, zoneHealth } from './self-test';
 
@@ -40,6 +40,9 @@ export interface EngineOptions {
   signal?: AbortSignal;
   onQuery?: QueryLog;
 }
+
+/** What a self-test query that was never sent (time budget spent) counts as. */
+const ABORTED: LookupOutcome<string> = { kind: 'failed', failure: 'timeout', cause: 'probe.timeout' };
 
 /** A counting semaphore: at most `size` holders at once, served in arrival order. */
 export class Limiter {
@@ -95,9 +98,11 @@ export class DnsblEngine {
       detail: 'not queried: time budget spent',
     });
 
+    if (this.options.signal?.aborted) return outOfTime;
     const { resolve, onQuery } = this.options;
     const selfTest = {
-      ask: (name: string) => this.limiter.run(() => lookup(resolve, name, 'A')),
+      ask: async (name: string): Promise<LookupOutcome<string>> =>
+        (await this.query(() => lookup(resolve, name, 'A'))) ?? ABORTED,
       resolverKey: this.options.resolverKey,
       ttlMs: this.options.selfTestTtlMs,
       now: this.now,
