@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { describeSecretRef } from '../../config/secret';
 import { createResolver, DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import type { Check, JsonValue } from '../../model/result';
@@ -54,10 +55,22 @@ function masked<T extends JsonValue | undefined>(value: T, mask: (s: string) => 
   return value;
 }
 
-async function caOf(endpoint: SmtpEndpoint): Promise<string | undefined> {
-  if (endpoint.tls?.caPem) return endpoint.tls.caPem;
-  if (endpoint.tls?.caFile) return readFile(endpoint.tls.caFile, 'utf8');
-  return undefined;
+/** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
+const contexts = new Map<string, SecureContext>();
+const MAX_CONTEXTS = 64;
+
+/** The TLS context that trusts the endpoint's private CA, or undefined for the system CAs (node's default context). */
+async function contextOf(endpoint: SmtpEndpoint): Promise<SecureContext | undefined> {
+  const pem =
+    endpoint.tls?.caPem ?? (endpoint.tls?.caFile ? await readFile(endpoint.tls.caFile, 'utf8') : undefined);
+  if (pem === undefined) return undefined;
+  let context = contexts.get(pem);
+  if (!context) {
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
+    context = createSecureContext({ ca: pem });
+    contexts.set(pem, context);
+  }
+  return context;
 }
 
 export const smtpProbe: ProbeDefinition<SmtpGroup, SmtpEndpoint> = {
@@ -75,16 +88,16 @@ async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Prob
   const checks: Check[] = [];
   const options = group.options;
 
-  let ca: string | undefined;
+  let secureContext: SecureContext | undefined;
   try {
-    ca = await caOf(endpoint);
+    secureContext = await contextOf(endpoint);
   } catch (err) {
     return [
       {
         id: 'tls',
         status: 'unknown',
         cause: 'smtp.config.ca-unreadable',
-        message: `cannot read tls.caFile ${endpoint.tls?.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        message: `cannot use the CA of tls.caFile/caPem: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
       },
     ];
   }
@@ -133,7 +146,10 @@ async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Prob
     ehloName: endpoint.ehloName ?? options.ehloName,
     requireTls: endpoint.requireTls,
     certName,
-    tls: { ...(ca ? { ca } : {}), ...(isIP(certName) ? {} : { servername: certName.replace(/\.$/, '') }) },
+    tls: {
+      ...(secureContext ? { secureContext } : {}),
+      ...(isIP(certName) ? {} : { servername: certName.replace(/\.$/, '') }),
+    },
     certWarnDays: endpoint.certWarnDays ?? options.certWarnDays,
     connectTimeoutMs: options.connectTimeoutSeconds * 1000,
     replyTimeoutMs: options.replyTimeoutSeconds * 1000,

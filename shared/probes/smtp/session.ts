@@ -38,8 +38,8 @@ export interface SessionPlan {
   requireTls: boolean;
   /** The name the certificate must carry. */
   certName: string;
-  /** tls.connect options: servername (SNI) and the CA bundle, if any. */
-  tls: Pick<ConnectionOptions, 'ca' | 'servername'>;
+  /** tls.connect options: servername (SNI) and a context trusting the private CA, if any. */
+  tls: Pick<ConnectionOptions, 'secureContext' | 'servername'>;
   certWarnDays: number;
   connectTimeoutMs: number;
   replyTimeoutMs: number;
