@@ -1,0 +1,211 @@
+import type { CauseTable } from './types';
+
+/** Causes named by the `canary` probe (a real message sent and looked for). Ids start with `canary.`. */
+export const canaryCauses = {
+  // --- delivery ----------------------------------------------------------------------------------------------
+  'canary.delivery.missing': {
+    title: 'Canary not delivered in time',
+    explanation:
+      'A canary was accepted for sending but did not show up in the seed mailbox (any watched folder) or as an ' +
+      'inbound arrival within the arrival window. The message is queued somewhere (sender relay, receiving MX ' +
+      'greylisting or deferring it), was silently discarded, or bounced to an address nobody reads. One miss is a ' +
+      'soft failure (warn); the second consecutive miss is a hard failure.',
+    remediation:
+      'Follow the message by its token (header X-Mailprobe-Canary): on the sending relay `postqueue -p` / ' +
+      '`grep <token> /var/log/mail.log` (SES: the send event or CloudWatch bounce/complaint metrics), then the ' +
+      'receiving side’s logs or message trace (Google Email Log Search, Exchange message trace). A deferral names ' +
+      'its reason in the queue entry (greylisting, 421 rate limit, TLS failure, DNS); a held queue needs ' +
+      '`postsuper -H ALL` once the cause is fixed.',
+  },
+  'canary.delivery.slow': {
+    title: 'Canary delivered slower than the latency threshold',
+    explanation:
+      'The canary arrived, but the time between sending and arrival exceeded the configured threshold. Usual ' +
+      'reasons are greylisting (a first 4xx and a retry minutes later), a backed-up queue on the relay, content ' +
+      'scanning delays at the receiver, or a throttled sending account.',
+    remediation:
+      'Compare the Received header timestamps in the check details to see which hop held the message; look for ' +
+      '4xx deferrals of the token in the relay log; whitelist the sender in the receiver’s greylisting or ' +
+      'raise the sending rate limit if the queue is the bottleneck.',
+  },
+  'canary.placement.spam': {
+    title: 'Canary delivered to the spam/junk folder',
+    explanation:
+      'The receiver accepted the canary but filed it as spam. Real mail of the same sender likely goes there too. ' +
+      'Common reasons: failing or unaligned SPF/DKIM/DMARC, a listed sending IP or domain, a new or cold IP, ' +
+      'low domain reputation, or content that looks like bulk mail.',
+    remediation:
+      'Read the auth checks of this result first (a DKIM or DMARC failure explains most spam placement); check the ' +
+      'sending IP and domain against blocklists (dnsbl probe); look at the receiver’s spam headers in the message ' +
+      '(X-Spam-Status, X-MS-Exchange-Organization-SCL, Gmail Postmaster Tools reputation) and warm up new IPs slowly.',
+  },
+  // --- sending -----------------------------------------------------------------------------------------------
+  'canary.bounce.hard': {
+    title: 'Canary bounced permanently (5xx)',
+    explanation:
+      'The canary was refused with a permanent error, either in the SMTP reply while sending or in a delivery ' +
+      'status notification (DSN) that came back to the sender. 5.1.1 means the recipient does not exist, 5.7.x ' +
+      'a policy rejection (authentication, reputation, relay denied), 5.2.2 a full mailbox.',
+    remediation:
+      'Read the enhanced status code and the diagnostic text in the check details. 5.1.1: fix the seed address or ' +
+      'recreate the mailbox. 5.7.1/5.7.26: fix SPF/DKIM/DMARC or request delisting. 5.7.1 "relay access denied": ' +
+      'the relay needs AUTH for this sender.',
+  },
+  'canary.bounce.soft': {
+    title: 'Canary deferred (4xx)',
+    explanation:
+      'The canary was refused with a temporary error: greylisting, a rate limit, a full queue or a receiving ' +
+      'server that is busy. The sender normally retries, so delivery is delayed rather than lost, unless the ' +
+      'deferral persists until the queue lifetime expires.',
+    remediation:
+      'Read the reply in the check details. Greylisting (4.7.1 / 450 "try again later") clears on retry; 421/4.7.0 ' +
+      'rate limits mean sending too fast for the receiver; a persistent 4xx for hours needs the receiver’s ' +
+      'postmaster or your relay’s logs.',
+  },
+  'canary.send.unreachable': {
+    title: 'Sending relay unreachable',
+    explanation:
+      'The probe could not hand the canary to the configured SMTP relay: the connection was refused or timed out, ' +
+      'or TLS could not be set up. No canary was sent, so nothing about delivery is known yet, but every other ' +
+      'sender using this relay is blocked the same way.',
+    remediation:
+      'Check that the relay listens (`nc -vz <host> <port>`, `openssl s_client -starttls smtp -connect <host>:<port>`), ' +
+      'that the port is not filtered where the probe runs (Lambda blocks outbound port 25: use 587), and run the ' +
+      'smtp probe against the same endpoint for a detailed diagnosis.',
+  },
+  'canary.send.auth-failed': {
+    title: 'Sending relay refused the credentials',
+    explanation:
+      'The relay rejected AUTH for the canary sender (535 5.7.8 or similar). Often the password was rotated, an ' +
+      'app password is required (Gmail, Microsoft 365 with MFA), or SMTP AUTH is disabled for the account.',
+    remediation:
+      'Update the secret the config references; on Microsoft 365 enable SMTP AUTH for the mailbox ' +
+      '(`Set-CASMailbox -SmtpClientAuthenticationDisabled $false`); on Google use an app password or XOAUTH2.',
+  },
+  'canary.ses.identity-unverified': {
+    title: 'SES refused the canary: sandbox or unverified identity',
+    explanation:
+      'SES answered MessageRejected: the From identity (address or domain) is not verified in this region, or the ' +
+      'account is in the SES sandbox and the recipient is not a verified address either. This is a configuration ' +
+      'error; retrying cannot help.',
+    remediation:
+      'Verify the sending domain in the SES console of the probe’s region (`aws sesv2 get-email-identity ' +
+      '--email-identity <domain>`), or verify the seed recipient while in the sandbox; request production access ' +
+      'to leave the sandbox.',
+  },
+  'canary.ses.throttled': {
+    title: 'SES throttled the canary',
+    explanation:
+      'SES refused the send for exceeding the account’s sending rate or daily quota (Throttling / "Maximum sending ' +
+      'rate exceeded" / "Daily message quota exceeded"), even after backing off. Other mail from the account is ' +
+      'being throttled too.',
+    remediation:
+      'Check `aws sesv2 get-account` (SendQuota: Max24HourSend, MaxSendRate, SentLast24Hours); spread sending or ' +
+      'request a quota increase. In the sandbox the limits are 1 message per second and 200 per day.',
+  },
+  'canary.ses.account-paused': {
+    title: 'SES sending is paused for the account',
+    explanation:
+      'SES refused the send because sending is disabled for the account or configuration set (AccountSuspended / ' +
+      'SendingPaused), usually after a bounce or complaint rate review, or because someone paused it by hand. ' +
+      'No mail from this account is leaving.',
+    remediation:
+      'Open the SES account dashboard / Virtual Deliverability Manager for the review notice; `aws sesv2 ' +
+      'get-account` shows EnforcementStatus and SendingEnabled. Fix the bounce/complaint source, then re-enable ' +
+      'with `aws sesv2 put-account-sending-attributes --sending-enabled` (or for the configuration set).',
+  },
+  'canary.ses.failed': {
+    title: 'SES refused the canary for another reason',
+    explanation:
+      'SES answered with an error that is neither a rejection of the identity, a throttle nor a pause (bad ' +
+      'request, missing permission, a service error). The message and error name in the check details say which.',
+    remediation:
+      'AccessDenied: give the probe role ses:SendEmail on the identity; NotFound: the configuration set does not ' +
+      'exist in the region; service errors: retry later and check the AWS Health dashboard.',
+  },
+  // --- authentication verdicts at the receiver ---------------------------------------------------------------
+  'canary.auth.spf-fail': {
+    title: 'Receiver’s SPF check failed for the canary',
+    explanation:
+      'The receiving server evaluated SPF for the envelope sender and the sending IP was not authorised (fail or ' +
+      'softfail), or the record was broken (permerror). Receivers treat this as a strong spam or spoofing signal.',
+    remediation:
+      'Add the sending IP or the provider’s include to the SPF record of the envelope-from domain (`dig TXT ' +
+      '<domain>`); keep it under 10 DNS lookups; run the dns probe for the exact record diagnosis.',
+  },
+  'canary.auth.dkim-fail': {
+    title: 'Receiver’s DKIM check failed for the canary',
+    explanation:
+      'A DKIM signature was present but did not verify: the public key in DNS does not match the signing key (a ' +
+      'rotated or wrong selector), the body or signed headers were modified in transit (footers, mailing lists), ' +
+      'or the key record is malformed.',
+    remediation:
+      'Compare the selector in the DKIM-Signature (s=) with `dig TXT <selector>._domainkey.<domain>`; publish the ' +
+      'public key matching the signer’s private key; stop relays from rewriting signed messages.',
+  },
+  'canary.auth.dmarc-fail': {
+    title: 'Receiver’s DMARC check failed for the canary',
+    explanation:
+      'Neither SPF nor DKIM passed in alignment with the From domain, so the receiver applied the DMARC policy ' +
+      '(quarantine or reject). Mail from this domain is going to spam or being refused.',
+    remediation:
+      'Make at least one of SPF or DKIM pass with the From domain (sign with d=<from domain>; use a return-path in ' +
+      'the From domain); watch the DMARC aggregate reports (rua) to find other failing sources.',
+  },
+  'canary.auth.missing': {
+    title: 'No SPF/DKIM/DMARC verdict for the canary',
+    explanation:
+      'The receiver recorded no result (or "none") for this mechanism: there is no SPF or DMARC record, or the ' +
+      'message was not DKIM-signed. Major mailbox providers require SPF, DKIM and DMARC from bulk senders and ' +
+      'down-rank unauthenticated mail.',
+    remediation:
+      'Publish the missing record (SPF TXT on the envelope domain, DMARC at _dmarc.<domain>) or enable DKIM signing ' +
+      'on the sender (the canary’s own dkim option for SMTP, Easy DKIM for SES).',
+  },
+  // --- arrival detection (coverage, not deliverability) ------------------------------------------------------
+  'canary.imap.login-failed': {
+    title: 'Seed mailbox login failed',
+    explanation:
+      'The IMAP server refused the seed mailbox credentials, so the canary could not be looked for. This is a ' +
+      'broken seed mailbox (password changed, app password revoked, expired OAuth2 token, IMAP disabled), not a ' +
+      'deliverability problem: the result is unknown.',
+    remediation:
+      'Log in to the seed mailbox by hand (`openssl s_client -connect <host>:993` then `a LOGIN user pass`); renew ' +
+      'the app password or OAuth2 token and update the secret; make sure IMAP access is enabled for the account.',
+  },
+  'canary.imap.unavailable': {
+    title: 'Seed mailbox server unreachable',
+    explanation:
+      'The IMAP server of the seed mailbox could not be reached or did not answer in time (connection refused, ' +
+      'timeout, TLS failure). Arrival could not be checked: the result is unknown.',
+    remediation:
+      'Check the host and port (993 implicit TLS, 143 STARTTLS) with `openssl s_client`; check the CA settings for ' +
+      'a private server; the provider’s status page for an outage.',
+  },
+  'canary.imap.folder-missing': {
+    title: 'A watched seed mailbox folder does not exist',
+    explanation:
+      'A folder named in the mailbox’s spam folders (or INBOX) could not be opened, so a canary filed there would ' +
+      'go unseen. Providers name their spam folder differently ("[Gmail]/Spam", "Junk Email", "Junk").',
+    remediation:
+      'List the folders (`a LIST "" "*"` over IMAP) and put the exact name of the spam folder in the mailbox’s ' +
+      '`spamFolders`.',
+  },
+  'canary.ledger.unavailable': {
+    title: 'Canary ledger not available',
+    explanation:
+      'This canary looks for arrivals recorded in the results table (SES inbound or `mailprobe receive`), but the ' +
+      'run has no access to the table, or the table call failed. Arrival could not be checked: unknown.',
+    remediation:
+      'Give the function read/write access to the results table; locally, run with the embedded store (the CLI ' +
+      'does this). Check the function logs for the DynamoDB error.',
+  },
+  'canary.config.secret-unavailable': {
+    title: 'Canary credential could not be read',
+    explanation:
+      'A secret the canary needs (relay password, IMAP password or OAuth2 token, DKIM private key) could not be ' +
+      'resolved, so that step could not run. Nothing is known about delivery: unknown.',
+    remediation:
+      'Check that the referenced secret exists and the probe may read it; locally set the environment variable.',
+  },
+} as const satisfies CauseTable;

@@ -1,0 +1,132 @@
+import type { CauseId } from '../../model/causes/index';
+import type { Check, JsonObject } from '../../model/result';
+import type { CanaryOptions } from './config';
+import type { Hop, Verdicts } from './ledger';
+
+/** What was learned about one canary that arrived, from IMAP or from an inbound arrival record. */
+export interface Arrival {
+  token: string;
+  sentAt: Date;
+  arrivedAt: Date;
+  placement: 'inbox' | 'spam';
+  /** Folder name (IMAP) or the inbound source (`ses`, `receiver`). */
+  where: string;
+  /** The receiver's verdicts (Authentication-Results or SES's receipt verdicts). */
+  receiver: Verdicts | undefined;
+  /** mailauth's verdicts over the delivered bytes, when the raw message was available. */
+  reverified?: Verdicts;
+  hops: Hop[];
+  extra?: JsonObject;
+}
+
+const MECHANISMS = ['spf', 'dkim', 'dmarc'] as const;
+type Mechanism = (typeof MECHANISMS)[number];
+
+const FAIL_CAUSE: Record<Mechanism, CauseId> = {
+  spf: 'canary.auth.spf-fail',
+  dkim: 'canary.auth.dkim-fail',
+  dmarc: 'canary.auth.dmarc-fail',
+};
+
+const FAILING = new Set(['fail', 'softfail', 'permerror', 'policy', 'hardfail']);
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function authCheck(mechanism: Mechanism, arrival: Arrival): Check {
+  const said = arrival.receiver?.[mechanism];
+  const own = arrival.reverified?.[mechanism];
+  const verdict = said ?? own ?? 'none';
+  const source = said !== undefined ? 'receiver' : own !== undefined ? 'mailauth re-verification' : 'nobody';
+  const details: JsonObject = { verdict, source };
+  if (said !== undefined) details.receiver = said;
+  if (own !== undefined) details.reverified = own;
+  const disagree = said !== undefined && own !== undefined && said !== own ? ` (mailauth says ${own})` : '';
+  const id = `auth.${mechanism}`;
+  const name = mechanism.toUpperCase();
+  if (verdict === 'pass') {
+    return { id, status: 'pass', message: `${name} pass according to the ${source}${disagree}`, details };
+  }
+  if (FAILING.has(verdict)) {
+    return {
+      id,
+      status: 'fail',
+      cause: FAIL_CAUSE[mechanism],
+      message: `${name} ${verdict} according to the ${source}${disagree}`,
+      details,
+    };
+  }
+  return {
+    id,
+    status: 'warn',
+    cause: 'canary.auth.missing',
+    message: `${name} ${verdict} according to the ${source}${disagree}`,
+    details,
+  };
+}
+
+/** The checks for a canary that arrived: arrival and latency, folder placement, SPF/DKIM/DMARC verdicts. */
+export function arrivalChecks(arrival: Arrival, options: CanaryOptions): Check[] {
+  const latencyMs = Math.max(0, arrival.arrivedAt.getTime() - arrival.sentAt.getTime());
+  const hops = arrival.hops;
+  const arrivalCheck: Check = {
+    id: 'arrival',
+    status: 'pass',
+    message: `canary ${arrival.token} arrived (${arrival.where}) ${seconds(latencyMs)} after sending`,
+    details: {
+      token: arrival.token,
+      sentAt: arrival.sentAt.toISOString(),
+      arrivedAt: arrival.arrivedAt.toISOString(),
+      latencyMs,
+      hops: hops.map((h) => ({ ...h })),
+      ...(arrival.extra ?? {}),
+    },
+  };
+  const latency: Check =
+    latencyMs > options.latencyWarn
+      ? {
+          id: 'latency',
+          status: 'warn',
+          cause: 'canary.delivery.slow',
+          message: `delivery took ${seconds(latencyMs)}, over the ${seconds(options.latencyWarn)} threshold`,
+          observed: latencyMs,
+          expected: options.latencyWarn,
+        }
+      : {
+          id: 'latency',
+          status: 'pass',
+          message: `delivery took ${seconds(latencyMs)}`,
+          observed: latencyMs,
+        };
+  const placement: Check =
+    arrival.placement === 'spam'
+      ? {
+          id: 'placement',
+          status: 'fail',
+          cause: 'canary.placement.spam',
+          message: `canary filed as spam (${arrival.where})`,
+          observed: arrival.where,
+          expected: 'inbox',
+        }
+      : {
+          id: 'placement',
+          status: 'pass',
+          message: `canary in the inbox (${arrival.where})`,
+          observed: arrival.where,
+        };
+  return [arrivalCheck, latency, placement, ...MECHANISMS.map((m) => authCheck(m, arrival))];
+}
+
+/** The arrival check when the oldest due canary never arrived within the window. */
+export function missingCheck(token: string, sentAt: Date, misses: number, windowMs: number): Check {
+  return {
+    id: 'arrival',
+    status: misses >= 2 ? 'fail' : 'warn',
+    cause: 'canary.delivery.missing',
+    message:
+      `canary ${token} sent ${sentAt.toISOString()} not seen within ${Math.round(windowMs / 60_000)} min` +
+      (misses >= 2 ? ` (${misses} consecutive misses)` : ' (first miss: soft failure)'),
+    details: { token, sentAt: sentAt.toISOString(), consecutiveMisses: misses },
+  };
+}

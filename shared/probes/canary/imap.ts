@@ -1,0 +1,182 @@
+import { isIP } from 'node:net';
+import { ImapFlow } from 'imapflow';
+import type { DnsResolver } from '../../dns/resolver';
+import type { ImapArrival } from './config';
+import { caOf, replyText } from './send-smtp';
+import { CANARY_HEADER } from './token';
+
+/** A canary larger than this is not downloaded (ours are about 1 KiB; a seed mailbox may hold anything). */
+const MAX_MESSAGE_BYTES = 512 * 1024;
+const CONNECT_TIMEOUT_MS = 10_000;
+const SOCKET_TIMEOUT_MS = 30_000;
+
+export type ImapFailure = 'login' | 'unavailable';
+
+/** The seed mailbox could not be used: not a verdict on delivery. */
+export class ImapAccessError extends Error {
+  override readonly name = 'ImapAccessError';
+  constructor(
+    readonly failure: ImapFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface FoundCanary {
+  folder: string;
+  placement: 'inbox' | 'spam';
+  uid: number;
+  /** INTERNALDATE: when the message was stored in the mailbox. */
+  arrivedAt: Date;
+  raw: Buffer;
+}
+
+export interface ImapCredentials {
+  password?: string;
+  accessToken?: string;
+}
+
+/** One IMAP session on a seed mailbox: look for canaries by token, then remove what was found. */
+export class SeedMailbox {
+  /** Folders that could not be opened (named in `canary.imap.folder-missing`). */
+  readonly missingFolders = new Set<string>();
+
+  private constructor(
+    private readonly client: ImapFlow,
+    private readonly config: ImapArrival,
+  ) {}
+
+  static async open(
+    config: ImapArrival,
+    credentials: ImapCredentials,
+    io: { resolver: DnsResolver; signal: AbortSignal },
+  ): Promise<SeedMailbox> {
+    let address = config.host;
+    if (!isIP(config.host) && config.host !== 'localhost') {
+      const addresses = await io.resolver(config.host, 'A').catch(() => [] as string[]);
+      if (!addresses[0]) throw new ImapAccessError('unavailable', `cannot resolve ${config.host}`);
+      address = addresses[0];
+    }
+    let ca: string | undefined;
+    try {
+      ca = await caOf(config.tls);
+    } catch (err) {
+      throw new ImapAccessError('unavailable', `cannot read tls.caFile ${config.tls?.caFile}`, {
+        cause: err,
+      });
+    }
+    const servername =
+      config.tls?.servername ?? (isIP(config.host) ? undefined : config.host.replace(/\.$/, ''));
+    const client = new ImapFlow({
+      host: address,
+      port: config.port,
+      secure: config.mode === 'implicit-tls',
+      ...(config.mode === 'starttls' ? { doSTARTTLS: true } : {}),
+      ...(servername ? { servername } : {}),
+      auth: credentials.accessToken
+        ? { user: config.user, accessToken: credentials.accessToken }
+        : { user: config.user, pass: credentials.password ?? '' },
+      tls: { ...(ca ? { ca } : {}), ...(servername ? { servername } : {}), minVersion: 'TLSv1.2' },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      greetingTimeout: CONNECT_TIMEOUT_MS,
+      socketTimeout: SOCKET_TIMEOUT_MS,
+      maxLiteralSize: MAX_MESSAGE_BYTES * 2,
+    });
+    client.on('error', () => {});
+    const abort = () => client.close();
+    io.signal.addEventListener('abort', abort, { once: true });
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      const e = err as Error & { authenticationFailed?: boolean; responseText?: string; code?: string };
+      const text = replyText(e.responseText ?? e.message);
+      if (e.authenticationFailed) {
+        throw new ImapAccessError('login', `login as ${config.user} refused: ${text}`, { cause: err });
+      }
+      throw new ImapAccessError(
+        'unavailable',
+        `${config.host}:${config.port}: ${e.code ?? 'error'} ${text}`,
+        {
+          cause: err,
+        },
+      );
+    } finally {
+      io.signal.removeEventListener('abort', abort);
+    }
+    return new SeedMailbox(client, config);
+  }
+
+  /** The watched folders in search order: the inbox, then the spam folders. */
+  private folders(): { path: string; placement: 'inbox' | 'spam' }[] {
+    return [
+      { path: this.config.inbox, placement: 'inbox' as const },
+      ...this.config.spamFolders.map((path) => ({ path, placement: 'spam' as const })),
+    ];
+  }
+
+  /** Looks for the canary with `token` in every watched folder. */
+  async find(token: string): Promise<FoundCanary | undefined> {
+    for (const { path, placement } of this.folders()) {
+      let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>>;
+      try {
+        lock = await this.client.getMailboxLock(path, { readOnly: false });
+      } catch {
+        if (!this.client.usable) throw new ImapAccessError('unavailable', `connection lost opening ${path}`);
+        this.missingFolders.add(path);
+        continue;
+      }
+      try {
+        const uids = (await this.client.search({ subject: token }, { uid: true })) || [];
+        for (const uid of uids.slice(-5)) {
+          const msg = await this.client.fetchOne(
+            String(uid),
+            { size: true, internalDate: true },
+            { uid: true },
+          );
+          if (!msg || (msg.size ?? 0) > MAX_MESSAGE_BYTES) continue;
+          const full = await this.client.fetchOne(String(uid), { source: true }, { uid: true });
+          const raw = full ? full.source : undefined;
+          if (!raw || !headerCarries(raw, token)) continue;
+          const internal = msg.internalDate ? new Date(msg.internalDate) : new Date();
+          return { folder: path, placement, uid, arrivedAt: internal, raw };
+        }
+      } finally {
+        lock.release();
+      }
+    }
+    return undefined;
+  }
+
+  /** Deletes or moves a found canary, as configured; failures are reported, never fatal. */
+  async cleanup(found: FoundCanary): Promise<string | undefined> {
+    if (this.config.afterCheck === 'keep') return undefined;
+    const lock = await this.client.getMailboxLock(found.folder);
+    try {
+      if (this.config.afterCheck === 'move' && this.config.moveTo) {
+        await this.client.messageMove(String(found.uid), this.config.moveTo, { uid: true });
+        return `moved to ${this.config.moveTo}`;
+      }
+      await this.client.messageDelete(String(found.uid), { uid: true });
+      return 'deleted';
+    } finally {
+      lock.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.logout().catch(() => this.client.close());
+  }
+}
+
+/** True when the message's canary header names this token (a subject match alone could be a reply or forward). */
+function headerCarries(raw: Buffer, token: string): boolean {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const block = (end === -1 ? head : head.slice(0, end)).toLowerCase();
+  return block.includes(`${CANARY_HEADER.toLowerCase()}: ${token}`);
+}

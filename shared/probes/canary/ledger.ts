@@ -1,0 +1,72 @@
+/** SPF/DKIM/DMARC (and spam/virus) verdicts as a receiver recorded them: `pass`, `fail`, `none`, `softfail`... */
+export interface Verdicts {
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
+  spam?: string;
+  virus?: string;
+}
+
+/** One hop of the Received chain, oldest first. */
+export interface Hop {
+  by?: string;
+  from?: string;
+  at?: string;
+}
+
+/** A canary sent by a probe run: what the inbound side needs to accept its arrival. */
+export interface CanarySendRecord {
+  token: string;
+  sentAt: string;
+  /** The mailbox target name and the recipient address. */
+  mailbox: string;
+  to: string;
+  group: string;
+}
+
+/** A canary seen by an inbound path (SES receipt rule, `mailprobe receive`). */
+export interface CanaryArrivalRecord {
+  token: string;
+  receivedAt: string;
+  source: 'ses' | 'receiver';
+  /** `inbox` unless the inbound path filed it as spam (SES spam verdict FAIL is still delivered to the rule). */
+  folder: 'inbox' | 'spam';
+  verdicts: Verdicts;
+  hops: Hop[];
+  /** Envelope and header sender as the inbound side saw them (bounded). */
+  mailFrom?: string;
+  remoteAddress?: string;
+}
+
+/**
+ * Where canary sends and arrivals are recorded, so that a sender run, a later checker run and an inbound handler
+ * (possibly different invocations) meet. Implemented on the results table (DynamoCanaryLedger) and in memory.
+ */
+export interface CanaryLedger {
+  recordSend(send: CanarySendRecord): Promise<void>;
+  findSend(token: string): Promise<CanarySendRecord | undefined>;
+  /** Records an arrival once; false when the token has no recorded send (foreign or expired) or was already seen. */
+  recordArrival(arrival: CanaryArrivalRecord): Promise<boolean>;
+  findArrival(token: string): Promise<CanaryArrivalRecord | undefined>;
+}
+
+/** A ledger in process memory: for one process that both sends and receives (tests, a single CLI run). */
+export class MemoryCanaryLedger implements CanaryLedger {
+  private readonly sends = new Map<string, CanarySendRecord>();
+  private readonly arrivals = new Map<string, CanaryArrivalRecord>();
+
+  async recordSend(send: CanarySendRecord): Promise<void> {
+    this.sends.set(send.token, send);
+  }
+  async findSend(token: string): Promise<CanarySendRecord | undefined> {
+    return this.sends.get(token);
+  }
+  async recordArrival(arrival: CanaryArrivalRecord): Promise<boolean> {
+    if (!this.sends.has(arrival.token) || this.arrivals.has(arrival.token)) return false;
+    this.arrivals.set(arrival.token, arrival);
+    return true;
+  }
+  async findArrival(token: string): Promise<CanaryArrivalRecord | undefined> {
+    return this.arrivals.get(token);
+  }
+}

@@ -1,0 +1,295 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { describeSecretRef, type SecretRef } from '../../config/secret';
+import { createResolver } from '../../dns/resolver';
+import type { Check, JsonObject } from '../../model/result';
+import type { ProbeContext, ProbeDefinition } from '../types';
+import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
+import type { CanaryGroup, MailboxTarget, SesSend } from './config';
+import { type Arrival, arrivalChecks, missingCheck } from './evaluate';
+import { ImapAccessError } from './imap';
+import { sendViaSes } from './send-ses';
+import { type CanaryMessage, replyText, type SendResult, sendViaSmtp } from './send-smtp';
+import { isToken, newToken } from './token';
+
+/** Canaries still awaited, at most this many (older ones past their window are counted as missed and dropped). */
+const MAX_PENDING = 20;
+
+const memoSchema = z.object({
+  pending: z
+    .array(z.object({ token: z.string().refine(isToken), sentAt: z.iso.datetime() }))
+    .max(MAX_PENDING)
+    .catch([]),
+  misses: z.number().int().min(0).max(1000).catch(0),
+});
+type Memo = z.infer<typeof memoSchema>;
+
+function readMemo(memo: JsonObject | undefined): Memo {
+  const parsed = memoSchema.safeParse(memo ?? {});
+  return parsed.success ? parsed.data : { pending: [], misses: 0 };
+}
+
+class MissingSecret extends Error {
+  override readonly name = 'MissingSecret';
+}
+
+/** Resolves a secret and registers it for redaction; a MissingSecret names the reference (never the value). */
+async function secret(ctx: ProbeContext, ref: SecretRef, what: string): Promise<string> {
+  try {
+    const value = await ctx.secrets(ref);
+    ctx.transcript.redact(value);
+    return value;
+  } catch (err) {
+    throw new MissingSecret(`${what} ${describeSecretRef(ref)} could not be read`, { cause: err });
+  }
+}
+
+const sesClients = new Map<string, SESv2Client>();
+/** One SES client per region and container (clients keep connections alive between invocations). */
+function sesClient(send: SesSend): SESv2Client {
+  const key = send.region ?? '';
+  let client = sesClients.get(key);
+  if (!client) {
+    client = new SESv2Client({ ...(send.region ? { region: send.region } : {}), maxAttempts: 2 });
+    sesClients.set(key, client);
+  }
+  return client;
+}
+
+async function sendCanary(
+  group: CanaryGroup,
+  message: CanaryMessage,
+  ctx: ProbeContext,
+): Promise<SendResult> {
+  const send = group.options.send;
+  const log = (line: string) => ctx.transcript.add(line);
+  if (send.via === 'ses') return sendViaSes(sesClient(send), send, message, { signal: ctx.signal, log });
+  const password = send.auth ? await secret(ctx, send.auth.password, 'relay password') : undefined;
+  const dkimKey = send.dkim ? await secret(ctx, send.dkim.privateKey, 'DKIM private key') : undefined;
+  return sendViaSmtp(
+    send,
+    message,
+    { ...(password !== undefined ? { password } : {}), ...(dkimKey !== undefined ? { dkimKey } : {}) },
+    { resolver: createResolver(ctx.config.resolver), signal: ctx.signal, log },
+  );
+}
+
+async function openSource(mailbox: MailboxTarget, ctx: ProbeContext): Promise<ArrivalSource | Check> {
+  const arrival = mailbox.arrival;
+  if (arrival.via === 'ledger') {
+    if (ctx.canary) return ledgerSource(ctx.canary);
+    return {
+      id: 'arrival',
+      status: 'unknown',
+      cause: 'canary.ledger.unavailable',
+      message: 'arrivals are recorded in the results table, but this run has no canary ledger',
+    };
+  }
+  const credentials = arrival.accessToken
+    ? { accessToken: await secret(ctx, arrival.accessToken, 'IMAP access token') }
+    : { password: await secret(ctx, arrival.password as SecretRef, 'IMAP password') };
+  try {
+    return await imapSource(arrival, credentials, {
+      resolver: createResolver(ctx.config.resolver),
+      resolverSettings: ctx.config.resolver,
+      signal: ctx.signal,
+      log: (line) => ctx.transcript.add(line),
+    });
+  } catch (err) {
+    if (!(err instanceof ImapAccessError)) throw err;
+    ctx.transcript.add(`IMAP ${arrival.host}:${arrival.port}: ${err.message}`);
+    return {
+      id: 'arrival',
+      status: 'unknown',
+      cause: err.failure === 'login' ? 'canary.imap.login-failed' : 'canary.imap.unavailable',
+      message: `seed mailbox ${mailbox.name}: ${replyText(err.message)}; arrival not checked`,
+    };
+  }
+}
+
+interface DueOutcome {
+  arrived: Arrival[];
+  missed: Pending[];
+  waiting: Pending[];
+}
+
+/**
+ * Looks for every due canary; polls those still inside their window until they arrive, `waitMs` passes or the
+ * run is aborted. Canaries past their window that are not found are missed.
+ */
+async function lookFor(
+  due: Pending[],
+  source: ArrivalSource,
+  group: CanaryGroup,
+  waitMs: number,
+  ctx: ProbeContext,
+): Promise<DueOutcome> {
+  const { window } = group.options;
+  const outcome: DueOutcome = { arrived: [], missed: [], waiting: [] };
+  let open = [...due];
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const still: Pending[] = [];
+    for (const pending of open) {
+      const arrival = await source.find(pending);
+      if (arrival) outcome.arrived.push(arrival);
+      else if (ctx.now().getTime() - Date.parse(pending.sentAt) > window) outcome.missed.push(pending);
+      else still.push(pending);
+    }
+    open = still;
+    if (open.length === 0 || Date.now() + source.pollMs > deadline || ctx.signal.aborted) break;
+    await sleep(source.pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+  }
+  outcome.waiting = open;
+  return outcome;
+}
+
+/** How long this run may poll: the configured wait, but never past the run's own budget (minus a margin). */
+function waitBudget(group: CanaryGroup, startedMs: number): number {
+  const budgetLeft = group.timeoutSeconds * 1000 - (Date.now() - startedMs) - 5_000;
+  return Math.max(0, Math.min(group.options.waitSeconds * 1000, budgetLeft));
+}
+
+export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
+  kind: 'canary',
+  targets: (_group, config) => config.targets.mailboxes.map((m) => ({ name: m.name, target: m })),
+
+  async run(mailbox, group, ctx) {
+    const startedMs = Date.now();
+    const memo = readMemo(ctx.memo);
+    const checks: Check[] = [];
+    const options = group.options;
+
+    // 1. Send a new canary and remember it.
+    const sentAt = ctx.now();
+    const token = newToken();
+    const message: CanaryMessage = { from: options.from, to: mailbox.address, token, sentAt };
+    try {
+      const sent = await ctx.timings.measure('send', () => sendCanary(group, message, ctx));
+      checks.push(sent.check);
+      if (sent.accepted) {
+        memo.pending.push({ token, sentAt: sentAt.toISOString() });
+        await ctx.canary
+          ?.recordSend({
+            token,
+            sentAt: sentAt.toISOString(),
+            mailbox: mailbox.name,
+            to: mailbox.address,
+            group: group.name,
+          })
+          .catch((err: Error) => {
+            ctx.log.warn('canary send not recorded in the ledger', { token, error: replyText(err.message) });
+            if (mailbox.arrival.via === 'ledger') {
+              checks.push({
+                id: 'ledger',
+                status: 'unknown',
+                cause: 'canary.ledger.unavailable',
+                message: `send of ${token} not recorded: ${replyText(err.message)}; its arrival cannot be matched`,
+              });
+            }
+          });
+      }
+    } catch (err) {
+      if (!(err instanceof MissingSecret)) throw err;
+      checks.push({
+        id: 'send',
+        status: 'unknown',
+        cause: 'canary.config.secret-unavailable',
+        message: err.message,
+      });
+    }
+
+    // 2. Look for the canaries whose check time has come.
+    const now = ctx.now().getTime();
+    const due = memo.pending.filter((p) => Date.parse(p.sentAt) + options.checkAfter <= now);
+    const notDue = memo.pending.filter((p) => !due.includes(p));
+    if (due.length === 0) return { checks, memo: toMemo(memo) };
+
+    let source: ArrivalSource | Check;
+    try {
+      source = await ctx.timings.measure('connect', () => openSource(mailbox, ctx));
+    } catch (err) {
+      if (!(err instanceof MissingSecret)) throw err;
+      source = {
+        id: 'arrival',
+        status: 'unknown',
+        cause: 'canary.config.secret-unavailable',
+        message: err.message,
+      };
+    }
+    if (!('find' in source)) return { checks: [...checks, source], memo: toMemo(memo) };
+
+    let outcome: DueOutcome;
+    try {
+      outcome = await ctx.timings.measure('arrival', () =>
+        lookFor(due, source, group, waitBudget(group, startedMs), ctx),
+      );
+    } catch (err) {
+      await source.close().catch(() => undefined);
+      const failure =
+        err instanceof ImapAccessError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+      return {
+        checks: [
+          ...checks,
+          {
+            id: 'arrival',
+            status: 'unknown',
+            cause: mailbox.arrival.via === 'imap' ? 'canary.imap.unavailable' : 'canary.ledger.unavailable',
+            message: `arrival not checked: ${replyText(failure)}`,
+          },
+        ],
+        memo: toMemo(memo),
+      };
+    }
+    await source.close().catch(() => undefined);
+
+    for (const folder of source.missingFolders()) {
+      checks.push({
+        id: `folder:${folder}`,
+        status: 'warn',
+        cause: 'canary.imap.folder-missing',
+        message: `folder "${replyText(folder)}" of ${mailbox.name} could not be opened; canaries filed there go unseen`,
+      });
+    }
+
+    // 3. Verdicts: misses and arrivals in send order; the newest arrival explains placement and authentication.
+    const events = [
+      ...outcome.missed.map((p) => ({ at: Date.parse(p.sentAt), missed: p })),
+      ...outcome.arrived.map((a) => ({ at: a.sentAt.getTime(), arrived: a })),
+    ].sort((a, b) => a.at - b.at);
+    let lastMiss: Pending | undefined;
+    for (const event of events) {
+      if ('missed' in event && event.missed) {
+        memo.misses += 1;
+        lastMiss = event.missed;
+      } else {
+        memo.misses = 0;
+        lastMiss = undefined;
+      }
+    }
+    const newest = outcome.arrived.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())[0];
+    if (newest) checks.push(...arrivalChecks(newest, options));
+    if (lastMiss) {
+      const miss = missingCheck(lastMiss.token, new Date(lastMiss.sentAt), memo.misses, options.window);
+      const index = checks.findIndex((c) => c.id === 'arrival');
+      if (index === -1) checks.push(miss);
+      else checks[index] = miss;
+    }
+    if (!newest && !lastMiss) {
+      const oldest = outcome.waiting[0] as Pending;
+      checks.push({
+        id: 'arrival',
+        status: 'pass',
+        message: `canary ${oldest.token} not seen yet, ${Math.round((now - Date.parse(oldest.sentAt)) / 1000)} s after sending (window ${Math.round(options.window / 60_000)} min)`,
+        details: { awaiting: outcome.waiting.length },
+      });
+    }
+    memo.pending = [...notDue, ...outcome.waiting].slice(-MAX_PENDING);
+    return { checks, memo: toMemo(memo) };
+  },
+};
+
+function toMemo(memo: Memo): JsonObject {
+  return { pending: memo.pending.map((p) => ({ ...p })), misses: memo.misses };
+}

@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import type { Check } from '../../model/result';
+import type { SesSend } from './config';
+import type { CanaryMessage, SendResult } from './send-smtp';
+import { replyText } from './send-smtp';
+import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
+
+/** Attempts on throttling, with the backoff before each retry (the SDK's own retries come on top). */
+export const SES_THROTTLE_BACKOFF_MS = [1_000, 4_000] as const;
+
+const THROTTLED = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+]);
+const PAUSED = new Set(['AccountSuspendedException', 'SendingPausedException']);
+const UNVERIFIED = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException']);
+
+/** The SendEmail request for one canary: simple content with the token in the subject and a header. */
+export function sesRequest(send: SesSend, message: CanaryMessage): SendEmailCommandInput {
+  return {
+    FromEmailAddress: message.from,
+    Destination: { ToAddresses: [message.to] },
+    Content: {
+      Simple: {
+        Subject: { Data: canarySubject(message.token), Charset: 'UTF-8' },
+        Body: { Text: { Data: canaryText(message.token, message.sentAt), Charset: 'UTF-8' } },
+        Headers: [{ Name: CANARY_HEADER, Value: canaryHeaderValue(message.token, message.sentAt) }],
+      },
+    },
+    EmailTags: [{ Name: 'mailprobe', Value: 'canary' }],
+    ...(send.configurationSet ? { ConfigurationSetName: send.configurationSet } : {}),
+  };
+}
+
+function sesFailure(err: Error): Check {
+  const name = err.name;
+  const text = replyText(err.message);
+  const details = { error: name, message: text };
+  if (UNVERIFIED.has(name)) {
+    return {
+      id: 'send',
+      status: 'fail',
+      cause: 'canary.ses.identity-unverified',
+      message: `SES rejected the canary (${name}): ${text}`,
+      details,
+    };
+  }
+  if (PAUSED.has(name)) {
+    return {
+      id: 'send',
+      status: 'fail',
+      cause: 'canary.ses.account-paused',
+      message: `SES sending is paused (${name}): ${text}`,
+      details,
+    };
+  }
+  if (THROTTLED.has(name) || /maximum sending rate|daily message quota/i.test(text)) {
+    return {
+      id: 'send',
+      status: 'fail',
+      cause: 'canary.ses.throttled',
+      message: `SES throttled the canary after ${SES_THROTTLE_BACKOFF_MS.length + 1} attempts (${name}): ${text}`,
+      details,
+    };
+  }
+  return {
+    id: 'send',
+    status: 'fail',
+    cause: 'canary.ses.failed',
+    message: `SES SendEmail failed (${name}): ${text}`,
+    details,
+  };
+}
+
+/**
+ * Sends one canary with SES v2 SendEmail. A rejection of the identity and a paused account are answered at once
+ * (retrying cannot help); throttling is retried after a backoff, within the run's time budget.
+ */
+export async function sendViaSes(
+  client: SESv2Client,
+  send: SesSend,
+  message: CanaryMessage,
+  io: { signal: AbortSignal; log: (line: string) => void },
+): Promise<SendResult> {
+  const request = sesRequest(send, message);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const out = await client.send(new SendEmailCommand(request), { abortSignal: io.signal });
+      io.log(`canary ${message.token} accepted by SES: MessageId ${replyText(out.MessageId)}`);
+      return {
+        accepted: true,
+        check: {
+          id: 'send',
+          status: 'pass',
+          message: `canary ${message.token} accepted by SES`,
+          details: { messageId: replyText(out.MessageId) },
+        },
+      };
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      io.log(`SES SendEmail: ${e.name}: ${replyText(e.message)}`);
+      const check = sesFailure(e);
+      const backoff = SES_THROTTLE_BACKOFF_MS[attempt];
+      if (check.cause !== 'canary.ses.throttled' || backoff === undefined || io.signal.aborted) {
+        return { accepted: false, check };
+      }
+      await sleep(backoff, undefined, { signal: io.signal }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { createTransport } from 'nodemailer';
+import type { DnsResolver } from '../../dns/resolver';
+import type { Check } from '../../model/result';
+import type { SmtpSend, TlsSettings } from './config';
+import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
+
+export interface CanaryMessage {
+  from: string;
+  to: string;
+  token: string;
+  sentAt: Date;
+}
+
+export interface SmtpCredentials {
+  password?: string;
+  dkimKey?: string;
+}
+
+export interface SendResult {
+  check: Check;
+  /** Set when the relay or SES accepted the message. */
+  accepted: boolean;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const REPLY_TIMEOUT_MS = 30_000;
+
+export async function caOf(tls: TlsSettings | undefined): Promise<string | undefined> {
+  if (tls?.caPem) return tls.caPem;
+  if (tls?.caFile) return readFile(tls.caFile, 'utf8');
+  return undefined;
+}
+
+/** Bounded single-line text of a server reply or error message. */
+export function replyText(s: unknown): string {
+  return String(s ?? '')
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .trim()
+    .slice(0, 300);
+}
+
+/** The enhanced status code (RFC 3463) in a reply, e.g. `5.1.1`. */
+export function enhancedCode(reply: string): string | undefined {
+  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1];
+}
+
+interface NodemailerError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+}
+
+/** Maps a nodemailer failure to the check that explains it. */
+export function smtpFailure(err: NodemailerError, relay: string): Check {
+  const reply = replyText(err.response ?? err.message);
+  const details = {
+    relay,
+    ...(err.code ? { code: err.code } : {}),
+    ...(err.responseCode ? { replyCode: err.responseCode } : {}),
+    ...(enhancedCode(reply) ? { enhancedCode: enhancedCode(reply) as string } : {}),
+    ...(err.command ? { command: replyText(err.command).replace(/^AUTH .*/i, 'AUTH ***') } : {}),
+    reply,
+  };
+  if (err.code === 'EAUTH') {
+    return {
+      id: 'send',
+      status: 'fail',
+      cause: 'canary.send.auth-failed',
+      message: `${relay}: ${reply}`,
+      details,
+    };
+  }
+  if (err.responseCode && err.responseCode >= 500) {
+    return {
+      id: 'send',
+      status: 'fail',
+      cause: 'canary.bounce.hard',
+      message: `${relay} refused the canary: ${reply}`,
+      details,
+    };
+  }
+  if (err.responseCode && err.responseCode >= 400) {
+    return {
+      id: 'send',
+      status: 'warn',
+      cause: 'canary.bounce.soft',
+      message: `${relay} deferred the canary: ${reply}`,
+      details,
+    };
+  }
+  return {
+    id: 'send',
+    status: 'fail',
+    cause: 'canary.send.unreachable',
+    message: `could not hand the canary to ${relay}: ${err.code ?? 'error'} ${reply}`,
+    details,
+  };
+}
+
+/** Sends one canary through an SMTP relay with nodemailer: STARTTLS required (unless implicit TLS or loopback plain). */
+export async function sendViaSmtp(
+  send: SmtpSend,
+  message: CanaryMessage,
+  credentials: SmtpCredentials,
+  io: { resolver: DnsResolver; signal: AbortSignal; log: (line: string) => void },
+): Promise<SendResult> {
+  const relay = `${send.host}:${send.port}`;
+  let address = send.host;
+  if (!isIP(send.host) && send.host !== 'localhost') {
+    try {
+      const [first] = await io.resolver(send.host, 'A').catch(() => io.resolver(send.host, 'AAAA'));
+      if (!first) throw new Error('no address');
+      address = first;
+    } catch (err) {
+      const failure = Object.assign(
+        new Error(`cannot resolve ${send.host}: ${replyText((err as Error).message)}`),
+        {
+          code: 'EDNS',
+        },
+      );
+      return { accepted: false, check: smtpFailure(failure, relay) };
+    }
+  }
+  let ca: string | undefined;
+  try {
+    ca = await caOf(send.tls);
+  } catch (err) {
+    return {
+      accepted: false,
+      check: {
+        id: 'send',
+        status: 'unknown',
+        cause: 'canary.send.unreachable',
+        message: `cannot read tls.caFile ${send.tls?.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      },
+    };
+  }
+  const servername = send.tls?.servername ?? (isIP(send.host) ? undefined : send.host.replace(/\.$/, ''));
+  const transport = createTransport({
+    host: address,
+    port: send.port,
+    secure: send.mode === 'implicit-tls',
+    requireTLS: send.mode === 'starttls',
+    ignoreTLS: send.mode === 'plain',
+    name: send.ehloName ?? 'mailprobe.invalid',
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    greetingTimeout: REPLY_TIMEOUT_MS,
+    socketTimeout: REPLY_TIMEOUT_MS,
+    tls: { ...(ca ? { ca } : {}), ...(servername ? { servername } : {}), minVersion: 'TLSv1.2' },
+    ...(send.auth && credentials.password !== undefined
+      ? { auth: { user: send.auth.user, pass: credentials.password } }
+      : {}),
+    ...(send.dkim && credentials.dkimKey
+      ? {
+          dkim: {
+            domainName: send.dkim.domain,
+            keySelector: send.dkim.selector,
+            privateKey: credentials.dkimKey,
+          },
+        }
+      : {}),
+  });
+  const abort = () => transport.close();
+  io.signal.addEventListener('abort', abort, { once: true });
+  try {
+    const info = await transport.sendMail({
+      from: message.from,
+      to: message.to,
+      subject: canarySubject(message.token),
+      text: canaryText(message.token, message.sentAt),
+      date: message.sentAt,
+      headers: { [CANARY_HEADER]: canaryHeaderValue(message.token, message.sentAt) },
+    });
+    const response = replyText(info.response);
+    io.log(`canary ${message.token} accepted by ${relay}: ${response}`);
+    if (info.rejected.length > 0) {
+      return {
+        accepted: false,
+        check: smtpFailure({ name: 'Rejected', message: response, responseCode: 550, response }, relay),
+      };
+    }
+    return {
+      accepted: true,
+      check: {
+        id: 'send',
+        status: 'pass',
+        message: `canary ${message.token} accepted by ${relay}${send.dkim ? ' (DKIM-signed)' : ''}`,
+        details: { relay, reply: response, messageId: replyText(info.messageId) },
+      },
+    };
+  } catch (err) {
+    io.log(`canary ${message.token} not accepted by ${relay}: ${replyText((err as Error).message)}`);
+    return { accepted: false, check: smtpFailure(err as NodemailerError, relay) };
+  } finally {
+    io.signal.removeEventListener('abort', abort);
+    transport.close();
+  }
+}
