@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { canaryGroup, mailboxTarget } from '../probes/canary/config';
 import { dnsGroup, domainTarget } from '../probes/dns/config';
 import { dnsblGroup } from '../probes/dnsbl/config';
 import { smtpEndpoint, smtpGroup } from '../probes/smtp/config';
@@ -19,7 +20,7 @@ const ipOrCidr = z.string().refine(
   { message: 'must be an IPv4/IPv6 address or CIDR range' },
 );
 
-export const probeGroup = z.discriminatedUnion('kind', [smtpGroup, dnsGroup, dnsblGroup]);
+export const probeGroup = z.discriminatedUnion('kind', [smtpGroup, dnsGroup, dnsblGroup, canaryGroup]);
 export type ProbeGroup = z.infer<typeof probeGroup>;
 
 const alerts = z
@@ -78,6 +79,7 @@ export const configSchema = z
         domains: z.array(domainTarget).default([]),
         smtp: z.array(smtpEndpoint).default([]),
         sendingIps: z.array(ipOrCidr).default([]).describe('Addresses (or CIDR ranges) mail is sent from'),
+        mailboxes: z.array(mailboxTarget).default([]).describe('Seed mailboxes canaries are sent to'),
       })
       .strict()
       .prefault({}),
@@ -108,6 +110,11 @@ export const configSchema = z
       config.targets.smtp.map((s) => s.name),
       ['targets', 'smtp'],
       'SMTP endpoint',
+    );
+    unique(
+      config.targets.mailboxes.map((m) => m.name),
+      ['targets', 'mailboxes'],
+      'mailbox',
     );
     unique(
       config.probes.map((p) => p.name),
@@ -151,6 +158,7 @@ const TARGET_LIST = {
   smtp: 'targets.smtp',
   dns: 'targets.domains',
   dnsbl: 'targets.sendingIps or targets.domains',
+  canary: 'targets.mailboxes',
 } as const;
 
 function targetNamesFor(kind: ProbeGroup['kind'], config: z.output<typeof configSchema>): string[] {
@@ -161,6 +169,8 @@ function targetNamesFor(kind: ProbeGroup['kind'], config: z.output<typeof config
       return config.targets.domains.map((d) => d.name);
     case 'dnsbl':
       return [...config.targets.sendingIps, ...config.targets.domains.map((d) => d.name)];
+    case 'canary':
+      return config.targets.mailboxes.map((m) => m.name);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Status } from './status';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export const PROBE_KINDS = ['smtp', 'dns', 'dnsbl'] as const;
+export const PROBE_KINDS = ['smtp', 'dns', 'dnsbl', 'canary'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** One verdict inside a probe run: a TLS certificate, an SPF record, one DNSBL zone. */

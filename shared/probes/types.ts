@@ -4,6 +4,7 @@ import type { JsonObject, ProbeKind, ProbeOutcome } from '../model/result';
 import type { Timings } from '../model/timings';
 import type { Transcript } from '../model/transcript';
 import type { Log } from '../util/log';
+import type { CanaryLedger } from './canary/ledger';
 
 /** Resolves a secret reference to its value. Values must only ever be handed to the protocol, and to `transcript.redact`. */
 export type SecretResolver = (ref: SecretRef) => Promise<string>;
@@ -22,6 +23,8 @@ export interface ProbeContext {
   transcript: Transcript;
   timings: Timings;
   log: Log;
+  /** Where canary sends and arrivals are recorded (the results table); without it, ledger arrivals are unknown. */
+  canary?: CanaryLedger;
 }
 
 /** One target of a probe group, with the stable name it is stored and alerted under. */

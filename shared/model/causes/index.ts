@@ -1,3 +1,4 @@
+import { canaryCauses } from './canary';
 import { dnsCauses } from './dns';
 import { dnsblCauses } from './dnsbl';
 import { probeCauses } from './probe';
@@ -12,6 +13,7 @@ export const causes = {
   ...smtpCauses,
   ...dnsCauses,
   ...dnsblCauses,
+  ...canaryCauses,
 } as const;
 
 export type CauseId = keyof typeof causes;
