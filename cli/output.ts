@@ -84,7 +84,9 @@ export function formatHistory(
     const header = 'scheduled_at,probe,status,duration_ms,causes';
     return [
       header,
-      ...rows.map((r) => [r.scheduledAt, r.probe, r.status, r.durationMs, r.causes].map(csvCell).join(',')),
+      ...rows.map((r) =>
+        [r.scheduledAt, r.probe, r.status, r.durationMs, r.causes].map((cell) => csvCell(cell)).join(','),
+      ),
     ].join('\n');
   }
   if (rows.length === 0) return 'no results in this window';
@@ -107,5 +109,5 @@ export function formatStates(states: ProbeState[], style: Style): string {
 }
 
 export function printConfigError(err: ConfigError): void {
-  process.stderr.write(`${terminalText(err.message)}\n`);
+  process.stderr.write(`${terminalText(err.message, { multiline: true, max: 20_000 })}\n`);
 }

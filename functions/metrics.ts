@@ -7,9 +7,10 @@ import { metrics } from './container';
  * duration and per-phase timings (SMTP connect/banner/tls..., canary latency...).
  */
 export function publishRunMetrics(group: string, kind: string, reports: RunReport[]): void {
+  const fresh = reports.filter((r) => r.stored === 'written');
+  if (fresh.length === 0) return;
   metrics.addDimensions({ group, kind });
-  for (const { result, stored } of reports) {
-    if (stored === 'duplicate') continue;
+  for (const { result } of fresh) {
     metrics.addMetric('ProbeRuns', MetricUnit.Count, 1);
     metrics.addMetric(
       `Status${result.status[0]?.toUpperCase()}${result.status.slice(1)}`,

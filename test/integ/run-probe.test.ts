@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Alert, Alerter } from '../../shared/alert/types';
+import { expandProbes } from '../../shared/config/expand';
+import { parseConfig } from '../../shared/config/load';
+import type { ProbeOutcome } from '../../shared/model/result';
+import type { ProbeContext, ProbeRegistry } from '../../shared/probes/types';
+import { runProbe } from '../../shared/run/run-probe';
+import { createSecretResolver } from '../../shared/secrets/resolve';
+import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
+import { silentLog } from '../../shared/util/log';
+
+jest.setTimeout(30_000);
+
+const config = parseConfig({
+  targets: { smtp: [{ name: 'relay', host: 'relay.example.test' }] },
+  probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 1 }],
+  thresholds: { failuresBeforeAlert: 2, unknownsBeforeCoverageAlert: 2 },
+});
+
+let behaviour: (ctx: ProbeContext) => Promise<ProbeOutcome>;
+const registry: ProbeRegistry = {
+  smtp: {
+    kind: 'smtp',
+    targets: (_g, c) => c.targets.smtp.map((t) => ({ name: t.name, target: t })),
+    run: (_t, _g, ctx) => behaviour(ctx),
+  },
+  dns: { kind: 'dns', targets: () => [], run: async () => ({ checks: [] }) },
+  dnsbl: { kind: 'dnsbl', targets: () => [], run: async () => ({ checks: [] }) },
+};
+const spec = expandProbes(config, registry)[0] as ReturnType<typeof expandProbes>[number];
+
+const published: Alert[] = [];
+const recorder: Alerter = { name: 'recorder', publish: async (a) => void published.push(a) };
+let embedded: EmbeddedStore;
+
+beforeAll(async () => {
+  embedded = await openEmbeddedStore({
+    dataDir: mkdtempSync(join(tmpdir(), 'mailprobe-run-')),
+    retentionDays: 30,
+  });
+});
+afterAll(() => embedded.close());
+beforeEach(() => {
+  published.length = 0;
+});
+
+const deps = () => ({
+  config,
+  registry,
+  secrets: createSecretResolver({ env: {} }),
+  log: silentLog,
+  now: () => new Date(),
+  store: embedded.store,
+  alerter: recorder,
+});
+const slot = (minute: number) => new Date(Date.UTC(2026, 10, 23, 10, minute));
+
+describe('runProbe on the embedded store', () => {
+  it('records a crash and a hang as unknown results, and two in a row raise one coverage alert', async () => {
+    behaviour = async () => {
+      throw new Error('boom');
+    };
+    const crashed = await runProbe(spec, slot(0), deps());
+    behaviour = () => new Promise(() => {});
+    const hung = await runProbe(spec, slot(5), deps());
+    expect([crashed.result.checks[0]?.cause, hung.result.checks[0]?.cause]).toEqual([
+      'probe.crashed',
+      'probe.timeout',
+    ]);
+    const stored = await embedded.store.historyByProbe(spec.id, { since: slot(0) });
+    expect(stored.map((r) => [r.scheduledAt, r.status])).toEqual([
+      ['2026-11-23T10:00:00.000Z', 'unknown'],
+      ['2026-11-23T10:05:00.000Z', 'unknown'],
+    ]);
+    expect(published.map((a) => a.type)).toEqual(['coverage']);
+  });
+
+  it('replaying a slot stores nothing and alerts nothing', async () => {
+    behaviour = async () => ({
+      checks: [{ id: 'banner', status: 'fail', cause: 'probe.crashed', message: 'x' }],
+    });
+    const first = await runProbe(spec, slot(10), deps());
+    const again = await runProbe(spec, slot(10), deps());
+    expect([first.stored, again.stored]).toEqual(['written', 'duplicate']);
+    expect(published.map((a) => a.type)).toEqual(['coverage-recovered']);
+    const second = await runProbe(spec, slot(15), deps());
+    expect(second.alerts.map((a) => a.type)).toEqual(['failure']);
+    expect(published.map((a) => a.type)).toEqual(['coverage-recovered', 'failure']);
+  });
+
+  it('keeps the probe memo in the state for its next run', async () => {
+    let seen: unknown;
+    behaviour = async (ctx) => {
+      seen = ctx.memo;
+      return { checks: [{ id: 'banner', status: 'pass', message: 'ok' }], memo: { fingerprint: 'abc' } };
+    };
+    await runProbe(spec, slot(20), deps());
+    await runProbe(spec, slot(25), deps());
+    expect(seen).toEqual({ fingerprint: 'abc' });
+  });
+
+  it('reports an alert channel failure without losing the stored result', async () => {
+    behaviour = async () => ({
+      checks: [{ id: 'banner', status: 'fail', cause: 'probe.crashed', message: 'x' }],
+    });
+    const failing: Alerter = {
+      name: 'broken',
+      publish: async () => Promise.reject(new Error('channel down')),
+    };
+    await runProbe(spec, slot(30), { ...deps(), alerter: failing });
+    const report = await runProbe(spec, slot(35), { ...deps(), alerter: failing });
+    expect(report.alertErrors).toEqual(['failure alert for smtp-5m/relay: channel down']);
+    expect((await embedded.store.historyByProbe(spec.id, { since: slot(35) })).length).toBe(1);
+  });
+});
