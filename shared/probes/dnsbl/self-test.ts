@@ -139,6 +139,11 @@ export function zoneHealth(zone: ActiveZone, options: SelfTestOptions): Promise<
   cache.set(key, entry);
   entry.health.then(
     (health) => {
+      // A test cut short by the caller's time budget says nothing about the zone: forget it.
+      if (!health.healthy && health.cause === 'probe.timeout') {
+        if (cache.get(key) === entry) cache.delete(key);
+        return;
+      }
       entry.settled = health;
       const couldNotTest =
         !health.healthy &&
