@@ -7,7 +7,8 @@ import { createResolver, DnsLookupError, type DnsResolver } from '../../dns/reso
 import type { Check, JsonValue } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
-import { runSession, type SessionPlan } from './session';
+import type { SessionPlan } from './plan';
+import { runSession } from './session';
 
 /** Resolves the host with the probe's resolver: A first (Lambda has no IPv6 egress by default), then AAAA. */
 async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addresses: string[] } | Check> {

@@ -1,72 +1,23 @@
-import { createHmac } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
-import type { Timings } from '../../model/timings';
-import type { Transcript } from '../../model/transcript';
+import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
 import {
-  authVerdict,
   bannerVerdict,
-  dataVerdict,
   describeReply,
   mailVerdict,
   rcptVerdict,
   replyDetails,
   type Verdict,
 } from './classify';
-import type { SmtpEndpoint } from './config';
-import {
-  bounded,
-  handshake,
-  printable,
-  type SmtpReply,
-  SmtpWire,
-  SmtpWireError,
-  TlsHandshakeError,
-} from './wire';
-
-/** Everything one SMTP session needs, resolved from config, secrets and the probe context. */
-export interface SessionPlan {
-  host: string;
-  address: string;
-  port: number;
-  mode: SmtpEndpoint['mode'];
-  ehloName: string;
-  requireTls: boolean;
-  /** The name the certificate must carry. */
-  certName: string;
-  /** tls.connect options: servername (SNI) and a context trusting the private CA, if any. */
-  tls: Pick<ConnectionOptions, 'secureContext' | 'servername'>;
-  certWarnDays: number;
-  connectTimeoutMs: number;
-  replyTimeoutMs: number;
-  auth?: { user: string; password: string; mechanism?: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' };
-  envelope?: NonNullable<SmtpEndpoint['envelope']>;
-  relayTest?: NonNullable<SmtpEndpoint['relayTest']>;
-}
-
-export interface SessionIo {
-  signal: AbortSignal;
-  timings: Timings;
-  transcript: Transcript;
-  now(): Date;
-}
-
-/** What the server announced in its EHLO reply. */
-interface Ehlo {
-  keywords: string[];
-  starttls: boolean;
-  /** Undefined when AUTH is not advertised. */
-  auth?: string[];
-  sizeLimit?: number;
-}
+import { sendData } from './data';
+import { bannerFailure } from './greeting';
+import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
+import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
 
 const QUIT_TIMEOUT_MS = 5000;
-/** How long a silent port gets to answer a probe line before it is called silent. */
-const SNIFF_MS = 2000;
 
 /** Thrown inside the session to end it after the failing step's check was recorded. */
 class Stop extends Error {
@@ -464,8 +415,6 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
   return checks;
 }
 
-type Step = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
-
 /** QUIT politely; the session's verdicts are already made, so a missing 221 changes nothing. */
 async function quit(w: SmtpWire, step: Step): Promise<void> {
   try {
@@ -473,216 +422,4 @@ async function quit(w: SmtpWire, step: Step): Promise<void> {
   } catch {
     // The server may close right after QUIT or not answer at all; nothing to report.
   }
-}
-
-/** Names what answered instead of an SMTP greeting: nothing, TLS, HTTP, SSH or something else. */
-async function bannerFailure(err: unknown, w: SmtpWire, plan: SessionPlan): Promise<Check> {
-  if (!(err instanceof SmtpWireError)) throw err;
-  if (err.failure === 'aborted') {
-    return {
-      id: 'banner',
-      status: 'unknown',
-      cause: 'probe.timeout',
-      message: 'stopped waiting for the greeting',
-    };
-  }
-  if (err.failure === 'closed' || err.failure === 'reset') {
-    return {
-      id: 'banner',
-      status: 'fail',
-      cause: 'smtp.banner.closed',
-      message: `connection closed before the greeting (${err.message})`,
-    };
-  }
-  if (err.failure === 'too-large') {
-    return {
-      id: 'banner',
-      status: 'fail',
-      cause: 'smtp.protocol.error',
-      message: `greeting: ${err.message}`,
-    };
-  }
-  let preview = err.preview;
-  if (err.failure === 'timeout') {
-    // A silent port may be waiting for the client to speak first: TLS (SMTPS) or HTTP. A line of SMTP tells which.
-    try {
-      w.write(`EHLO ${plan.ehloName}`);
-      await w.waitForBytes(SNIFF_MS);
-    } catch {
-      // closed while sniffing: treated as silence below
-    }
-    const got = w.received();
-    preview = got.length > 0 ? printable(got) : undefined;
-    if (!preview && w.closed) {
-      // TLS servers drop a peer whose first record is not TLS; an SMTP server would have answered the line.
-      return {
-        id: 'banner',
-        status: 'fail',
-        cause: 'smtp.mode.plain-on-tls-port',
-        message:
-          'no greeting, and the server hung up when spoken to in plaintext: it expects TLS from the first byte',
-      };
-    }
-  }
-  const tlsRecord = preview?.startsWith('\\x15\\x03') || preview?.startsWith('\\x16\\x03');
-  if (tlsRecord) {
-    return {
-      id: 'banner',
-      status: 'fail',
-      cause: 'smtp.mode.plain-on-tls-port',
-      message: 'the server answered with a TLS record: this port expects implicit TLS (mode: implicit-tls)',
-      details: { received: preview ?? '' },
-    };
-  }
-  if (preview && /^(HTTP\/|SSH-)/.test(preview)) {
-    const service = preview.startsWith('SSH-') ? 'ssh' : 'http';
-    return {
-      id: 'banner',
-      status: 'fail',
-      cause: 'smtp.service.not-smtp',
-      message: `an ${service.toUpperCase()} server answers on port ${plan.port}: ${bounded(preview.split('\\x0d')[0] ?? '', 120)}`,
-      details: { service, received: preview },
-    };
-  }
-  if (preview && !/^\d{3}/.test(preview)) {
-    return {
-      id: 'banner',
-      status: 'fail',
-      cause: 'smtp.service.not-smtp',
-      message: `the service on port ${plan.port} does not speak SMTP`,
-      details: { service: 'unknown', received: preview },
-    };
-  }
-  const hint =
-    plan.port === 465 && plan.mode !== 'implicit-tls' ? ' (port 465 usually needs mode: implicit-tls)' : '';
-  return {
-    id: 'banner',
-    status: 'fail',
-    cause: 'smtp.banner.timeout',
-    message: `no greeting within ${Math.round(plan.replyTimeoutMs / 1000)}s${hint}`,
-  };
-}
-
-async function authenticate(
-  w: SmtpWire,
-  plan: SessionPlan,
-  ehlo: Ehlo,
-  secure: boolean,
-  step: Step,
-): Promise<Check | SmtpWireError> {
-  const auth = plan.auth as NonNullable<SessionPlan['auth']>;
-  if (plan.mode !== 'plain' && !secure) {
-    return {
-      id: 'auth',
-      status: 'fail',
-      cause: 'smtp.starttls.not-offered',
-      message: 'credentials not sent: the session is not encrypted',
-    };
-  }
-  if (!ehlo.auth) {
-    return secure
-      ? {
-          id: 'auth',
-          status: 'fail',
-          cause: 'smtp.auth.not-offered',
-          message: 'the server does not offer AUTH',
-        }
-      : {
-          id: 'auth',
-          status: 'fail',
-          cause: 'smtp.auth.tls-required',
-          message: 'AUTH is not offered in plaintext (usually offered only after STARTTLS)',
-        };
-  }
-  const offered = ehlo.auth;
-  const mechanism = auth.mechanism
-    ? offered.includes(auth.mechanism)
-      ? auth.mechanism
-      : undefined
-    : (['PLAIN', 'LOGIN', 'CRAM-MD5'] as const).find((m) => offered.includes(m));
-  if (!mechanism) {
-    return {
-      id: 'auth',
-      status: 'fail',
-      cause: 'smtp.auth.no-common-mechanism',
-      message: `no usable mechanism among ${offered.join(' ') || '(none)'}${auth.mechanism ? ` (configured: ${auth.mechanism})` : ''}`,
-      details: { offered },
-    };
-  }
-  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-  const t = plan.replyTimeoutMs;
-  let reply: SmtpReply;
-  try {
-    reply = await step('auth', async () => {
-      if (mechanism === 'PLAIN') {
-        return w.command(`AUTH PLAIN ${b64(`\0${auth.user}\0${auth.password}`)}`, t, 'AUTH PLAIN ***');
-      }
-      if (mechanism === 'LOGIN') {
-        const r1 = await w.command('AUTH LOGIN', t);
-        if (r1.code !== 334) return r1;
-        const r2 = await w.command(b64(auth.user), t);
-        if (r2.code !== 334) return r2;
-        return w.command(b64(auth.password), t, '***');
-      }
-      const r1 = await w.command('AUTH CRAM-MD5', t);
-      if (r1.code !== 334) return r1;
-      const challenge = Buffer.from(r1.lines[0] ?? '', 'base64');
-      const digest = createHmac('md5', auth.password).update(challenge).digest('hex');
-      return w.command(b64(`${auth.user} ${digest}`), t, '***');
-    });
-  } catch (err) {
-    if (err instanceof SmtpWireError) return err;
-    throw err;
-  }
-  const v = authVerdict(reply);
-  return {
-    id: 'auth',
-    status: v.status,
-    ...(v.cause ? { cause: v.cause } : {}),
-    message: `AUTH ${mechanism} as ${bounded(auth.user, 100)}: ${describeReply(reply)}`,
-    details: { reply: replyDetails(reply), mechanism, offered },
-  };
-}
-
-/** DATA with a small test message built by nodemailer's MailComposer, dot-stuffed. */
-async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Promise<Check> {
-  const env = plan.envelope as NonNullable<SessionPlan['envelope']>;
-  const t = plan.replyTimeoutMs;
-  return step('data', async (): Promise<Check> => {
-    const go = await w.command('DATA', t);
-    if (go.code !== 354) {
-      const v = dataVerdict(go);
-      return {
-        id: 'data',
-        status: v.status === 'pass' ? 'fail' : v.status,
-        cause: v.cause ?? 'smtp.protocol.error',
-        message: `DATA refused: ${describeReply(go)}`,
-        details: { reply: replyDetails(go) },
-      };
-    }
-    const message = await new MailComposer({
-      from: env.from || `mailprobe@${plan.ehloName}`,
-      to: env.to,
-      subject: `mailprobe test ${new Date().toISOString()}`,
-      text: 'Test message sent by mailprobe to check that this server accepts mail. It can be deleted.\n',
-      headers: { 'X-Mailprobe': 'smtp' },
-    })
-      .compile()
-      .build();
-    const body = message
-      .toString('utf8')
-      .replace(/\r?\n/g, '\r\n')
-      .replace(/^\./gm, '..')
-      .replace(/\r\n$/, '');
-    w.write(`${body}\r\n.`, `[message, ${message.length} bytes]`);
-    const done = await w.readReply(t);
-    const v = dataVerdict(done);
-    return {
-      id: 'data',
-      status: v.status,
-      ...(v.cause ? { cause: v.cause } : {}),
-      message: `message ${v.status === 'pass' ? 'accepted' : 'refused'}: ${describeReply(done)}`,
-      details: { reply: replyDetails(done), bytes: message.length },
-    };
-  });
 }
