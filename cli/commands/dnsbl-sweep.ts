@@ -61,11 +61,7 @@ function rowLine(row: SweepRow, style: Style): string {
   const parts =
     bad.length === 0
       ? [`clean on ${trusted} zone${trusted === 1 ? '' : 's'}`]
-      : bad.map((c) => {
-          const reason =
-            typeof c.details?.reason === 'string' ? ` "${terminalText(c.details.reason, { max: 160 })}"` : '';
-          return `${terminalText(c.message, { max: 200 })}${reason}`;
-        });
+      : bad.map((c) => terminalText(c.message, { max: 300 }));
   if (untrusted > 0) parts.push(`${untrusted} untrusted zone${untrusted === 1 ? '' : 's'} (see summary)`);
   return `${statusTag(row.status, style)} ${row.target}  ${parts.join('; ')}`;
 }

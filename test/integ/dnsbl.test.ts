@@ -245,7 +245,8 @@ describe('dnsbl bitmask zone against a loopback DNS server', () => {
       expect(checks).toHaveLength(1);
       expect(checks[0]).toMatchObject({ status: 'fail', cause: 'dnsbl.listed' });
       expect(checks[0]?.message).toBe(
-        'listed on URIBL multi (multi.uribl.com): black: domain seen in spam; red: new domain seen in spam (127.0.0.10)',
+        'listed on URIBL multi (multi.uribl.com): black: domain seen in spam; red: new domain seen in spam (127.0.0.10); ' +
+          'delist: https://admin.uribl.com/',
       );
     } finally {
       await server.close();

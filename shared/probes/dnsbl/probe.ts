@@ -69,6 +69,13 @@ async function resolveKeys(
   return { keys, problems };
 }
 
+/** How much of a TXT reason goes into the one-line message (all of it, up to its own bound, stays in details). */
+const MESSAGE_REASON_MAX = 160;
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
   const { spec } = result.zone;
   const id = `zone:${spec.zone}`;
@@ -93,7 +100,11 @@ export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
         id,
         status: v.severity,
         cause: v.cause,
-        message: `listed on ${label}: ${meanings} (${v.answers.join(', ')})`,
+        // Alerts quote the message only: it carries the list's own reason (bounded, cleaned) and where to delist.
+        message:
+          `listed on ${label}: ${meanings} (${v.answers.join(', ')})` +
+          (reason ? `; reason: "${shorten(reason, MESSAGE_REASON_MAX)}"` : '') +
+          (spec.delistUrl ? `; delist: ${spec.delistUrl}` : ''),
         observed: v.answers,
         details: {
           ...details,
