@@ -27,7 +27,10 @@ type Memo = z.infer<typeof memoSchema>;
 
 function readMemo(memo: JsonObject | undefined): Memo {
   const parsed = memoSchema.safeParse(memo ?? {});
-  return parsed.success ? parsed.data : { pending: [], misses: 0 };
+  // Fresh arrays: the probe appends to them, and zod's fallback value is one shared instance.
+  return parsed.success
+    ? { pending: [...parsed.data.pending], misses: parsed.data.misses }
+    : { pending: [], misses: 0 };
 }
 
 class MissingSecret extends Error {
@@ -165,31 +168,30 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
     const sentAt = ctx.now();
     const token = newToken();
     const message: CanaryMessage = { from: options.from, to: mailbox.address, token, sentAt };
+    // The send is recorded first: a fast receiver may record the arrival before the relay's reply comes back.
+    await ctx.canary
+      ?.recordSend({
+        token,
+        sentAt: sentAt.toISOString(),
+        mailbox: mailbox.name,
+        to: mailbox.address,
+        group: group.name,
+      })
+      .catch((err: Error) => {
+        ctx.log.warn('canary send not recorded in the ledger', { token, error: replyText(err.message) });
+        if (mailbox.arrival.via === 'ledger') {
+          checks.push({
+            id: 'ledger',
+            status: 'unknown',
+            cause: 'canary.ledger.unavailable',
+            message: `send of ${token} not recorded: ${replyText(err.message)}; its arrival cannot be matched`,
+          });
+        }
+      });
     try {
       const sent = await ctx.timings.measure('send', () => sendCanary(group, message, ctx));
       checks.push(sent.check);
-      if (sent.accepted) {
-        memo.pending.push({ token, sentAt: sentAt.toISOString() });
-        await ctx.canary
-          ?.recordSend({
-            token,
-            sentAt: sentAt.toISOString(),
-            mailbox: mailbox.name,
-            to: mailbox.address,
-            group: group.name,
-          })
-          .catch((err: Error) => {
-            ctx.log.warn('canary send not recorded in the ledger', { token, error: replyText(err.message) });
-            if (mailbox.arrival.via === 'ledger') {
-              checks.push({
-                id: 'ledger',
-                status: 'unknown',
-                cause: 'canary.ledger.unavailable',
-                message: `send of ${token} not recorded: ${replyText(err.message)}; its arrival cannot be matched`,
-              });
-            }
-          });
-      }
+      if (sent.accepted) memo.pending.push({ token, sentAt: sentAt.toISOString() });
     } catch (err) {
       if (!(err instanceof MissingSecret)) throw err;
       checks.push({

@@ -1,0 +1,55 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { resolverSettings } from '../../shared/config/resolver';
+import { DynamoCanaryLedger } from '../../shared/probes/canary/dynamo-ledger';
+import { startReceiver } from '../../shared/probes/canary/receiver';
+import { openEmbeddedStore } from '../../shared/store/embedded';
+import { cliLog, DEFAULT_DATA_DIR } from '../context';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `mailprobe receive`: a local SMTP receiver that records canary arrivals in the embedded store. */
+export function receiveCommand(): Command {
+  return new Command('receive')
+    .description(
+      'Receive canaries over SMTP and record their arrival (with SPF/DKIM/DMARC verdicts) for canary probes ' +
+        'whose mailbox uses arrival: { via: ledger }',
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (25 needs root)', port, 2525)
+    .option(
+      '--dns <server>',
+      'DNS server for SPF/DKIM/DMARC lookups (repeatable; default: the system resolvers)',
+      collect,
+      [],
+    )
+    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
+    .action(async (opts: { host: string; port: number; dns: string[]; dataDir: string }) => {
+      const resolver = resolverSettings.parse({ servers: opts.dns });
+      const embedded = await openEmbeddedStore({ dataDir: opts.dataDir });
+      const ledger = new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName });
+      const receiver = await startReceiver({
+        host: opts.host,
+        port: opts.port,
+        ledger,
+        resolver,
+        log: cliLog,
+      });
+      process.stderr.write(
+        `mailprobe receive: listening on ${receiver.host}:${receiver.port}; Ctrl-C to stop\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await receiver.close();
+      await embedded.close();
+    });
+}
