@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { buildAlerter } from '../shared/alert/channels';
 import { findConfigFile, loadConfig } from '../shared/config/file';
 import type { MailprobeConfig } from '../shared/config/schema';
@@ -5,6 +6,8 @@ import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
 import { createSecretResolver } from '../shared/secrets/resolve';
 import { openEmbeddedStore } from '../shared/store/embedded';
+import { openRemoteStore } from '../shared/store/remote';
+import type { ResultStore } from '../shared/store/types';
 import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
 
@@ -45,4 +48,33 @@ export async function openLocal(
 
 export async function loadConfigFrom(option: string | undefined): Promise<MailprobeConfig> {
   return loadConfig(findConfigFile(option));
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  /** Read the deployed table (named by `--table` or MAILPROBE_TABLE) with the operator's AWS credentials. */
+  remote?: boolean;
+  table?: string;
+  region?: string;
+}
+
+/** Adds the options that choose where `history` and `status` read from. */
+export function withStoreOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
+    .option('--remote', 'read the deployed results table instead (AWS credentials from the environment)')
+    .option('--table <name>', 'deployed table name (stack output ResultsTableName; default MAILPROBE_TABLE)')
+    .option('--region <region>', 'AWS region of the deployed table');
+}
+
+/** The store to read from: the embedded one, or the deployed table through the very same adapter. */
+export async function openReadStore(
+  opts: StoreOptions,
+): Promise<{ store: ResultStore; close(): Promise<void> }> {
+  if (!opts.remote) return openEmbeddedStore({ dataDir: opts.dataDir });
+  const tableName = opts.table ?? process.env.MAILPROBE_TABLE;
+  if (!tableName)
+    throw new Error('--remote needs --table <name> (the stack output ResultsTableName) or MAILPROBE_TABLE');
+  const remote = openRemoteStore({ tableName, region: opts.region });
+  return { store: remote.store, close: async () => remote.client.destroy() };
 }

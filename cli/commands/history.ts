@@ -1,29 +1,30 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../shared/config/duration';
-import { openEmbeddedStore } from '../../shared/store/embedded';
-import { DEFAULT_DATA_DIR } from '../context';
+import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
 import { formatHistory, styleFor } from '../output';
 
 export function historyCommand(): Command {
-  return new Command('history')
-    .description('Show stored results of a probe (group/target) or of every probe on a target')
+  return withStoreOptions(
+    new Command('history').description(
+      'Show stored results of a probe (group/target) or of every probe on a target',
+    ),
+  )
     .argument('<probe-or-target>', 'a probe id such as smtp-5m/submission, or a target name')
     .option('--since <duration>', 'how far back: 90m, 24h, 7d', '7d')
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
     )
     .option('--limit <n>', 'at most this many results, newest first', (v) => Number.parseInt(v, 10))
-    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
     .action(
       async (
         key: string,
-        opts: { since: string; format: 'table' | 'json' | 'csv'; limit?: number; dataDir: string },
+        opts: StoreOptions & { since: string; format: 'table' | 'json' | 'csv'; limit?: number },
       ) => {
         const sinceMs = parseDuration(opts.since);
         if (sinceMs === undefined)
           throw new Error(`--since "${opts.since}" is not a duration such as 90m, 24h or 7d`);
         const window = { since: new Date(Date.now() - sinceMs), newestFirst: true, limit: opts.limit };
-        const embedded = await openEmbeddedStore({ dataDir: opts.dataDir });
+        const embedded = await openReadStore(opts);
         try {
           let results = await embedded.store.historyByProbe(key, window);
           if (results.length === 0) results = await embedded.store.historyByTarget(key, window);

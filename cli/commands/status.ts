@@ -1,15 +1,12 @@
 import { Command } from 'commander';
-import { openEmbeddedStore } from '../../shared/store/embedded';
-import { DEFAULT_DATA_DIR } from '../context';
+import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
 import { exitCodeFor, formatStates, styleFor } from '../output';
 
 export function statusCommand(): Command {
-  return new Command('status')
-    .description('Latest state of every probe')
+  return withStoreOptions(new Command('status').description('Latest state of every probe'))
     .option('--json', 'print the states as JSON')
-    .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
-    .action(async (opts: { json?: boolean; dataDir: string }) => {
-      const embedded = await openEmbeddedStore({ dataDir: opts.dataDir });
+    .action(async (opts: StoreOptions & { json?: boolean }) => {
+      const embedded = await openReadStore(opts);
       try {
         const states = (await embedded.store.listStates()).sort((a, b) => a.probeId.localeCompare(b.probeId));
         process.stdout.write(

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { canaryGroup, mailboxTarget } from '../probes/canary/config';
 import { dnsGroup, domainTarget } from '../probes/dns/config';
@@ -142,7 +142,7 @@ export const configSchema = z
         });
       }
       group.targets?.forEach((name, j) => {
-        if (!known.includes(name)) {
+        if (!isKnownTarget(group.kind, name, known, config.targets.sendingIps)) {
           ctx.addIssue({
             code: 'custom',
             path: ['probes', i, 'targets', j],
@@ -152,6 +152,24 @@ export const configSchema = z
       });
     });
   });
+
+/** A dnsbl group may name any single address inside `targets.sendingIps` (ranges there expand to addresses). */
+function isKnownTarget(
+  kind: ProbeGroup['kind'],
+  name: string,
+  known: string[],
+  sendingIps: string[],
+): boolean {
+  if (kind !== 'dnsbl' || !isIP(name)) return known.includes(name);
+  const family = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  const list = new BlockList();
+  for (const entry of sendingIps) {
+    const [addr = '', bits] = entry.split('/');
+    if (bits === undefined) list.addAddress(addr, family(addr));
+    else list.addSubnet(addr, Number(bits), family(addr));
+  }
+  return list.check(name, family(name));
+}
 
 /** Where each probe kind finds its targets. */
 const TARGET_LIST = {

@@ -12,8 +12,9 @@ export class DnsLookupError extends Error {
     readonly failure: LookupFailure,
     readonly query: { name: string; type: RrType },
     readonly code: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${query.type} ${query.name}: ${failure} (${code})`);
+    super(`${query.type} ${query.name}: ${failure} (${code})`, options);
   }
 
   /** True when the server answered authoritatively that there is no such record. */
@@ -71,7 +72,7 @@ export function createResolver(settings: ResolverSettings): DnsResolver {
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
-      throw new DnsLookupError(FAILURE_BY_CODE[code] ?? 'error', { name, type }, code);
+      throw new DnsLookupError(FAILURE_BY_CODE[code] ?? 'error', { name, type }, code, { cause: err });
     }
   };
   return query as DnsResolver;

@@ -3,7 +3,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, DynamoResultStore } from './dynamo-store';
 
 /** Bounds on every DynamoDB call, local or remote: a stuck endpoint fails a run instead of hanging it. */
-const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 15_000 } as const;
+const REQUEST_HANDLER = {
+  connectionTimeout: 3_000,
+  requestTimeout: 15_000,
+  throwOnRequestTimeout: true,
+} as const;
 
 export interface OpenedStore {
   store: DynamoResultStore;
@@ -15,7 +19,8 @@ export interface RemoteStoreOptions {
   tableName: string;
   /** Defaults to the SDK's region resolution (AWS_REGION in Lambda). */
   region?: string;
-  retentionDays: number;
+  /** Needed only for writes (it sets the TTL of new results). */
+  retentionDays?: number;
   clock?: Clock;
 }
 

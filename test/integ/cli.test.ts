@@ -1,21 +1,35 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openEmbeddedStore } from '../../shared/store/embedded';
 
 jest.setTimeout(60_000);
 
 const BIN = join(__dirname, '../../bin/mailprobe.js');
 
-function cli(args: string[], cwd = process.cwd()) {
-  const out = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { ...process.env, NO_COLOR: '1' },
+/** Runs the CLI without blocking this process (whose in-process servers the CLI may be talking to). */
+function cli(
+  args: string[],
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
 async function closedPort(): Promise<number> {
@@ -27,8 +41,8 @@ async function closedPort(): Promise<number> {
 }
 
 describe('mailprobe CLI', () => {
-  it('validate reports all five mistakes with their paths and exits 2', () => {
-    const { code, stderr } = cli(['validate', '-c', join(__dirname, '../fixtures/five-mistakes.yaml')]);
+  it('validate reports all five mistakes with their paths and exits 2', async () => {
+    const { code, stderr } = await cli(['validate', '-c', join(__dirname, '../fixtures/five-mistakes.yaml')]);
     expect(code).toBe(2);
     for (const path of [
       'name:',
@@ -41,8 +55,8 @@ describe('mailprobe CLI', () => {
     }
   });
 
-  it('schema prints the JSON Schema of the config', () => {
-    const { code, stdout } = cli(['schema']);
+  it('schema prints the JSON Schema of the config', async () => {
+    const { code, stdout } = await cli(['schema']);
     expect(code).toBe(0);
     const schema = JSON.parse(stdout);
     expect(schema.required).toEqual(['probes']);
@@ -62,32 +76,62 @@ describe('mailprobe CLI', () => {
         alerts: { console: false },
       }),
     );
-    const run = cli(['run', '--json'], dir);
+    const run = await cli(['run', '--json'], dir);
     expect(run.code).toBe(1);
     const [result] = JSON.parse(run.stdout);
     expect(result).toMatchObject({ probeId: 'smtp-5m/relay', status: 'fail' });
 
-    const history = cli(['history', 'smtp-5m/relay', '--format', 'json'], dir);
+    const history = await cli(['history', 'smtp-5m/relay', '--format', 'json'], dir);
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout).map((r: { scheduledAt: string }) => r.scheduledAt)).toEqual([
       result.scheduledAt,
     ]);
-    const byTarget = cli(['history', 'relay', '--format', 'csv'], dir);
+    const byTarget = await cli(['history', 'relay', '--format', 'csv'], dir);
     expect(byTarget.stdout.split('\n')[0]).toBe('scheduled_at,probe,status,duration_ms,causes');
     expect(byTarget.stdout).toContain('"smtp-5m/relay","fail",');
 
-    const status = cli(['status'], dir);
+    const status = await cli(['status'], dir);
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/FAIL\s+smtp-5m\/relay/);
+
+    // --remote reads a deployed table through the same adapter; here the "deployed" DynamoDB is this data dir's dynalite.
+    const served = await openEmbeddedStore({ dataDir: join(dir, '.mailprobe') });
+    try {
+      const remote = await cli(
+        ['history', 'smtp-5m/relay', '--format', 'json', '--remote', '--table', served.tableName],
+        dir,
+        {
+          AWS_ENDPOINT_URL_DYNAMODB: served.endpoint,
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+        },
+      );
+      expect(remote.stderr).toBe('');
+      expect(remote.code).toBe(0);
+      expect(JSON.parse(remote.stdout)).toEqual(JSON.parse(history.stdout));
+    } finally {
+      await served.close();
+    }
   });
 
-  it('run --only with no match says so instead of running nothing silently', () => {
+  it('history --remote without a table name says what is missing', async () => {
+    const { code, stderr } = await cli(
+      ['history', 'x', '--remote'],
+      mkdtempSync(join(tmpdir(), 'mailprobe-cli-')),
+      { MAILPROBE_TABLE: '' },
+    );
+    expect(code).toBe(4);
+    expect(stderr).toContain('--remote needs --table <name>');
+  });
+
+  it('run --only with no match says so instead of running nothing silently', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
     writeFileSync(
       join(dir, 'mailprobe.config.yaml'),
       'targets:\n  smtp:\n    - { name: relay, host: 127.0.0.1, port: 1, mode: plain }\nprobes:\n  - { name: smtp-5m, kind: smtp, schedule: rate(5 minutes) }\n',
     );
-    const { code, stderr } = cli(['run', '--only', 'dns'], dir);
+    const { code, stderr } = await cli(['run', '--only', 'dns'], dir);
     expect(code).toBe(4);
     expect(stderr).toContain('no probe matches --only dns');
   });

@@ -5,6 +5,7 @@ import type { Alert, Alerter } from '../../shared/alert/types';
 import { expandProbes } from '../../shared/config/expand';
 import { parseConfig } from '../../shared/config/load';
 import type { ProbeOutcome } from '../../shared/model/result';
+import { probes } from '../../shared/probes/registry';
 import type { ProbeContext, ProbeRegistry } from '../../shared/probes/types';
 import { runProbe } from '../../shared/run/run-probe';
 import { createSecretResolver } from '../../shared/secrets/resolve';
@@ -21,13 +22,12 @@ const config = parseConfig({
 
 let behaviour: (ctx: ProbeContext) => Promise<ProbeOutcome>;
 const registry: ProbeRegistry = {
+  ...probes,
   smtp: {
     kind: 'smtp',
     targets: (_g, c) => c.targets.smtp.map((t) => ({ name: t.name, target: t })),
     run: (_t, _g, ctx) => behaviour(ctx),
   },
-  dns: { kind: 'dns', targets: () => [], run: async () => ({ checks: [] }) },
-  dnsbl: { kind: 'dnsbl', targets: () => [], run: async () => ({ checks: [] }) },
 };
 const spec = expandProbes(config, registry)[0] as ReturnType<typeof expandProbes>[number];
 

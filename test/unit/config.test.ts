@@ -5,6 +5,7 @@ import { expandProbes } from '../../shared/config/expand';
 import { loadConfig } from '../../shared/config/file';
 import { ConfigError, parseConfig } from '../../shared/config/load';
 import type { MailprobeConfigInput } from '../../shared/config/schema';
+import { probes } from '../../shared/probes/registry';
 
 const minimal: MailprobeConfigInput = {
   targets: { smtp: [{ name: 'submission', host: 'smtp.example.com' }] },
@@ -64,6 +65,28 @@ describe('config', () => {
     ]);
   });
 
+  it('lets a dnsbl group name single addresses inside a sending range, and nothing outside it', () => {
+    const issues = issuesOf(() =>
+      parseConfig({
+        targets: { sendingIps: ['192.0.2.0/30', '2001:db8::/126'] },
+        probes: [
+          {
+            name: 'bl',
+            kind: 'dnsbl',
+            schedule: 'rate(15 minutes)',
+            targets: ['192.0.2.3', '2001:db8::2', '192.0.2.4'],
+          },
+        ],
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'probes[0].targets[2]',
+        message: 'unknown target "192.0.2.4": not in targets.sendingIps or targets.domains',
+      },
+    ]);
+  });
+
   it('rejects duplicate probe group names', () => {
     const group = { name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)' } as const;
     const issues = issuesOf(() => parseConfig({ ...minimal, probes: [group, group] }));
@@ -116,13 +139,12 @@ describe('config', () => {
       ],
     });
     const specs = expandProbes(config, {
+      ...probes,
       smtp: {
         kind: 'smtp',
         targets: (_g, c) => c.targets.smtp.map((s) => ({ name: s.name, target: s })),
         run: async () => ({ checks: [] }),
       },
-      dns: { kind: 'dns', targets: () => [], run: async () => ({ checks: [] }) },
-      dnsbl: { kind: 'dnsbl', targets: () => [], run: async () => ({ checks: [] }) },
     });
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({ id: 'smtp-5m/submission', timeoutMs: 60_000 });

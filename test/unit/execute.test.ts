@@ -1,6 +1,7 @@
 import type { ProbeSpec } from '../../shared/config/expand';
 import { parseConfig } from '../../shared/config/load';
 import type { ProbeOutcome } from '../../shared/model/result';
+import { probes } from '../../shared/probes/registry';
 import type { ProbeContext, ProbeRegistry } from '../../shared/probes/types';
 import { executeProbe } from '../../shared/run/execute';
 import { createSecretResolver } from '../../shared/secrets/resolve';
@@ -12,12 +13,7 @@ const config = parseConfig({
 });
 
 function registryRunning(run: (ctx: ProbeContext) => Promise<ProbeOutcome>): ProbeRegistry {
-  const idle = { targets: () => [], run: async () => ({ checks: [] }) };
-  return {
-    smtp: { kind: 'smtp', targets: () => [], run: (_t, _g, ctx) => run(ctx) },
-    dns: { kind: 'dns', ...idle },
-    dnsbl: { kind: 'dnsbl', ...idle },
-  };
+  return { ...probes, smtp: { kind: 'smtp', targets: () => [], run: (_t, _g, ctx) => run(ctx) } };
 }
 
 function spec(timeoutMs: number): ProbeSpec {
