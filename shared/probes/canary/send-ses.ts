@@ -35,7 +35,7 @@ export function sesRequest(send: SesSend, message: CanaryMessage): SendEmailComm
   };
 }
 
-function sesFailure(err: Error): Check {
+function sesFailure(err: Error, attempts: number): Check {
   const name = err.name;
   const text = replyText(err.message);
   const details = { error: name, message: text };
@@ -62,7 +62,7 @@ function sesFailure(err: Error): Check {
       id: 'send',
       status: 'fail',
       cause: 'canary.ses.throttled',
-      message: `SES throttled the canary after ${SES_THROTTLE_BACKOFF_MS.length + 1} attempts (${name}): ${text}`,
+      message: `SES throttled the canary after ${attempts} attempts (${name}): ${text}`,
       details,
     };
   }
@@ -83,9 +83,10 @@ export async function sendViaSes(
   client: SESv2Client,
   send: SesSend,
   message: CanaryMessage,
-  io: { signal: AbortSignal; log: (line: string) => void },
+  io: { signal: AbortSignal; log: (line: string) => void; backoffMs?: readonly number[] },
 ): Promise<SendResult> {
   const request = sesRequest(send, message);
+  const backoffs = io.backoffMs ?? SES_THROTTLE_BACKOFF_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const out = await client.send(new SendEmailCommand(request), { abortSignal: io.signal });
@@ -102,8 +103,8 @@ export async function sendViaSes(
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       io.log(`SES SendEmail: ${e.name}: ${replyText(e.message)}`);
-      const check = sesFailure(e);
-      const backoff = SES_THROTTLE_BACKOFF_MS[attempt];
+      const check = sesFailure(e, backoffs.length + 1);
+      const backoff = backoffs[attempt];
       if (check.cause !== 'canary.ses.throttled' || backoff === undefined || io.signal.aborted) {
         return { accepted: false, check };
       }
