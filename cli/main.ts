@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../shared/config/load';
+import { causesCommand } from './commands/causes';
 import { sweepCommand } from './commands/dnsbl-sweep';
 import { historyCommand } from './commands/history';
 import { runCommand } from './commands/run';
@@ -11,7 +12,7 @@ import { demoCommand } from './demo/command';
 import { EXIT_CODES, printConfigError } from './output';
 
 export function buildProgram(): Command {
-  return new Command('mailprobe')
+  const program = new Command('mailprobe')
     .description('Email deliverability probes: SMTP endpoints, DNS authentication, DNS blocklists')
     .showHelpAfterError()
     .exitOverride()
@@ -22,7 +23,11 @@ export function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(schemaCommand())
     .addCommand(demoCommand())
-    .addCommand(sweepCommand());
+    .addCommand(sweepCommand())
+    .addCommand(causesCommand());
+  // Usage errors anywhere exit 2 through main(), never with commander's own exit code 1 (which means "fail").
+  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  return program;
 }
 
 /** Runs the CLI and resolves to the process exit code. Commands set `process.exitCode`. */

@@ -2,6 +2,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RunReport } from '../shared/run/run-probe';
 import { metrics } from './container';
 
+/** Per-phase timings are dashboards for SMTP sessions and canary latency; elsewhere they would only add custom-metric cost. */
+const PHASE_METRIC_KINDS = new Set(['smtp', 'canary']);
+
 /**
  * EMF metrics of one group run, by group and kind: runs (the dead-man's switch watches it), statuses, probe
  * duration and per-phase timings (SMTP connect/banner/tls..., canary latency...).
@@ -18,8 +21,10 @@ export function publishRunMetrics(group: string, kind: string, reports: RunRepor
       1,
     );
     metrics.addMetric('ProbeDuration', MetricUnit.Milliseconds, result.durationMs);
-    for (const [phase, ms] of Object.entries(result.timings))
-      metrics.addMetric(`Phase_${phase}`, MetricUnit.Milliseconds, ms);
+    if (PHASE_METRIC_KINDS.has(kind)) {
+      for (const [phase, ms] of Object.entries(result.timings))
+        metrics.addMetric(`Phase_${phase}`, MetricUnit.Milliseconds, ms);
+    }
   }
   metrics.publishStoredMetrics();
 }
