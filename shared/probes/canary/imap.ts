@@ -108,7 +108,13 @@ export class SeedMailbox {
     } finally {
       io.signal.removeEventListener('abort', abort);
     }
-    return new SeedMailbox(client, config);
+    const mailbox = new SeedMailbox(client, config);
+    // A missing spam folder is worth knowing even when this canary was found in the inbox.
+    const existing = new Set((await client.list().catch(() => [])).map((m) => m.path));
+    if (existing.size > 0) {
+      for (const { path } of mailbox.folders()) if (!existing.has(path)) mailbox.missingFolders.add(path);
+    }
+    return mailbox;
   }
 
   /** The watched folders in search order: the inbox, then the spam folders. */

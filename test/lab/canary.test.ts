@@ -1,0 +1,126 @@
+/** The canary round trip for real: nodemailer (DKIM) -> lab Postfix -> Dovecot LMTP/Sieve -> imapflow -> mailauth on NSD. */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createTransport } from 'nodemailer';
+import { CANARY_HEADER, canaryHeaderValue, canarySubject, newToken } from '../../shared/probes/canary/token';
+import { runCanary } from '../integ/canary-harness';
+import { CANARY_DOMAIN, heldQueue, holdCanaries, labCanary, labDkimKey, labSecrets } from './canary-lab';
+import { LAB_DOMAIN, LAB_HOST, LAB_MAIL_HOSTNAME, labPaths, labPorts, labUsers } from './ports';
+
+jest.setTimeout(90_000);
+
+describe('canary probe against lab Postfix, Dovecot and NSD', () => {
+  it('passes a DKIM-signed canary: delivered to INBOX, SPF/DKIM/DMARC pass on re-verification, then deleted', async () => {
+    const setup = labCanary();
+    const run = await runCanary(setup, { secrets: labSecrets });
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.check('arrival')).toMatchObject({
+      details: { folder: 'INBOX', cleanup: 'deleted', clientIp: '127.0.0.1' },
+    });
+    expect(run.check('auth.dkim')).toMatchObject({
+      status: 'pass',
+      details: { source: 'mailauth re-verification', reverified: 'pass' },
+    });
+    const hops = (run.check('arrival')?.details?.hops ?? []) as { by?: string }[];
+    expect(hops.map((h) => h.by)).toContain(LAB_MAIL_HOSTNAME);
+    expect(run.memo).toEqual({ pending: [], misses: 0 });
+    expect(run.transcript.join('\n')).not.toContain(labUsers.probe.password);
+  });
+
+  it('reports spam placement when the receiver files the canary into Junk', async () => {
+    // The lab's Sieve filter plays the provider's spam filter: X-Spam-Flag: YES lands in Junk. The test sends
+    // that canary itself (as if a content filter had flagged it) and hands its token to the probe as pending.
+    const token = newToken();
+    const sentAt = new Date(Date.now() - 120_000);
+    const transport = createTransport({
+      host: LAB_HOST,
+      port: labPorts.smtp,
+      requireTLS: true,
+      tls: { ca: readFileSync(labPaths.caCert, 'utf8'), servername: LAB_MAIL_HOSTNAME },
+      dkim: { domainName: CANARY_DOMAIN, keySelector: 's1', privateKey: labDkimKey },
+    });
+    await transport.sendMail({
+      from: `canary@${CANARY_DOMAIN}`,
+      to: labUsers.probe.address,
+      subject: canarySubject(token),
+      text: 'lab canary',
+      headers: { [CANARY_HEADER]: canaryHeaderValue(token, sentAt), 'X-Spam-Flag': 'YES' },
+    });
+    transport.close();
+    const setup = labCanary({ checkAfter: '1m', latencyWarn: '10m' });
+    const run = await runCanary(setup, {
+      secrets: labSecrets,
+      memo: { pending: [{ token, sentAt: sentAt.toISOString() }], misses: 0 },
+    });
+    expect(run.check('arrival')).toMatchObject({ status: 'pass', details: { token, folder: 'Junk' } });
+    expect(run.check('placement')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.placement.spam',
+      observed: 'Junk',
+    });
+  });
+
+  it('reports a DKIM failure when the canary is signed with a key that is not published', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const run = await runCanary(labCanary(), {
+      secrets: {
+        ...labSecrets,
+        LAB_DKIM_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      },
+    });
+    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+    // SPF still passes for 127.0.0.1 and aligns, so DMARC passes: the failure is DKIM alone.
+    expect(run.check('auth.spf')).toMatchObject({ status: 'pass' });
+    expect(run.check('auth.dmarc')).toMatchObject({ status: 'pass' });
+  });
+
+  it('reports a hard bounce when Postfix refuses an unknown recipient with 550 5.1.1', async () => {
+    const run = await runCanary(labCanary({}, `nobody-here@${LAB_DOMAIN}`), { secrets: labSecrets });
+    expect(run.check('send')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.bounce.hard',
+      details: { replyCode: 550, enhancedCode: '5.1.1' },
+    });
+    expect(run.check('arrival')).toBeUndefined();
+  });
+
+  it('soft-fails, then hard-fails, canaries that Postfix holds in its queue', async () => {
+    const release = holdCanaries();
+    try {
+      const setup = labCanary({ window: '2s', waitSeconds: 4 });
+      const first = await runCanary(setup, { secrets: labSecrets });
+      expect(first.check('send')?.status).toBe('pass');
+      expect(first.check('arrival')).toMatchObject({ status: 'warn', cause: 'canary.delivery.missing' });
+      expect(heldQueue()).toContain('canary@canary.lab.test');
+      const second = await runCanary(setup, { secrets: labSecrets, memo: first.memo });
+      expect(second.check('arrival')).toMatchObject({
+        status: 'fail',
+        cause: 'canary.delivery.missing',
+        details: { consecutiveMisses: 2 },
+      });
+    } finally {
+      release();
+    }
+  });
+
+  it('is unknown, not failing, when the seed mailbox refuses the IMAP login', async () => {
+    const run = await runCanary(labCanary(), { secrets: { ...labSecrets, LAB_IMAP_PASS: 'wrong-password' } });
+    expect(run.check('send')?.status).toBe('pass');
+    expect(run.check('arrival')).toMatchObject({ status: 'unknown', cause: 'canary.imap.login-failed' });
+    expect(JSON.stringify(run.checks)).not.toContain('wrong-password');
+  });
+
+  it('warns about a watched spam folder that does not exist', async () => {
+    const run = await runCanary(
+      labCanary({}, labUsers.probe.address, { spamFolders: ['Junk', 'Spam Folder'] }),
+      {
+        secrets: labSecrets,
+      },
+    );
+    expect(run.check('folder:Spam Folder')).toMatchObject({
+      status: 'warn',
+      cause: 'canary.imap.folder-missing',
+    });
+    expect(run.check('arrival')?.status).toBe('pass');
+  });
+});
