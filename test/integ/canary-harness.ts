@@ -11,6 +11,7 @@ import { silentLog } from '../../shared/util/log';
 export interface CanaryRun extends ProbeOutcome {
   check(id: string): Check | undefined;
   transcript: string[];
+  timings: Record<string, number>;
 }
 
 /** Parses a one-mailbox, one-group canary config the way the CLI does. */
@@ -43,6 +44,7 @@ export async function runCanary(
   } = {},
 ): Promise<CanaryRun> {
   const transcript = new Transcript();
+  const timings = new Timings();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), setup.group.timeoutSeconds * 1000);
   try {
@@ -59,7 +61,7 @@ export async function runCanary(
         return value;
       },
       transcript,
-      timings: new Timings(),
+      timings,
       log: silentLog,
       ...(options.ledger ? { canary: options.ledger } : {}),
     });
@@ -67,6 +69,7 @@ export async function runCanary(
       ...outcome,
       check: (id) => outcome.checks.find((c) => c.id === id),
       transcript: transcript.toLines(),
+      timings: timings.values,
     };
   } finally {
     clearTimeout(timer);

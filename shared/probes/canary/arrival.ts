@@ -26,7 +26,7 @@ export interface ArrivalSource {
 
 export function ledgerSource(ledger: CanaryLedger): ArrivalSource {
   return {
-    pollMs: 250,
+    pollMs: 1_000,
     missingFolders: () => [],
     close: async () => {},
     async find(pending) {
@@ -63,7 +63,7 @@ export async function imapSource(
   const mailbox = await SeedMailbox.open(config, credentials, io);
   const dns = mailauthResolver(io.resolverSettings);
   return {
-    pollMs: 1_000,
+    pollMs: 2_000,
     missingFolders: () => [...mailbox.missingFolders],
     close: () => mailbox.close(),
     async find(pending) {

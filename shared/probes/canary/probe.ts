@@ -15,6 +15,8 @@ import { isToken, newToken } from './token';
 
 /** Canaries still awaited, at most this many (older ones past their window are counted as missed and dropped). */
 const MAX_PENDING = 20;
+/** First pause between two looks for a due canary; doubled up to the source's poll interval. */
+const FIRST_POLL_MS = 100;
 
 const memoSchema = z.object({
   pending: z
@@ -132,7 +134,7 @@ async function lookFor(
   const outcome: DueOutcome = { arrived: [], missed: [], waiting: [] };
   let open = [...due];
   const deadline = Date.now() + waitMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const still: Pending[] = [];
     for (const pending of open) {
       const arrival = await source.find(pending);
@@ -141,8 +143,10 @@ async function lookFor(
       else still.push(pending);
     }
     open = still;
-    if (open.length === 0 || Date.now() + source.pollMs > deadline || ctx.signal.aborted) break;
-    await sleep(source.pollMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+    // Short pauses first (a canary on a healthy path lands within a second), then the source's own interval.
+    const pause = Math.min(source.pollMs, FIRST_POLL_MS * 2 ** attempt);
+    if (open.length === 0 || Date.now() + pause > deadline || ctx.signal.aborted) break;
+    await sleep(pause, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
   outcome.waiting = open;
   return outcome;
