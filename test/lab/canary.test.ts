@@ -84,6 +84,75 @@ describe('canary probe against lab Postfix, Dovecot and NSD', () => {
     expect(run.check('arrival')).toBeUndefined();
   });
 
+  it("reports a hard bounce from the DSN that comes back to the sender's mailbox", async () => {
+    // The lab Postfix refuses undeliverable recipients at RCPT, so the remote MX that accepts and then bounces is
+    // played by the test: a DSN in Postfix's own format for an earlier canary, delivered through lab Postfix into
+    // the sender's mailbox, which the probe searches over IMAPS.
+    const token = newToken();
+    const sentAt = new Date(Date.now() - 90_000);
+    const dsn = [
+      `From: MAILER-DAEMON@mx.elsewhere.example (Mail Delivery System)`,
+      `To: ${labUsers.probe.address}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      "I'm sorry to have to inform you that your message could not be delivered.",
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.elsewhere.example',
+      '',
+      'Final-Recipient: rfc822; seed@elsewhere.example',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <seed@elsewhere.example>: Recipient address rejected:',
+      '    User unknown in virtual mailbox table',
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `From: ${labUsers.probe.address}`,
+      'To: seed@elsewhere.example',
+      `Subject: ${canarySubject(token)}`,
+      `${CANARY_HEADER}: ${canaryHeaderValue(token, sentAt)}`,
+      '',
+      '--B--',
+      '',
+    ].join('\r\n');
+    const transport = createTransport({ host: LAB_HOST, port: labPorts.smtp, ignoreTLS: true });
+    await transport.sendMail({ envelope: { from: '', to: labUsers.probe.address }, raw: dsn });
+    transport.close();
+
+    const imap = {
+      via: 'imap',
+      host: LAB_HOST,
+      port: labPorts.imaps,
+      user: labUsers.probe.address,
+      password: { env: 'LAB_IMAP_PASS' },
+      tls: { caFile: labPaths.caCert, servername: LAB_MAIL_HOSTNAME },
+    };
+    const setup = labCanary({ checkAfter: '1m', waitSeconds: 1, bounces: imap }, 'seed@elsewhere.example');
+    const run = await runCanary(setup, {
+      secrets: labSecrets,
+      memo: { pending: [{ token, sentAt: sentAt.toISOString() }], misses: 0 },
+    });
+    expect(run.check('bounce')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.bounce.hard',
+      details: { token, enhancedCode: '5.1.1', recipient: 'seed@elsewhere.example' },
+    });
+    expect(run.check('bounce')?.message).toContain('User unknown in virtual mailbox table');
+    // The bounced canary is settled: no longer awaited and not counted as a miss. (This run's own canary to
+    // elsewhere.example was refused at RCPT by the lab, so nothing new is awaited either.)
+    expect(run.check('send')).toMatchObject({ status: 'fail', cause: 'canary.bounce.hard' });
+    expect(run.memo).toEqual({ pending: [], misses: 0 });
+  });
+
   it('soft-fails, then hard-fails, canaries that Postfix holds in its queue', async () => {
     const release = holdCanaries();
     try {

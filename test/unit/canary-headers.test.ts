@@ -1,3 +1,4 @@
+import { parseDsn } from '../../shared/probes/canary/dsn';
 import {
   connectingAddress,
   parseAuthResults,
@@ -85,5 +86,43 @@ describe('canary tokens', () => {
     );
     expect(findToken('mpc-ABCDEF')).toBeUndefined();
     expect(isToken('mpc-abcdefghijklmnopqrstuvwxyz; drop table')).toBe(false);
+  });
+});
+
+describe('delivery status notifications', () => {
+  const dsn = (action: string, status: string) =>
+    Buffer.from(
+      [
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; seed@example.net',
+        `Action: ${action}`,
+        `Status: ${status}`,
+        'Diagnostic-Code: smtp; 452 4.2.2 mailbox full,',
+        '  try again later',
+        '--B--',
+      ].join('\r\n'),
+    );
+
+  it('reads a delay notice as delayed with its unfolded diagnostic', () => {
+    expect(parseDsn(dsn('delayed', '4.2.2'))).toEqual({
+      action: 'delayed',
+      status: '4.2.2',
+      diagnostic: 'smtp; 452 4.2.2 mailbox full, try again later',
+      recipient: 'seed@example.net',
+    });
+  });
+
+  it('ignores messages that are not DSNs and DSNs without a usable action or status', () => {
+    expect(
+      parseDsn(Buffer.from('Subject: hello\r\n\r\nAction: failed\r\nStatus: 5.1.1\r\n')),
+    ).toBeUndefined();
+    expect(parseDsn(dsn('relayed', '2.0.0'))).toBeUndefined();
+    expect(parseDsn(dsn('failed', 'bogus'))).toBeUndefined();
   });
 });

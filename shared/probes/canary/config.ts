@@ -171,6 +171,11 @@ export const canaryGroup = z
           .default(30)
           .describe('Within one run, how long to keep polling for a due canary (bounded by timeoutSeconds)'),
         latencyWarn: duration.default(2 * 60_000).describe('Arrival slower than this is a warning'),
+        bounces: imapArrival
+          .optional()
+          .describe(
+            "The sender's mailbox over IMAP, where bounces (DSNs) of canaries arrive: searched for canaries not yet seen",
+          ),
       })
       .strict()
       .refine((o) => o.checkAfter < o.window, {

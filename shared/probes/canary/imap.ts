@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import type { DnsResolver } from '../../dns/resolver';
 import type { ImapArrival } from './config';
+import { type DsnReport, parseDsn } from './dsn';
 import { caOf, replyText } from './send-smtp';
 import { CANARY_HEADER } from './token';
 
@@ -31,6 +32,11 @@ export interface FoundCanary {
   /** INTERNALDATE: when the message was stored in the mailbox. */
   arrivedAt: Date;
   raw: Buffer;
+}
+
+export interface FoundBounce extends DsnReport {
+  folder: string;
+  uid: number;
 }
 
 export interface ImapCredentials {
@@ -158,8 +164,32 @@ export class SeedMailbox {
     return undefined;
   }
 
+  /** Looks for a delivery status notification (bounce) that quotes the canary with `token`. */
+  async findBounce(token: string): Promise<FoundBounce | undefined> {
+    for (const { path } of this.folders()) {
+      if (this.missingFolders.has(path)) continue;
+      const lock = await this.client.getMailboxLock(path);
+      try {
+        const uids = (await this.client.search({ body: token }, { uid: true })) || [];
+        for (const uid of uids.slice(-5)) {
+          const msg = await this.client.fetchOne(String(uid), { size: true }, { uid: true });
+          if (!msg || (msg.size ?? 0) > MAX_MESSAGE_BYTES) continue;
+          const full = await this.client.fetchOne(String(uid), { source: true }, { uid: true });
+          // The canary itself (the bounce mailbox may be the seed mailbox) is not a bounce.
+          const raw = full ? full.source : undefined;
+          if (!raw || headerCarries(raw, token)) continue;
+          const report = parseDsn(raw);
+          if (report) return { folder: path, uid, ...report };
+        }
+      } finally {
+        lock.release();
+      }
+    }
+    return undefined;
+  }
+
   /** Deletes or moves a found canary, as configured; failures are reported, never fatal. */
-  async cleanup(found: FoundCanary): Promise<string | undefined> {
+  async cleanup(found: { folder: string; uid: number }): Promise<string | undefined> {
     if (this.config.afterCheck === 'keep') return undefined;
     const lock = await this.client.getMailboxLock(found.folder);
     try {

@@ -6,9 +6,9 @@ import { createResolver } from '../../dns/resolver';
 import type { Check, JsonObject } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
-import type { CanaryGroup, MailboxTarget, SesSend } from './config';
+import type { CanaryGroup, ImapArrival, MailboxTarget, SesSend } from './config';
 import { type Arrival, arrivalChecks, missingCheck } from './evaluate';
-import { ImapAccessError } from './imap';
+import { ImapAccessError, SeedMailbox } from './imap';
 import { sendViaSes } from './send-ses';
 import { type CanaryMessage, replyText, type SendResult, sendViaSmtp } from './send-smtp';
 import { isToken, newToken } from './token';
@@ -250,6 +250,17 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
     }
     await source.close().catch(() => undefined);
 
+    // Canaries not seen: did a bounce (DSN) come back to the sender?
+    const unseen = [...outcome.missed, ...outcome.waiting];
+    if (options.bounces && unseen.length > 0) {
+      const bounces = await ctx.timings.measure('bounces', () =>
+        lookForBounces(unseen, options.bounces as ImapArrival, ctx),
+      );
+      checks.push(...bounces.checks);
+      outcome.missed = outcome.missed.filter((p) => !bounces.bounced.has(p.token));
+      outcome.waiting = outcome.waiting.filter((p) => !bounces.bounced.has(p.token));
+    }
+
     for (const folder of source.missingFolders()) {
       checks.push({
         id: `folder:${folder}`,
@@ -282,8 +293,8 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
       if (index === -1) checks.push(miss);
       else checks[index] = miss;
     }
-    if (!newest && !lastMiss) {
-      const oldest = outcome.waiting[0] as Pending;
+    const oldest = outcome.waiting[0];
+    if (!newest && !lastMiss && oldest) {
       checks.push({
         id: 'arrival',
         status: 'pass',
@@ -295,6 +306,67 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
     return { checks, memo: toMemo(memo) };
   },
 };
+
+/**
+ * Searches the sender's mailbox for DSNs of canaries not seen. A permanent failure resolves its canary (it will
+ * never arrive); a delay notice is a warning and the canary stays awaited.
+ */
+async function lookForBounces(
+  unseen: Pending[],
+  config: ImapArrival,
+  ctx: ProbeContext,
+): Promise<{ checks: Check[]; bounced: Set<string> }> {
+  const bounced = new Set<string>();
+  let mailbox: SeedMailbox;
+  try {
+    const credentials = config.accessToken
+      ? { accessToken: await secret(ctx, config.accessToken, 'bounce mailbox access token') }
+      : { password: await secret(ctx, config.password as SecretRef, 'bounce mailbox password') };
+    mailbox = await SeedMailbox.open(config, credentials, {
+      resolver: createResolver(ctx.config.resolver),
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof ImapAccessError || err instanceof MissingSecret)) throw err;
+    const cause =
+      err instanceof MissingSecret
+        ? 'canary.config.secret-unavailable'
+        : err.failure === 'login'
+          ? 'canary.imap.login-failed'
+          : 'canary.imap.unavailable';
+    const message = `bounce mailbox ${config.user}: ${replyText(err.message)}; bounces not checked`;
+    return { checks: [{ id: 'bounce', status: 'unknown', cause, message }], bounced };
+  }
+  const checks: Check[] = [];
+  try {
+    for (const pending of unseen) {
+      const found = await mailbox.findBounce(pending.token);
+      if (!found) continue;
+      ctx.transcript.add(`bounce for ${pending.token} in ${found.folder}: ${found.action} ${found.status}`);
+      const hard = found.action === 'failed';
+      if (hard) bounced.add(pending.token);
+      if (config.afterCheck !== 'keep') await mailbox.cleanup(found).catch(() => undefined);
+      if (checks.some((c) => c.status === 'fail')) continue;
+      const check: Check = {
+        id: 'bounce',
+        status: hard ? 'fail' : 'warn',
+        cause: hard ? 'canary.bounce.hard' : 'canary.bounce.soft',
+        message:
+          `canary ${pending.token} ${hard ? 'bounced' : 'delayed'}: ${found.status} ${found.diagnostic ?? ''}`.trim(),
+        details: {
+          token: pending.token,
+          enhancedCode: found.status,
+          ...(found.diagnostic ? { diagnostic: found.diagnostic } : {}),
+          ...(found.recipient ? { recipient: found.recipient } : {}),
+        },
+      };
+      checks.splice(0, checks.length, check);
+    }
+  } finally {
+    await mailbox.close();
+  }
+  return { checks, bounced };
+}
 
 function toMemo(memo: Memo): JsonObject {
   return { pending: memo.pending.map((p) => ({ ...p })), misses: memo.misses };
