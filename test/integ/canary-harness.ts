@@ -4,7 +4,7 @@ import type { Check, JsonObject, ProbeOutcome } from '../../shared/model/result'
 import { Timings } from '../../shared/model/timings';
 import { Transcript } from '../../shared/model/transcript';
 import type { CanaryGroup, MailboxTarget } from '../../shared/probes/canary/config';
-import type { CanaryLedger } from '../../shared/probes/canary/ledger';
+import type { CanaryArrivalRecord, CanaryLedger, CanarySendRecord } from '../../shared/probes/canary/ledger';
 import { canaryProbe } from '../../shared/probes/canary/probe';
 import { silentLog } from '../../shared/util/log';
 
@@ -73,5 +73,26 @@ export async function runCanary(
     };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The ledger port in process memory, with the same rules as the DynamoDB one (tests only). */
+export class MemoryCanaryLedger implements CanaryLedger {
+  private readonly sends = new Map<string, CanarySendRecord>();
+  private readonly arrivals = new Map<string, CanaryArrivalRecord>();
+
+  async recordSend(send: CanarySendRecord): Promise<void> {
+    this.sends.set(send.token, send);
+  }
+  async findSend(token: string): Promise<CanarySendRecord | undefined> {
+    return this.sends.get(token);
+  }
+  async recordArrival(arrival: CanaryArrivalRecord): Promise<boolean> {
+    if (!this.sends.has(arrival.token) || this.arrivals.has(arrival.token)) return false;
+    this.arrivals.set(arrival.token, arrival);
+    return true;
+  }
+  async findArrival(token: string): Promise<CanaryArrivalRecord | undefined> {
+    return this.arrivals.get(token);
   }
 }

@@ -1,11 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
-import { MemoryCanaryLedger } from '../../shared/probes/canary/ledger';
 import { type Receiver, startReceiver } from '../../shared/probes/canary/receiver';
 import { CANARY_HEADER, newToken } from '../../shared/probes/canary/token';
 import { silentLog } from '../../shared/util/log';
-import { canaryConfig, runCanary } from './canary-harness';
+import { canaryConfig, MemoryCanaryLedger, runCanary } from './canary-harness';
 
 const DOMAIN = 'sender.canary.test';
 

@@ -1,7 +1,7 @@
 import type { SESEvent } from 'aws-lambda';
-import { MemoryCanaryLedger } from '../../shared/probes/canary/ledger';
 import { arrivalFromSes, recordSesArrivals } from '../../shared/probes/canary/ses-inbound';
 import { silentLog } from '../../shared/util/log';
+import { MemoryCanaryLedger } from '../integ/canary-harness';
 
 const TOKEN = 'mpc-abcdefghijklmnopqrstuvwxyz';
 

@@ -1,8 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MemoryCanaryLedger } from '../../shared/probes/canary/ledger';
 import { sendViaSes } from '../../shared/probes/canary/send-ses';
-import { canaryConfig, runCanary } from '../integ/canary-harness';
+import { canaryConfig, MemoryCanaryLedger, runCanary } from '../integ/canary-harness';
 
 const ses = mockClient(SESv2Client);
 beforeEach(() => ses.reset());
@@ -39,7 +38,7 @@ describe('canary over SES', () => {
     const run = await runCanary(setup('canary-set'), { ledger, now: () => sentAt });
 
     expect(run.check('send')).toMatchObject({ status: 'pass', details: { messageId: '0102018f-aaaa' } });
-    const [token] = (run.memo?.pending as { token: string }[]).map((p) => p.token);
+    const [token] = ((run.memo?.pending ?? []) as { token: string }[]).map((p) => p.token);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input).toEqual({
       FromEmailAddress: 'canary@example.com',

@@ -6,7 +6,7 @@ import { parseHeaders, receivedHops, receiverVerdicts } from './headers';
 import { type ImapCredentials, SeedMailbox } from './imap';
 import type { CanaryLedger } from './ledger';
 import { mailauthResolver, reverify } from './reverify';
-import { replyText } from './send-smtp';
+import { oneLine } from './text';
 
 /** A canary the probe sent and still waits for. */
 export interface Pending {
@@ -41,7 +41,7 @@ export function ledgerSource(ledger: CanaryLedger): ArrivalSource {
         receiver: record.verdicts,
         hops: record.hops ?? [],
         extra: {
-          ...(record.remoteAddress ? { remoteAddress: replyText(record.remoteAddress) } : {}),
+          ...(record.remoteAddress ? { remoteAddress: oneLine(record.remoteAddress) } : {}),
           ...(record.verdicts.spam ? { spamVerdict: record.verdicts.spam } : {}),
           ...(record.verdicts.virus ? { virusVerdict: record.verdicts.virus } : {}),
         },
@@ -91,13 +91,13 @@ export async function imapSource(
           ...(own.ip ? { clientIp: own.ip } : {}),
         };
       } catch (err) {
-        io.log(`mailauth re-verification failed: ${replyText((err as Error).message)}`);
+        io.log(`mailauth re-verification failed: ${oneLine((err as Error).message)}`);
       }
       try {
         const done = await mailbox.cleanup(found);
         if (done) arrival.extra = { ...arrival.extra, cleanup: done };
       } catch (err) {
-        arrival.extra = { ...arrival.extra, cleanup: `failed: ${replyText((err as Error).message)}` };
+        arrival.extra = { ...arrival.extra, cleanup: `failed: ${oneLine((err as Error).message)}` };
       }
       return arrival;
     },

@@ -1,4 +1,4 @@
-import { replyText } from './send-smtp';
+import { oneLine } from './text';
 
 /** What a delivery status notification (RFC 3464) says about the canary. */
 export interface DsnReport {
@@ -27,7 +27,7 @@ export function parseDsn(raw: Buffer): DsnReport | undefined {
   const report: DsnReport = { action, status };
   const diagnostic = field('Diagnostic-Code');
   const recipient = field('Final-Recipient');
-  if (diagnostic) report.diagnostic = replyText(diagnostic.replace(/\s+/g, ' '));
-  if (recipient) report.recipient = replyText(recipient.replace(/^rfc822;\s*/i, ''));
+  if (diagnostic) report.diagnostic = oneLine(diagnostic.replace(/\s+/g, ' '));
+  if (recipient) report.recipient = oneLine(recipient.replace(/^rfc822;\s*/i, ''));
   return report;
 }

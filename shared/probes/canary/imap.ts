@@ -3,7 +3,8 @@ import { ImapFlow } from 'imapflow';
 import type { DnsResolver } from '../../dns/resolver';
 import type { ImapArrival } from './config';
 import { type DsnReport, parseDsn } from './dsn';
-import { caOf, replyText } from './send-smtp';
+import { oneLine } from './text';
+import { caOf } from './tls';
 import { CANARY_HEADER } from './token';
 
 /** A canary larger than this is not downloaded (ours are about 1 KiB; a seed mailbox may hold anything). */
@@ -100,7 +101,7 @@ export class SeedMailbox {
     } catch (err) {
       client.close();
       const e = err as Error & { authenticationFailed?: boolean; responseText?: string; code?: string };
-      const text = replyText(e.responseText ?? e.message);
+      const text = oneLine(e.responseText ?? e.message);
       if (e.authenticationFailed) {
         throw new ImapAccessError('login', `login as ${config.user} refused: ${text}`, { cause: err });
       }

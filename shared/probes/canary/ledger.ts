@@ -49,24 +49,3 @@ export interface CanaryLedger {
   recordArrival(arrival: CanaryArrivalRecord): Promise<boolean>;
   findArrival(token: string): Promise<CanaryArrivalRecord | undefined>;
 }
-
-/** A ledger in process memory: for one process that both sends and receives (tests, a single CLI run). */
-export class MemoryCanaryLedger implements CanaryLedger {
-  private readonly sends = new Map<string, CanarySendRecord>();
-  private readonly arrivals = new Map<string, CanaryArrivalRecord>();
-
-  async recordSend(send: CanarySendRecord): Promise<void> {
-    this.sends.set(send.token, send);
-  }
-  async findSend(token: string): Promise<CanarySendRecord | undefined> {
-    return this.sends.get(token);
-  }
-  async recordArrival(arrival: CanaryArrivalRecord): Promise<boolean> {
-    if (!this.sends.has(arrival.token) || this.arrivals.has(arrival.token)) return false;
-    this.arrivals.set(arrival.token, arrival);
-    return true;
-  }
-  async findArrival(token: string): Promise<CanaryArrivalRecord | undefined> {
-    return this.arrivals.get(token);
-  }
-}

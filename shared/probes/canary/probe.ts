@@ -9,8 +9,10 @@ import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './ar
 import type { CanaryGroup, ImapArrival, MailboxTarget, SesSend } from './config';
 import { type Arrival, arrivalChecks, missingCheck } from './evaluate';
 import { ImapAccessError, SeedMailbox } from './imap';
+import type { CanaryMessage, SendResult } from './message';
 import { sendViaSes } from './send-ses';
-import { type CanaryMessage, replyText, type SendResult, sendViaSmtp } from './send-smtp';
+import { sendViaSmtp } from './send-smtp';
+import { oneLine } from './text';
 import { isToken, newToken } from './token';
 
 /** Canaries still awaited, at most this many (older ones past their window are counted as missed and dropped). */
@@ -108,7 +110,7 @@ async function openSource(mailbox: MailboxTarget, ctx: ProbeContext): Promise<Ar
       id: 'arrival',
       status: 'unknown',
       cause: err.failure === 'login' ? 'canary.imap.login-failed' : 'canary.imap.unavailable',
-      message: `seed mailbox ${mailbox.name}: ${replyText(err.message)}; arrival not checked`,
+      message: `seed mailbox ${mailbox.name}: ${oneLine(err.message)}; arrival not checked`,
     };
   }
 }
@@ -182,13 +184,13 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
         group: group.name,
       })
       .catch((err: Error) => {
-        ctx.log.warn('canary send not recorded in the ledger', { token, error: replyText(err.message) });
+        ctx.log.warn('canary send not recorded in the ledger', { token, error: oneLine(err.message) });
         if (mailbox.arrival.via === 'ledger') {
           checks.push({
             id: 'ledger',
             status: 'unknown',
             cause: 'canary.ledger.unavailable',
-            message: `send of ${token} not recorded: ${replyText(err.message)}; its arrival cannot be matched`,
+            message: `send of ${token} not recorded: ${oneLine(err.message)}; its arrival cannot be matched`,
           });
         }
       });
@@ -242,7 +244,7 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
             id: 'arrival',
             status: 'unknown',
             cause: mailbox.arrival.via === 'imap' ? 'canary.imap.unavailable' : 'canary.ledger.unavailable',
-            message: `arrival not checked: ${replyText(failure)}`,
+            message: `arrival not checked: ${oneLine(failure)}`,
           },
         ],
         memo: toMemo(memo),
@@ -266,7 +268,7 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
         id: `folder:${folder}`,
         status: 'warn',
         cause: 'canary.imap.folder-missing',
-        message: `folder "${replyText(folder)}" of ${mailbox.name} could not be opened; canaries filed there go unseen`,
+        message: `folder "${oneLine(folder)}" of ${mailbox.name} could not be opened; canaries filed there go unseen`,
       });
     }
 
@@ -334,7 +336,7 @@ async function lookForBounces(
         : err.failure === 'login'
           ? 'canary.imap.login-failed'
           : 'canary.imap.unavailable';
-    const message = `bounce mailbox ${config.user}: ${replyText(err.message)}; bounces not checked`;
+    const message = `bounce mailbox ${config.user}: ${oneLine(err.message)}; bounces not checked`;
     return { checks: [{ id: 'bounce', status: 'unknown', cause, message }], bounced };
   }
   const checks: Check[] = [];

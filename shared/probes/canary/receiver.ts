@@ -6,7 +6,7 @@ import type { Log } from '../../util/log';
 import { headerValues, parseHeaders, receivedHops } from './headers';
 import type { CanaryArrivalRecord, CanaryLedger, Verdicts } from './ledger';
 import { mailauthResolver } from './reverify';
-import { replyText } from './send-smtp';
+import { oneLine } from './text';
 import { CANARY_HEADER, findToken } from './token';
 
 /** Canaries are about 1 KiB; anything over this is refused at DATA (SIZE is advertised). */
@@ -85,8 +85,8 @@ export async function judgeMessage(
       ...receivedHops(headers),
       { by: options.hostname ?? 'mailprobe-receive', at: options.receivedAt.toISOString() },
     ],
-    mailFrom: replyText(mailFrom).slice(0, 254),
-    remoteAddress: replyText(session.remoteAddress),
+    mailFrom: oneLine(mailFrom).slice(0, 254),
+    remoteAddress: oneLine(session.remoteAddress),
   };
 }
 
@@ -120,22 +120,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
             {
               token: arrival?.token,
               verdicts: arrival?.verdicts,
-              from: replyText(session.remoteAddress),
+              from: oneLine(session.remoteAddress),
             },
           );
           callback();
         })
         .catch((err: Error) => {
-          options.log.error('canary arrival not recorded', { error: replyText(err.message) });
+          options.log.error('canary arrival not recorded', { error: oneLine(err.message) });
           callback(
             Object.assign(new Error('451 4.3.0 arrival not recorded, try again'), { responseCode: 451 }),
           );
         });
     },
   });
-  server.on('error', (err) =>
-    options.log.warn('receiver connection error', { error: replyText(err.message) }),
-  );
+  server.on('error', (err) => options.log.warn('receiver connection error', { error: oneLine(err.message) }));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);

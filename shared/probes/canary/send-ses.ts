@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { Check } from '../../model/result';
 import type { SesSend } from './config';
-import type { CanaryMessage, SendResult } from './send-smtp';
-import { replyText } from './send-smtp';
+import type { CanaryMessage, SendResult } from './message';
+import { oneLine } from './text';
 import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
 
 /** Attempts on throttling, with the backoff before each retry (the SDK's own retries come on top). */
@@ -37,7 +37,7 @@ export function sesRequest(send: SesSend, message: CanaryMessage): SendEmailComm
 
 function sesFailure(err: Error, attempts: number): Check {
   const name = err.name;
-  const text = replyText(err.message);
+  const text = oneLine(err.message);
   const details = { error: name, message: text };
   if (UNVERIFIED.has(name)) {
     return {
@@ -90,19 +90,19 @@ export async function sendViaSes(
   for (let attempt = 0; ; attempt++) {
     try {
       const out = await client.send(new SendEmailCommand(request), { abortSignal: io.signal });
-      io.log(`canary ${message.token} accepted by SES: MessageId ${replyText(out.MessageId)}`);
+      io.log(`canary ${message.token} accepted by SES: MessageId ${oneLine(out.MessageId)}`);
       return {
         accepted: true,
         check: {
           id: 'send',
           status: 'pass',
           message: `canary ${message.token} accepted by SES`,
-          details: { messageId: replyText(out.MessageId) },
+          details: { messageId: oneLine(out.MessageId) },
         },
       };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      io.log(`SES SendEmail: ${e.name}: ${replyText(e.message)}`);
+      io.log(`SES SendEmail: ${e.name}: ${oneLine(e.message)}`);
       const check = sesFailure(e, backoffs.length + 1);
       const backoff = backoffs[attempt];
       if (check.cause !== 'canary.ses.throttled' || backoff === undefined || io.signal.aborted) {

@@ -1,50 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
-import type { SmtpSend, TlsSettings } from './config';
+import type { SmtpSend } from './config';
+import type { CanaryMessage, SendResult, SmtpCredentials } from './message';
+import { enhancedCode, oneLine } from './text';
+import { caOf } from './tls';
 import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
-
-export interface CanaryMessage {
-  from: string;
-  to: string;
-  token: string;
-  sentAt: Date;
-}
-
-export interface SmtpCredentials {
-  password?: string;
-  dkimKey?: string;
-}
-
-export interface SendResult {
-  check: Check;
-  /** Set when the relay or SES accepted the message. */
-  accepted: boolean;
-}
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const REPLY_TIMEOUT_MS = 30_000;
-
-export async function caOf(tls: TlsSettings | undefined): Promise<string | undefined> {
-  if (tls?.caPem) return tls.caPem;
-  if (tls?.caFile) return readFile(tls.caFile, 'utf8');
-  return undefined;
-}
-
-/** Bounded single-line text of a server reply or error message. */
-export function replyText(s: unknown): string {
-  return String(s ?? '')
-    .replace(/[^\x20-\x7e]+/g, ' ')
-    .trim()
-    .slice(0, 300);
-}
-
-/** The enhanced status code (RFC 3463) in a reply, e.g. `5.1.1`. */
-export function enhancedCode(reply: string): string | undefined {
-  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1];
-}
 
 interface NodemailerError extends Error {
   code?: string;
@@ -55,13 +20,13 @@ interface NodemailerError extends Error {
 
 /** Maps a nodemailer failure to the check that explains it. */
 export function smtpFailure(err: NodemailerError, relay: string): Check {
-  const reply = replyText(err.response ?? err.message);
+  const reply = oneLine(err.response ?? err.message);
   const details = {
     relay,
     ...(err.code ? { code: err.code } : {}),
     ...(err.responseCode ? { replyCode: err.responseCode } : {}),
     ...(enhancedCode(reply) ? { enhancedCode: enhancedCode(reply) as string } : {}),
-    ...(err.command ? { command: replyText(err.command).replace(/^AUTH .*/i, 'AUTH ***') } : {}),
+    ...(err.command ? { command: oneLine(err.command).replace(/^AUTH .*/i, 'AUTH ***') } : {}),
     reply,
   };
   if (err.code === 'EAUTH') {
@@ -116,7 +81,7 @@ export async function sendViaSmtp(
       address = first;
     } catch (err) {
       const failure = Object.assign(
-        new Error(`cannot resolve ${send.host}: ${replyText((err as Error).message)}`),
+        new Error(`cannot resolve ${send.host}: ${oneLine((err as Error).message)}`),
         {
           code: 'EDNS',
         },
@@ -174,7 +139,7 @@ export async function sendViaSmtp(
       date: message.sentAt,
       headers: { [CANARY_HEADER]: canaryHeaderValue(message.token, message.sentAt) },
     });
-    const response = replyText(info.response);
+    const response = oneLine(info.response);
     io.log(`canary ${message.token} accepted by ${relay}: ${response}`);
     if (info.rejected.length > 0) {
       return {
@@ -188,11 +153,11 @@ export async function sendViaSmtp(
         id: 'send',
         status: 'pass',
         message: `canary ${message.token} accepted by ${relay}${send.dkim ? ' (DKIM-signed)' : ''}`,
-        details: { relay, reply: response, messageId: replyText(info.messageId) },
+        details: { relay, reply: response, messageId: oneLine(info.messageId) },
       },
     };
   } catch (err) {
-    io.log(`canary ${message.token} not accepted by ${relay}: ${replyText((err as Error).message)}`);
+    io.log(`canary ${message.token} not accepted by ${relay}: ${oneLine((err as Error).message)}`);
     return { accepted: false, check: smtpFailure(err as NodemailerError, relay) };
   } finally {
     io.signal.removeEventListener('abort', abort);

@@ -2,7 +2,7 @@ import type { SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import type { Log } from '../../util/log';
 import { type Header, receivedHops } from './headers';
 import type { CanaryArrivalRecord, CanaryLedger, Verdicts } from './ledger';
-import { replyText } from './send-smtp';
+import { oneLine } from './text';
 import { CANARY_HEADER, findToken } from './token';
 
 /** SES receipt verdict statuses in Authentication-Results words. */
@@ -45,7 +45,7 @@ export function arrivalFromSes(record: SESEventRecord): CanaryArrivalRecord | un
     folder: receipt.spamVerdict?.status === 'FAIL' ? 'spam' : 'inbox',
     verdicts,
     hops: receivedHops(headers),
-    mailFrom: replyText(mail.source).slice(0, 254),
+    mailFrom: oneLine(mail.source).slice(0, 254),
   };
 }
 
@@ -72,7 +72,7 @@ export async function recordSesArrivals(
     } else {
       summary.ignored++;
       log.info('inbound message ignored: no canary token this deployment is waiting for', {
-        messageId: replyText(record.ses?.mail?.messageId).slice(0, 100),
+        messageId: oneLine(record.ses?.mail?.messageId).slice(0, 100),
         token: arrival?.token,
       });
     }
