@@ -66,7 +66,7 @@ describe('canary header parsing', () => {
     const hops = receivedHops(headers);
     expect(hops[0]?.from?.length).toBeLessThanOrEqual(300);
     expect(hops[0]?.at).toBeUndefined();
-    expect(JSON.stringify(hops)).not.toMatch(/[\u0000-\u001f]/);
+    for (const value of hops.flatMap((h) => Object.values(h))) expect(value).toMatch(/^[\x20-\x7e]*$/);
     // The Authentication-Results header lies past the first 64 KiB, which is all that is read.
     expect(receiverVerdicts(headers)).toBeUndefined();
     expect(parseAuthResults(`mx; spf=${'p'.repeat(50_000)}`).verdicts.spf?.length).toBeLessThan(8192);
