@@ -1,6 +1,7 @@
 /** The canary round trip for real: nodemailer (DKIM) -> lab Postfix -> Dovecot LMTP/Sieve -> imapflow -> mailauth on NSD. */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { CANARY_HEADER, canaryHeaderValue, canarySubject, newToken } from '../../shared/probes/canary/token';
 import { runCanary } from '../integ/canary-harness';
@@ -177,6 +178,39 @@ describe('canary probe against lab Postfix, Dovecot and NSD', () => {
     expect(run.check('send')?.status).toBe('pass');
     expect(run.check('arrival')).toMatchObject({ status: 'unknown', cause: 'canary.imap.login-failed' });
     expect(JSON.stringify(run.checks)).not.toContain('wrong-password');
+  });
+
+  it('removes stale canaries (late arrivals of missed ones) from the seed mailbox, and nothing else', async () => {
+    const imap = new ImapFlow({
+      host: LAB_HOST,
+      port: labPorts.imaps,
+      secure: true,
+      auth: { user: labUsers.probe.address, pass: labUsers.probe.password },
+      tls: { ca: readFileSync(labPaths.caCert, 'utf8'), servername: LAB_MAIL_HOSTNAME },
+      logger: false,
+    });
+    await imap.connect();
+    try {
+      const stale = newToken();
+      const old = new Date(Date.now() - 3 * 86_400_000);
+      const message = (subject: string) =>
+        `From: canary@${CANARY_DOMAIN}\r\nTo: ${labUsers.probe.address}\r\nSubject: ${subject}\r\n\r\nlate\r\n`;
+      await imap.append('Junk', message(canarySubject(stale)), [], old);
+      await imap.append('INBOX', message('an old message that is not a canary'), [], old);
+      await runCanary(labCanary(), { secrets: labSecrets });
+      const count = async (folder: string, subject: string) => {
+        const lock = await imap.getMailboxLock(folder);
+        try {
+          return ((await imap.search({ subject })) || []).length;
+        } finally {
+          lock.release();
+        }
+      };
+      expect(await count('Junk', stale)).toBe(0);
+      expect(await count('INBOX', 'an old message that is not a canary')).toBe(1);
+    } finally {
+      await imap.logout();
+    }
   });
 
   it('warns about a watched spam folder that does not exist', async () => {

@@ -21,6 +21,8 @@ export interface ArrivalSource {
   readonly pollMs: number;
   /** Folders that could not be searched. */
   missingFolders(): string[];
+  /** Removes canaries stored before `before` that nobody will look for any more; the count removed. */
+  sweep(before: Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export function ledgerSource(ledger: CanaryLedger): ArrivalSource {
   return {
     pollMs: 1_000,
     missingFolders: () => [],
+    // Ledger items expire by TTL.
+    sweep: async () => 0,
     close: async () => {},
     async find(pending) {
       const record = await ledger.findArrival(pending.token);
@@ -65,6 +69,7 @@ export async function imapSource(
   return {
     pollMs: 2_000,
     missingFolders: () => [...mailbox.missingFolders],
+    sweep: (before) => mailbox.sweep(before),
     close: () => mailbox.close(),
     async find(pending) {
       const found = await mailbox.find(pending.token);

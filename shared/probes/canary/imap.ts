@@ -5,7 +5,7 @@ import type { ImapArrival } from './config';
 import { type DsnReport, parseDsn } from './dsn';
 import { oneLine } from './text';
 import { caOf } from './tls';
-import { CANARY_HEADER } from './token';
+import { CANARY_HEADER, CANARY_SUBJECT_PREFIX } from './token';
 
 /** A canary larger than this is not downloaded (ours are about 1 KiB; a seed mailbox may hold anything). */
 const MAX_MESSAGE_BYTES = 512 * 1024;
@@ -187,6 +187,34 @@ export class SeedMailbox {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Removes canaries stored before `before` from the watched folders (late arrivals of canaries already counted
+   * as missed, or of runs that crashed), as `afterCheck` says, so the seed mailbox does not fill up.
+   */
+  async sweep(before: Date): Promise<number> {
+    if (this.config.afterCheck === 'keep') return 0;
+    let swept = 0;
+    for (const { path } of this.folders()) {
+      if (this.missingFolders.has(path)) continue;
+      const lock = await this.client.getMailboxLock(path);
+      try {
+        const uids =
+          (await this.client.search({ subject: CANARY_SUBJECT_PREFIX, before }, { uid: true })) || [];
+        if (uids.length === 0) continue;
+        const range = uids.slice(0, 500).join(',');
+        if (this.config.afterCheck === 'move' && this.config.moveTo) {
+          await this.client.messageMove(range, this.config.moveTo, { uid: true });
+        } else {
+          await this.client.messageDelete(range, { uid: true });
+        }
+        swept += Math.min(uids.length, 500);
+      } finally {
+        lock.release();
+      }
+    }
+    return swept;
   }
 
   /** Deletes or moves a found canary, as configured; failures are reported, never fatal. */

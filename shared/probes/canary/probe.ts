@@ -19,6 +19,8 @@ import { isToken, newToken } from './token';
 const MAX_PENDING = 20;
 /** First pause between two looks for a due canary; doubled up to the source's poll interval. */
 const FIRST_POLL_MS = 100;
+/** Canaries stored this long past the window are stale (IMAP BEFORE has day granularity: at least a day). */
+const STALE_AFTER_WINDOW_MS = 86_400_000;
 
 const memoSchema = z.object({
   pending: z
@@ -250,6 +252,13 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
         memo: toMemo(memo),
       };
     }
+    // Canaries older than any window are no longer looked for: remove late arrivals so the mailbox stays small.
+    const stale = new Date(ctx.now().getTime() - options.window - STALE_AFTER_WINDOW_MS);
+    const swept = await source.sweep(stale).catch((err: Error) => {
+      ctx.transcript.add(`sweep of stale canaries failed: ${oneLine(err.message)}`);
+      return 0;
+    });
+    if (swept > 0) ctx.transcript.add(`removed ${swept} stale canaries stored before ${stale.toISOString()}`);
     await source.close().catch(() => undefined);
 
     // Canaries not seen: did a bounce (DSN) come back to the sender?

@@ -24,6 +24,9 @@ export function findToken(text: string | undefined): string | undefined {
   return text ? TOKEN_PATTERN.exec(text.slice(0, 2000))?.[0] : undefined;
 }
 
+/** Every canary subject starts with this (then the token); also what stale canaries are swept by. */
+export const CANARY_SUBJECT_PREFIX = 'mailprobe canary mpc-';
+
 export function canarySubject(token: string): string {
   return `mailprobe canary ${token}`;
 }
