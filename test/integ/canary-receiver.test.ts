@@ -144,6 +144,18 @@ describe('canary over the local receiver (ledger arrivals)', () => {
     });
   });
 
+  it('keeps awaiting the newest 20 canaries while arrivals cannot be checked', async () => {
+    const s = setup('GOOD');
+    let memo: Record<string, unknown> | undefined;
+    for (let i = 0; i < 22; i++) {
+      const run = await runCanary(s, { secrets, ...(memo ? { memo: memo as never } : {}) });
+      expect(run.check('arrival')).toMatchObject({ status: 'unknown', cause: 'canary.ledger.unavailable' });
+      memo = run.memo;
+    }
+    const pending = (memo?.pending ?? []) as unknown[];
+    expect(pending).toHaveLength(20);
+  });
+
   it('warns when delivery is slower than the latency threshold', async () => {
     const s = setup('GOOD', { latencyWarn: '1s' });
     // The canary claims to have been sent 5 s before the receiver saw it.

@@ -313,7 +313,7 @@ export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
         details: { awaiting: outcome.waiting.length },
       });
     }
-    memo.pending = [...notDue, ...outcome.waiting].slice(-MAX_PENDING);
+    memo.pending = [...notDue, ...outcome.waiting];
     return { checks, memo: toMemo(memo) };
   },
 };
@@ -379,6 +379,7 @@ async function lookForBounces(
   return { checks, bounced };
 }
 
+/** The memo to keep: the newest MAX_PENDING canaries still awaited (a long outage must not wipe the list). */
 function toMemo(memo: Memo): JsonObject {
-  return { pending: memo.pending.map((p) => ({ ...p })), misses: memo.misses };
+  return { pending: memo.pending.slice(-MAX_PENDING).map((p) => ({ ...p })), misses: memo.misses };
 }
