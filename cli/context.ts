@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildAlerter } from '../shared/alert/channels';
 import { findConfigFile, loadConfig } from '../shared/config/file';
 import type { MailprobeConfig } from '../shared/config/schema';
+import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
 import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
 import { createSecretResolver } from '../shared/secrets/resolve';
@@ -41,6 +42,7 @@ export async function openLocal(
     log: cliLog,
     now: () => new Date(),
     store: embedded.store,
+    canary: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),
     alerter: buildAlerter(config, { secrets, stream: process.stdout }),
   };
   return { deps, close: () => embedded.close() };

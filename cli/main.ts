@@ -3,6 +3,7 @@ import { ConfigError } from '../shared/config/load';
 import { causesCommand } from './commands/causes';
 import { sweepCommand } from './commands/dnsbl-sweep';
 import { historyCommand } from './commands/history';
+import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .addCommand(schemaCommand())
     .addCommand(demoCommand())
     .addCommand(sweepCommand())
+    .addCommand(receiveCommand())
     .addCommand(causesCommand());
   // Usage errors anywhere exit 2 through main(), never with commander's own exit code 1 (which means "fail").
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

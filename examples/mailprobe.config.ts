@@ -27,6 +27,21 @@ export default defineConfig({
       { name: 'submission-tls', host: 'smtp.example.com', port: 465, mode: 'implicit-tls' },
     ],
     sendingIps: ['192.0.2.10', '2001:db8::25'],
+    mailboxes: [
+      {
+        name: 'gmail-seed',
+        address: 'mailprobe.seed@gmail.com',
+        arrival: {
+          via: 'imap',
+          host: 'imap.gmail.com',
+          user: 'mailprobe.seed@gmail.com',
+          password: { secret: 'mailprobe/gmail-seed' },
+          spamFolders: ['[Gmail]/Spam'],
+        },
+      },
+      // Received by SES inbound on a canary domain whose MX points at SES (see docs/deploy.md).
+      { name: 'ses-inbound', address: 'canary@canary.example.com', arrival: { via: 'ledger' } },
+    ],
   },
   probes: [
     { name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)' },
@@ -36,6 +51,14 @@ export default defineConfig({
       kind: 'dnsbl',
       schedule: 'cron(0/15 * * * ? *)',
       thresholds: { failuresBeforeAlert: 1 },
+    },
+    {
+      name: 'canary-5m',
+      kind: 'canary',
+      schedule: 'rate(5 minutes)',
+      timeoutSeconds: 120,
+      // Each run sends one canary and checks the one sent 4 minutes earlier; 15 minutes without it is a miss.
+      options: { from: 'monitor@example.com', send: { via: 'ses' }, checkAfter: '4m', window: '15m' },
     },
   ],
   alerts: {

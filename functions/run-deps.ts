@@ -1,5 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsAlerter } from '../shared/alert/sns';
+import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
 import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
 import { openRemoteStore } from '../shared/store/remote';
@@ -14,14 +15,18 @@ let deps: RunDeps | undefined;
 export function runDeps(): RunDeps {
   if (deps) return deps;
   const cfg = deployedConfig();
+  const remote = openRemoteStore({
+    tableName: requiredEnv('MAILPROBE_TABLE'),
+    retentionDays: cfg.retentionDays,
+  });
   const built: RunDeps = {
     config: cfg,
     registry: probes,
     secrets: deployedSecrets(),
     log,
     now: () => new Date(),
-    store: openRemoteStore({ tableName: requiredEnv('MAILPROBE_TABLE'), retentionDays: cfg.retentionDays })
-      .store,
+    store: remote.store,
+    canary: new DynamoCanaryLedger({ client: remote.client, tableName: remote.tableName }),
     alerter: createSnsAlerter({ client: new SNSClient({}), topicArn: requiredEnv('MAILPROBE_TOPIC_ARN') }),
   };
   deps = built;

@@ -1,6 +1,7 @@
 import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -27,6 +28,13 @@ export function applyNag(stack: Stack, tableResource: CfnElement): void {
         'This queue is itself a dead-letter queue (of schedules, SNS subscriptions, functions or the work queue); its depth raises an alarm.';
       ack(node, 'AwsSolutions::AwsSolutions-SQS3', reason);
       ack(node, 'Serverless::Serverless-SQSRedrivePolicy', reason);
+    }
+    if (node instanceof s3.Bucket && node.node.id === 'RawMessages') {
+      ack(
+        node,
+        'AwsSolutions::AwsSolutions-S1',
+        'Holds only synthetic canary messages for 7 days, written by SES; CloudTrail covers access.',
+      );
     }
     if (node instanceof lambda.EventSourceMapping) {
       ack(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +14,7 @@ import type { MailprobeConfig, ProbeGroup } from '../shared/config/schema';
 import { configWarnings } from '../shared/config/warnings';
 import { GROUP_CONCURRENCY } from '../shared/run/run-group';
 import { Alerting } from './constructs/alerting';
+import { CanaryInbound } from './constructs/canary-inbound';
 import { Observability } from './constructs/observability';
 import { functionTimeout, MailprobeFunction } from './constructs/probe-function';
 import { ProbeSchedules } from './constructs/probe-schedules';
@@ -115,7 +117,6 @@ export class MailprobeStack extends Stack {
       visibilityTimeout: Duration.seconds(runnerTimeout.toSeconds() * 6),
       deadLetterQueue: { queue: workDlq, maxReceiveCount: 3 },
     });
-    const workers: lambda.Function[] = [];
     for (const fn of [runner, egressRunner].filter((f): f is lambda.Function => f !== undefined)) {
       fn.addEnvironment('MAILPROBE_WORK_QUEUE_URL', workQueue.queueUrl);
       workQueue.grantSendMessages(fn);
@@ -134,14 +135,46 @@ export class MailprobeStack extends Stack {
     worker.addEventSource(
       new SqsEventSource(workQueue, { batchSize: 1, maxConcurrency, reportBatchItemFailures: true }),
     );
-    workers.push(worker);
 
     const schedules = new ProbeSchedules(this, 'Schedules', { config, runnerFor });
+
+    // Canaries sent through SES: the runners may send as the configured From identity (domain or address) only.
+    const sesFroms = groups.flatMap((g) =>
+      g.kind === 'canary' && g.options.send.via === 'ses' ? [g.options] : [],
+    );
+    for (const options of sesFroms) {
+      const identities = [options.from, options.from.split('@')[1] as string].map((name) =>
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: name }),
+      );
+      const configurationSet = options.send.via === 'ses' ? options.send.configurationSet : undefined;
+      if (configurationSet)
+        identities.push(
+          this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet }),
+        );
+      for (const fn of [...runners, worker]) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: identities }));
+      }
+    }
+
+    const inboundRecipients = config.targets.mailboxes
+      .filter((m) => m.arrival.via === 'ledger')
+      .map((m) => m.address);
+    const inbound =
+      inboundRecipients.length > 0
+        ? new CanaryInbound(this, 'CanaryInbound', {
+            recipients: inboundRecipients,
+            configFile,
+            logRetention,
+            results,
+            functionDlq,
+            rawMessageDays: 7,
+          })
+        : undefined;
 
     new Observability(this, 'Observability', {
       config,
       topic: alerting.topic,
-      functions: [...runners, ...workers, ...alerting.functions],
+      functions: [...runners, worker, ...alerting.functions, ...(inbound ? [inbound.function] : [])],
       deadLetterQueues: [schedules.deadLetterQueue, workDlq, functionDlq, ...alerting.deadLetterQueues],
     });
 

@@ -31,7 +31,7 @@ function rsaKey(): { privatePem: string; publicB64: string } {
  * signed with the published key (delivered to the inbox, all pass) and one whose domain rotated its DKIM key
  * without publishing it and does not list the relay in SPF (SPF, DKIM and DMARC fail, filed as spam).
  */
-export const canaryDemo: DemoPartFactory = async (lab: DemoLab & { dataDir?: string }) => {
+export const canaryDemo: DemoPartFactory = async (lab: DemoLab) => {
   const good = rsaKey();
   const wrong = rsaKey();
   lab.dns.add({

@@ -5,13 +5,14 @@ import type { MailprobeConfigInput } from '../../shared/config/schema';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, openLocal } from '../context';
 import { exitCodeFor, formatRun, styleFor } from '../output';
+import { canaryDemo } from './canary';
 import { dnsDemo } from './dns';
 import { startDnsServer } from './dns-server';
 import { dnsblDemo } from './dnsbl';
 import { smtpDemo } from './smtp';
 import type { DemoPart, DemoPartFactory } from './types';
 
-const PARTS: DemoPartFactory[] = [smtpDemo, dnsDemo, dnsblDemo];
+const PARTS: DemoPartFactory[] = [smtpDemo, dnsDemo, dnsblDemo, canaryDemo];
 
 type Targets = NonNullable<MailprobeConfigInput['targets']>;
 
@@ -30,7 +31,7 @@ export async function runDemo(dataDir: string): Promise<number> {
   const dns = await startDnsServer({});
   const parts: DemoPart[] = [];
   try {
-    for (const factory of PARTS) parts.push(await factory({ dns }));
+    for (const factory of PARTS) parts.push(await factory({ dns, dataDir }));
     const input: MailprobeConfigInput = {
       name: 'demo',
       resolver: { servers: [dns.server], timeoutMs: 1000, tries: 1 },

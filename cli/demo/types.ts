@@ -12,6 +12,8 @@ export interface DemoPart {
 
 /** Shared demo infrastructure a part may use: the demo DNS server (records can be added at any time). */
 export interface DemoLab {
+  /** The data directory of the run (parts that record directly in the results table open it too). */
+  dataDir?: string;
   dns: {
     /** `127.0.0.1:<port>`: what the demo config puts in `resolver.servers`. */
     server: string;

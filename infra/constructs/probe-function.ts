@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 
 export interface MailprobeFunctionProps {
   /** File under `functions/`, without extension. */
-  handler: 'run-probe' | 'run-batch' | 'slack-notifier';
+  handler: 'run-probe' | 'run-batch' | 'slack-notifier' | 'canary-inbound';
   description: string;
   /** The config JSON bundled next to the handler as `mailprobe.config.json`. */
   configFile: string;

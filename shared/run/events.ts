@@ -22,7 +22,9 @@ export class BadEventError extends Error {
 export function parseEvent<T>(schema: z.ZodType<T>, event: unknown, what: string): T {
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
-  throw new BadEventError(`${what}: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
+  throw new BadEventError(
+    `${what}: ${parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`,
+  );
 }
 
 /** Splits `items` into consecutive batches of at most `size`. */

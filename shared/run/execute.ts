@@ -5,6 +5,7 @@ import type { Check, JsonObject, ProbeResult } from '../model/result';
 import { worstStatus } from '../model/status';
 import { Timings } from '../model/timings';
 import { Transcript } from '../model/transcript';
+import type { CanaryLedger } from '../probes/canary/ledger';
 import type { ProbeRegistry, SecretResolver } from '../probes/types';
 import { SecretUnavailableError } from '../secrets/resolve';
 import type { Log } from '../util/log';
@@ -13,6 +14,8 @@ export interface ExecuteDeps {
   config: MailprobeConfig;
   registry: ProbeRegistry;
   secrets: SecretResolver;
+  /** Where canary sends and arrivals are recorded: the results table, through the same DynamoDB client. */
+  canary?: CanaryLedger;
   log: Log;
   now: () => Date;
 }
@@ -61,6 +64,7 @@ export async function executeProbe(
         memo,
         config: deps.config,
         secrets: deps.secrets,
+        canary: deps.canary,
         transcript,
         timings,
         log: deps.log,

@@ -21,6 +21,7 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
   it('bundles every function with its source map and the deployed config, no Docker', () => {
     expect(bundles.map((b) => b.description).sort()).toEqual([
       'mailprobe: posts alerts from the topic to Slack',
+      'mailprobe: records canary arrivals received by SES',
       'mailprobe: runs one fanned-out batch of a large probe group',
       'mailprobe: runs the probes of one group for one schedule slot',
     ]);

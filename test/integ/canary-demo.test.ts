@@ -16,7 +16,7 @@ describe('canary demo part', () => {
   it('delivers the signed canary to the inbox and files the rotated-key canary as spam, via the local receiver', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mailprobe-canary-demo-'));
     const dns = await startDnsServer({});
-    const part = await canaryDemo({ dns, dataDir } as Parameters<typeof canaryDemo>[0]);
+    const part = await canaryDemo({ dns, dataDir });
     // The probe side opens the same data directory, as the demo's runner does: a guest of the part's dynalite.
     const store = await openEmbeddedStore({ dataDir });
     try {

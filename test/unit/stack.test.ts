@@ -51,11 +51,12 @@ describe('MailprobeStack from the example config', () => {
   });
 
   it('creates one schedule per probe group with its scheduled time as input, no flexible window, retries and a DLQ', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 4);
     for (const [name, expression] of [
       ['smtp-5m', 'rate(5 minutes)'],
       ['dns-hourly', 'rate(1 hour)'],
       ['dnsbl-15m', 'cron(0/15 * * * ? *)'],
+      ['canary-5m', 'rate(5 minutes)'],
     ]) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
@@ -72,7 +73,7 @@ describe('MailprobeStack from the example config', () => {
 
   it('runs Node 22 on ARM64 with 512 MB, JSON logs in a log group with retention, and a dead-letter queue', () => {
     const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(3); // runner, batch worker, Slack notifier
+    expect(Object.keys(fns)).toHaveLength(4); // runner, batch worker, Slack notifier, canary inbound
     for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -82,13 +83,13 @@ describe('MailprobeStack from the example config', () => {
         DeadLetterConfig: { TargetArn: expect.anything() },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 3);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
   });
 
   it('sets function timeouts above the probes’ own budget', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('runs the probes of one group'),
-      Timeout: 150, // two rounds of 60 s probes (25 per batch, 16 at a time) + 30 s
+      Timeout: 270, // two rounds of the longest probe budget, 120 s (25 per batch, 16 at a time), + 30 s
     });
   });
 
@@ -166,7 +167,7 @@ describe('MailprobeStack from the example config', () => {
     const errors = alarms.filter((a) => a.Properties.MetricName === 'Errors');
     const dlqs = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     const deadMan = alarms.filter((a) => a.Properties.MetricName === 'ProbeRuns');
-    expect(errors).toHaveLength(3);
+    expect(errors).toHaveLength(4);
     expect(dlqs).toHaveLength(4); // schedules, work queue, functions, SNS subscriptions
     expect(
       deadMan.map((a) => [
@@ -177,6 +178,7 @@ describe('MailprobeStack from the example config', () => {
       ['smtp-5m', 300],
       ['dns-hourly', 3600],
       ['dnsbl-15m', 900],
+      ['canary-5m', 300],
     ]);
     for (const a of deadMan) {
       expect(a.Properties).toMatchObject({
@@ -191,6 +193,35 @@ describe('MailprobeStack from the example config', () => {
         expect.objectContaining({ Ref: expect.stringMatching(/AlertingTopic/) }),
       ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('lets the runners send canaries through SES as the configured From identity only', () => {
+    const ses = statements(template).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(ses.length).toBeGreaterThan(0);
+    for (const s of ses) {
+      expect(s.Action).toBe('ses:SendEmail');
+      expect(JSON.stringify(s.Resource)).toMatch(/identity\/monitor@example\.com.*identity\/example\.com/);
+    }
+  });
+
+  it('receives ledger seed mailboxes with SES: scanned, raw message to S3 with expiry, arrival recorded by a function', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({
+        Recipients: ['canary@canary.example.com'],
+        ScanEnabled: true,
+        Actions: [
+          Match.objectLike({ S3Action: Match.objectLike({ ObjectKeyPrefix: 'canary/' }) }),
+          Match.objectLike({ LambdaAction: Match.objectLike({ InvocationType: 'Event' }) }),
+        ],
+      }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'ses.amazonaws.com',
+      Action: 'lambda:InvokeFunction',
+    });
   });
 
   it('has no VPC without the static-egress option', () => {
@@ -235,7 +266,7 @@ describe('MailprobeStack options', () => {
       targets: { ...example.targets, sendingIps: ips },
       deploy: { fanOut: { batchSize: 200, maxConcurrency: 10 } },
     });
-    t.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 4);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
   });
 
