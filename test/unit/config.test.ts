@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandProbes } from '../../shared/config/expand';
@@ -114,6 +114,12 @@ describe('config', () => {
     const loaded = await Promise.all(['c.json', 'c.yaml', 'c.ts'].map((f) => loadConfig(join(dir, f))));
     expect(loaded[1]).toEqual(loaded[0]);
     expect(loaded[2]).toEqual(loaded[0]);
+  });
+
+  it('documents the full example verbatim in docs/config.md, and the example is valid', async () => {
+    const example = readFileSync(join(__dirname, '../../examples/mailprobe.config.ts'), 'utf8').trimEnd();
+    expect(readFileSync(join(__dirname, '../../docs/config.md'), 'utf8')).toContain(example);
+    await expect(loadConfig(join(__dirname, '../../examples/mailprobe.config.ts'))).resolves.toMatchObject({ name: 'acme-mail' });
   });
 
   it('names the file and the parse error of malformed YAML', async () => {
