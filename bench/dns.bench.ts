@@ -4,15 +4,9 @@
  * 1. wall time of one run, against the same queries asked one after another (the naive sequential checker);
  * 2. DNS queries per run with the per-run cache, against the same run without it.
  */
-import {
-  demoPolicies,
-  demoZones,
-  GOOD_DOMAIN,
-  GOOD_SENDER,
-  makeTestPki,
-  startPolicyServer,
-} from '../cli/demo/dns';
+import { demoPolicies, demoZones, GOOD_DOMAIN, GOOD_SENDER, startPolicyServer } from '../cli/demo/dns';
 import { startDnsServer } from '../cli/demo/dns-server';
+import { makeTestPki } from '../cli/demo/pki';
 import { createResolver, type DnsResolver } from '../shared/dns/resolver';
 import { dnsGroup, domainTarget } from '../shared/probes/dns/config';
 import { cachingResolver } from '../shared/probes/dns/lookup';

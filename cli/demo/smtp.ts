@@ -1,75 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { makeTestPki } from './pki';
 import type { DemoPartFactory } from './types';
 
-const run = promisify(execFile);
 const HOST = 'smtp.demo.test';
 const PASSWORD_ENV = 'MAILPROBE_DEMO_SMTP_PASSWORD';
-
-/** A demo CA and a certificate for HOST signed by it, minted with the openssl CLI (node has no X.509 builder). */
-async function mintCertificates(): Promise<{ ca: string; key: string; cert: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'mailprobe-demo-'));
-  const p = (f: string) => join(dir, f);
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  try {
-    await run(
-      'openssl',
-      ['req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.crt')].concat([
-        '-subj',
-        '/CN=mailprobe demo CA',
-        '-days',
-        '30',
-        '-addext',
-        'basicConstraints=critical,CA:TRUE',
-        '-addext',
-        'keyUsage=critical,keyCertSign',
-      ]),
-    );
-    await run('openssl', [
-      'req',
-      '-new',
-      ...ec,
-      '-keyout',
-      p('leaf.key'),
-      '-out',
-      p('leaf.csr'),
-      '-subj',
-      `/CN=${HOST}`,
-    ]);
-    await writeFile(p('ext'), `subjectAltName=DNS:${HOST}\n`);
-    await run('openssl', [
-      'x509',
-      '-req',
-      '-in',
-      p('leaf.csr'),
-      '-CA',
-      p('ca.crt'),
-      '-CAkey',
-      p('ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '90',
-      '-extfile',
-      p('ext'),
-      '-out',
-      p('leaf.crt'),
-    ]);
-    const read = (f: string) => readFile(p(f), 'utf8');
-    return { ca: await read('ca.crt'), key: await read('leaf.key'), cert: await read('leaf.crt') };
-  } catch (err) {
-    throw new Error('the SMTP demo mints its TLS certificates with the openssl command, which failed', {
-      cause: err,
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 function reply(code: number, text: string): Error {
   return Object.assign(new Error(text), { responseCode: code });
@@ -93,7 +29,7 @@ async function listen(options: SMTPServerOptions): Promise<{ port: number; serve
  * refuses the recipient as unknown (a hard bounce).
  */
 export const smtpDemo: DemoPartFactory = async (lab) => {
-  const { ca, key, cert } = await mintCertificates();
+  const { ca, key, cert } = await makeTestPki([HOST]);
   const password = `demo-${randomBytes(9).toString('base64url')}`;
   const previous = process.env[PASSWORD_ENV];
   process.env[PASSWORD_ENV] = password;

@@ -6,12 +6,11 @@ import {
   demoZones,
   GOOD_DOMAIN,
   GOOD_SENDER,
-  makeTestPki,
   type PolicyServer,
   startPolicyServer,
-  type TestPki,
 } from '../../cli/demo/dns';
 import { type DnsServer, type Misbehaviour, startDnsServer } from '../../cli/demo/dns-server';
+import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import { parseConfig } from '../../shared/config/load';
 import type { MailprobeConfig } from '../../shared/config/schema';
 import { createResolver } from '../../shared/dns/resolver';

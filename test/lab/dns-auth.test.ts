@@ -2,7 +2,8 @@
  * The dns probe against NSD serving test/lab/zones/auth-good.test, auth-broken.test and 2.0.192.in-addr.arpa, with
  * the MTA-STS policies served over HTTPS on loopback by a throwaway CA.
  */
-import { makeTestPki, type PolicyServer, startPolicyServer, type TestPki } from '../../cli/demo/dns';
+import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
+import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import { parseConfig } from '../../shared/config/load';
 import type { Check } from '../../shared/model/result';
 import { Timings } from '../../shared/model/timings';
