@@ -119,7 +119,9 @@ describe('config', () => {
   it('documents the full example verbatim in docs/config.md, and the example is valid', async () => {
     const example = readFileSync(join(__dirname, '../../examples/mailprobe.config.ts'), 'utf8').trimEnd();
     expect(readFileSync(join(__dirname, '../../docs/config.md'), 'utf8')).toContain(example);
-    await expect(loadConfig(join(__dirname, '../../examples/mailprobe.config.ts'))).resolves.toMatchObject({ name: 'acme-mail' });
+    await expect(loadConfig(join(__dirname, '../../examples/mailprobe.config.ts'))).resolves.toMatchObject({
+      name: 'acme-mail',
+    });
   });
 
   it('names the file and the parse error of malformed YAML', async () => {
