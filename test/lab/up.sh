@@ -52,6 +52,7 @@ done
 
 # --- fresh state -----------------------------------------------------------------------------
 rm -rf "$RUN"
+mkdir -p "$LAB/.run" # a fresh clone has none yet
 # Forget the state of labs in other namespaces that were stopped (no pids file) over an hour ago.
 find "$LAB/.run" -mindepth 1 -maxdepth 1 -name 'net-*' -mmin +60 2>/dev/null | while read -r old; do
   [[ -e "$old/pids" ]] || rm -rf "$old"
