@@ -7,6 +7,7 @@
 # Returns once every daemon answers, or fails naming the daemon and the tail of its log.
 # Ports can be overridden through LAB_*_PORT (test/lab/global-setup.ts passes those of ports.ts).
 set -euo pipefail
+trap 'echo "lab up: stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN="$LAB/.run/net-$(readlink /proc/self/ns/net | tr -dc 0-9)"
