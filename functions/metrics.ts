@@ -7,7 +7,7 @@ const PHASE_METRIC_KINDS = new Set(['smtp', 'canary']);
 
 /**
  * EMF metrics of one group run, by group and kind: runs (the dead-man's switch watches it), statuses, probe
- * duration and per-phase timings (SMTP connect/banner/tls..., canary latency...).
+ * duration, per-phase timings (SMTP connect/banner/tls..., canary send/arrival) and canary delivery latency.
  */
 export function publishRunMetrics(group: string, kind: string, reports: RunReport[]): void {
   const fresh = reports.filter((r) => r.stored === 'written');
@@ -25,6 +25,10 @@ export function publishRunMetrics(group: string, kind: string, reports: RunRepor
       for (const [phase, ms] of Object.entries(result.timings))
         metrics.addMetric(`Phase_${phase}`, MetricUnit.Milliseconds, ms);
     }
+    // Canary delivery latency: send to arrival, as the arrival check measured it.
+    const latency = result.checks.find((c) => c.id === 'arrival')?.details?.latencyMs;
+    if (kind === 'canary' && typeof latency === 'number')
+      metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, latency);
   }
   metrics.publishStoredMetrics();
 }

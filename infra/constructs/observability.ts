@@ -139,6 +139,29 @@ export class Observability extends Construct {
         }),
       );
     }
+    const canary = groups.filter((g) => g.kind === 'canary');
+    const dnsbl = groups.filter((g) => g.kind === 'dnsbl');
+    if (canary.length > 0) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Canary delivery latency p50 / p90 (ms)',
+          width: 12,
+          left: canary.flatMap((g) => [
+            groupMetric(g, 'DeliveryLatency', 'p50', 300),
+            groupMetric(g, 'DeliveryLatency', 'p90', 300),
+          ]),
+        }),
+      );
+    }
+    if (dnsbl.length > 0) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Blocklist listings (addresses or domains listed)',
+          width: 12,
+          left: dnsbl.map((g) => groupMetric(g, 'StatusFail', 'Sum', 900)),
+        }),
+      );
+    }
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Failing and unknown runs',

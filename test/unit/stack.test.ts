@@ -193,6 +193,16 @@ describe('MailprobeStack from the example config', () => {
         expect.objectContaining({ Ref: expect.stringMatching(/AlertingTopic/) }),
       ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const title of [
+      'Pass rate by group',
+      'Probe duration p90',
+      'SMTP phase timings p90',
+      'Canary delivery latency',
+      'Blocklist listings',
+    ]) {
+      expect(body).toContain(title);
+    }
   });
 
   it('lets the runners send canaries through SES as the configured From identity only', () => {
