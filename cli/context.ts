@@ -3,7 +3,6 @@ import { buildAlerter } from '../shared/alert/channels';
 import { findConfigFile, loadConfig } from '../shared/config/file';
 import type { MailprobeConfig } from '../shared/config/schema';
 import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
-import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
 import { createSecretResolver } from '../shared/secrets/resolve';
 import { openEmbeddedStore } from '../shared/store/embedded';
@@ -37,7 +36,6 @@ export async function openLocal(
   const secrets = createSecretResolver();
   const deps: RunDeps = {
     config,
-    registry: probes,
     secrets,
     log: cliLog,
     now: () => new Date(),

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { expandProbes } from '../shared/config/expand';
+import { probes } from '../shared/probes/registry';
 import { parseEvent, probeBatch } from '../shared/run/events';
 import { runProbes } from '../shared/run/run-group';
 import { log } from './container';
@@ -7,13 +8,13 @@ import { publishRunMetrics } from './metrics';
 import { runDeps } from './run-deps';
 
 /**
- * Work-queue consumer for fanned-out groups: each message is a batch of targets of one group and slot. A batch
+ * Work-queue consumer for fanned-out groups of every kind (so it bundles every probe): each message is a batch of targets of one group and slot. A batch
  * that fails as a whole is reported back for redelivery (and, after the redrive limit, the dead-letter queue);
  * runs already stored are not repeated thanks to the (probe, scheduled time) key.
  */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const deps = runDeps();
-  const all = expandProbes(deps.config);
+  const all = expandProbes(deps.config, probes);
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {

@@ -1,7 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsAlerter } from '../shared/alert/sns';
 import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
-import { probes } from '../shared/probes/registry';
 import type { RunDeps } from '../shared/run/run-probe';
 import { openRemoteStore } from '../shared/store/remote';
 import { deployedConfig, deployedSecrets, log, requiredEnv } from './container';
@@ -21,7 +20,6 @@ export function runDeps(): RunDeps {
   });
   const built: RunDeps = {
     config: cfg,
-    registry: probes,
     secrets: deployedSecrets(),
     log,
     now: () => new Date(),

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { parseConfig } from '../shared/config/load';
 import type { MailprobeConfig, ProbeGroup } from '../shared/config/schema';
 import { configWarnings } from '../shared/config/warnings';
+import { PROBE_KINDS, type ProbeKind } from '../shared/model/result';
 import { GROUP_CONCURRENCY } from '../shared/run/run-group';
 import { Alerting } from './constructs/alerting';
 import { CanaryInbound } from './constructs/canary-inbound';
@@ -26,6 +27,17 @@ export interface MailprobeStackProps extends StackProps {
   /** The config as written; it is validated here and bundled with every function as JSON. */
   configInput: unknown;
   configSource: string;
+}
+
+/** The parts of the config a probe kind reads: where its secrets can be referenced. */
+function configOfKind(config: MailprobeConfig, kind: ProbeKind): unknown {
+  const targets = {
+    smtp: config.targets.smtp,
+    dns: config.targets.domains,
+    dnsbl: [],
+    canary: config.targets.mailboxes,
+  }[kind];
+  return { targets, probes: config.probes.filter((g) => g.kind === kind) };
 }
 
 /**
@@ -62,22 +74,42 @@ export class MailprobeStack extends Stack {
       secrets,
       functionDlq,
     });
-    const probeSecrets = secretRefs({ targets: config.targets, probes: config.probes });
-
     const groups = config.probes.filter((g) => g.enabled);
     const { batchSize, maxConcurrency } = config.deploy.fanOut;
-    const maxProbeTimeoutS = Math.max(...groups.map((g) => g.timeoutSeconds), 1);
-    const runnerTimeout = functionTimeout(batchSize, GROUP_CONCURRENCY, maxProbeTimeoutS);
-    const runners: lambda.Function[] = [];
-    const makeRunner = (name: string, description: string, egress?: StaticEgress) => {
+    const runnerTimeout = (kinds: readonly ProbeKind[]) =>
+      functionTimeout(
+        batchSize,
+        GROUP_CONCURRENCY,
+        Math.max(1, ...groups.filter((g) => kinds.includes(g.kind)).map((g) => g.timeoutSeconds)),
+      );
+    const egressGroups = new Set(config.deploy.staticEgress?.groups ?? []);
+    const egress = config.deploy.staticEgress
+      ? new StaticEgress(this, 'StaticEgress', { maxAzs: config.deploy.staticEgress.maxAzs })
+      : undefined;
+    egress?.elasticIps.forEach((eip, i) => {
+      new CfnOutput(this, `StaticEgressIp${i}`, {
+        value: eip.attrPublicIp,
+        description: 'Source IP of the static-egress probes',
+      });
+    });
+
+    // One runner per probe kind (and per kind in the static-egress VPC when asked): each bundles only its own probe
+    // and may read only the secrets of its kind's targets and groups.
+    const runners = new Map<string, lambda.Function>();
+    const runnerFor = (group: ProbeGroup): lambda.Function => {
+      const inVpc = egress !== undefined && egressGroups.has(group.name);
+      const key = `${group.kind}${inVpc ? ':egress' : ''}`;
+      const existing = runners.get(key);
+      if (existing) return existing;
+      const name = `Run${group.kind[0]?.toUpperCase()}${group.kind.slice(1)}${inVpc ? 'StaticEgress' : ''}`;
       const fn = new MailprobeFunction(this, name, {
-        handler: 'run-probe',
-        description,
+        handler: `run-${group.kind}`,
+        description: `mailprobe: runs the ${group.kind} probes of one group for one schedule slot${inVpc ? ' (static egress)' : ''}`,
         configFile,
         logRetention,
-        timeout: runnerTimeout,
+        timeout: runnerTimeout([group.kind]),
         deadLetterQueue: functionDlq,
-        ...(egress && {
+        ...(inVpc && {
           vpc: egress.vpc,
           vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
           securityGroups: [egress.securityGroup],
@@ -85,58 +117,38 @@ export class MailprobeStack extends Stack {
       });
       results.bind(fn, 'RW');
       alerting.bind(fn);
-      secrets.grantRead(fn, probeSecrets);
-      runners.push(fn);
+      secrets.grantRead(fn, secretRefs(configOfKind(config, group.kind)));
+      runners.set(key, fn);
       return fn;
     };
-
-    const runner = makeRunner('RunProbe', 'mailprobe: runs the probes of one group for one schedule slot');
-    const egressGroups = new Set(config.deploy.staticEgress?.groups ?? []);
-    let egressRunner: lambda.Function | undefined;
-    if (config.deploy.staticEgress) {
-      const egress = new StaticEgress(this, 'StaticEgress', { maxAzs: config.deploy.staticEgress.maxAzs });
-      egressRunner = makeRunner(
-        'RunProbeStaticEgress',
-        'mailprobe: runs probe groups that need the fixed egress IP',
-        egress,
-      );
-      egress.elasticIps.forEach((eip, i) => {
-        new CfnOutput(this, `StaticEgressIp${i}`, {
-          value: eip.attrPublicIp,
-          description: 'Source IP of the static-egress probes',
-        });
-      });
-    }
-    const runnerFor = (group: ProbeGroup) =>
-      egressGroups.has(group.name) && egressRunner ? egressRunner : runner;
 
     // Fan-out: groups larger than one batch are split onto this queue and drained with capped concurrency.
     const workDlq = new sqs.Queue(this, 'WorkDlq', { enforceSSL: true, retentionPeriod: Duration.days(14) });
     const workQueue = new sqs.Queue(this, 'WorkQueue', {
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(runnerTimeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(runnerTimeout(PROBE_KINDS).toSeconds() * 6),
       deadLetterQueue: { queue: workDlq, maxReceiveCount: 3 },
     });
-    for (const fn of [runner, egressRunner].filter((f): f is lambda.Function => f !== undefined)) {
-      fn.addEnvironment('MAILPROBE_WORK_QUEUE_URL', workQueue.queueUrl);
-      workQueue.grantSendMessages(fn);
-    }
     const worker = new MailprobeFunction(this, 'RunBatch', {
       handler: 'run-batch',
       description: 'mailprobe: runs one fanned-out batch of a large probe group',
       configFile,
       logRetention,
-      timeout: runnerTimeout,
+      timeout: runnerTimeout(PROBE_KINDS),
       deadLetterQueue: functionDlq,
     });
     results.bind(worker, 'RW');
     alerting.bind(worker);
-    secrets.grantRead(worker, probeSecrets);
+    secrets.grantRead(worker, secretRefs({ targets: config.targets, probes: config.probes }));
     worker.addEventSource(
       new SqsEventSource(workQueue, { batchSize: 1, maxConcurrency, reportBatchItemFailures: true }),
     );
 
     const schedules = new ProbeSchedules(this, 'Schedules', { config, runnerFor });
+    for (const fn of runners.values()) {
+      fn.addEnvironment('MAILPROBE_WORK_QUEUE_URL', workQueue.queueUrl);
+      workQueue.grantSendMessages(fn);
+    }
 
     // Canaries sent through SES: the runners may send as the configured From identity (domain or address) only.
     const sesFroms = groups.flatMap((g) =>
@@ -151,7 +163,9 @@ export class MailprobeStack extends Stack {
         identities.push(
           this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet }),
         );
-      for (const fn of [...runners, worker]) {
+      for (const fn of [...runners.values()]
+        .filter((f) => f.node.id.startsWith('RunCanary'))
+        .concat(worker)) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: identities }));
       }
     }
@@ -174,7 +188,7 @@ export class MailprobeStack extends Stack {
     new Observability(this, 'Observability', {
       config,
       topic: alerting.topic,
-      functions: [...runners, worker, ...alerting.functions, ...(inbound ? [inbound.function] : [])],
+      functions: [...runners.values(), worker, ...alerting.functions, ...(inbound ? [inbound.function] : [])],
       deadLetterQueues: [schedules.deadLetterQueue, workDlq, functionDlq, ...alerting.deadLetterQueues],
     });
 

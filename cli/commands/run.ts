@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { expandProbes, type ProbeSpec } from '../../shared/config/expand';
+import { probes } from '../../shared/probes/registry';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { exitCodeFor, formatRun, styleFor } from '../output';
@@ -21,7 +22,7 @@ export function runCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
-      const specs = selectProbes(expandProbes(config), opts.only);
+      const specs = selectProbes(expandProbes(config, probes), opts.only);
       if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
       const local = await openLocal(config, opts.dataDir);
       try {

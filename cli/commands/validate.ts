@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { expandProbes } from '../../shared/config/expand';
 import { findConfigFile, loadConfig } from '../../shared/config/file';
 import { configWarnings } from '../../shared/config/warnings';
+import { probes } from '../../shared/probes/registry';
 import { terminalText } from '../../shared/util/sanitize';
 
 export function validateCommand(): Command {
@@ -11,7 +12,7 @@ export function validateCommand(): Command {
     .action(async (opts: { config?: string }) => {
       const file = findConfigFile(opts.config);
       const config = await loadConfig(file);
-      const specs = expandProbes(config);
+      const specs = expandProbes(config, probes);
       for (const w of configWarnings(config))
         process.stderr.write(`${terminalText(`warning: ${w.path}: ${w.message}`)}\n`);
       process.stdout.write(`${file}: valid — ${specs.length} probes in ${config.probes.length} groups\n`);

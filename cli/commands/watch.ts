@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { expandProbes } from '../../shared/config/expand';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
+import { probes } from '../../shared/probes/registry';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { formatRun, styleFor } from '../output';
@@ -16,7 +17,7 @@ export function watchCommand(): Command {
     .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
     .action(async (opts: { config?: string; dataDir: string }) => {
       const config = await loadConfigFrom(opts.config);
-      const specs = expandProbes(config);
+      const specs = expandProbes(config, probes);
       const groups = config.probes
         .filter((g) => g.enabled)
         .map((g) => ({

@@ -6,10 +6,11 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { ProbeKind } from '../../shared/model/result';
 
 export interface MailprobeFunctionProps {
   /** File under `functions/`, without extension. */
-  handler: 'run-probe' | 'run-batch' | 'slack-notifier' | 'canary-inbound';
+  handler: `run-${ProbeKind}` | 'run-batch' | 'slack-notifier' | 'canary-inbound';
   description: string;
   /** The config JSON bundled next to the handler as `mailprobe.config.json`. */
   configFile: string;

@@ -6,13 +6,12 @@ import { worstStatus } from '../model/status';
 import { Timings } from '../model/timings';
 import { Transcript } from '../model/transcript';
 import type { CanaryLedger } from '../probes/canary/ledger';
-import type { ProbeRegistry, SecretResolver } from '../probes/types';
+import type { SecretResolver } from '../probes/types';
 import { SecretUnavailableError } from '../secrets/resolve';
 import type { Log } from '../util/log';
 
 export interface ExecuteDeps {
   config: MailprobeConfig;
-  registry: ProbeRegistry;
   secrets: SecretResolver;
   /** Where canary sends and arrivals are recorded: the results table, through the same DynamoDB client. */
   canary?: CanaryLedger;
@@ -55,9 +54,8 @@ export async function executeProbe(
   let checks: Check[];
   let newMemo: JsonObject | undefined;
   try {
-    const probe = deps.registry[spec.kind];
     const outcome = await Promise.race([
-      probe.run(spec.target, spec.group as never, {
+      spec.definition.run(spec.target, spec.group, {
         signal: controller.signal,
         scheduledAt,
         now: deps.now,

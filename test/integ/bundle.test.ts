@@ -23,7 +23,10 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
       'mailprobe: posts alerts from the topic to Slack',
       'mailprobe: records canary arrivals received by SES',
       'mailprobe: runs one fanned-out batch of a large probe group',
-      'mailprobe: runs the probes of one group for one schedule slot',
+      'mailprobe: runs the canary probes of one group for one schedule slot',
+      'mailprobe: runs the dns probes of one group for one schedule slot',
+      'mailprobe: runs the dnsbl probes of one group for one schedule slot',
+      'mailprobe: runs the smtp probes of one group for one schedule slot',
     ]);
     for (const b of bundles) {
       expect(b.files).toEqual(['index.js', 'index.js.map', 'mailprobe.config.json']);

@@ -8,6 +8,7 @@ import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
+import { probes } from '../../shared/probes/registry';
 import { silentLog } from '../../shared/util/log';
 
 describe('dnsbl demo part', () => {
@@ -21,7 +22,7 @@ describe('dnsbl demo part', () => {
         targets: part.targets,
         probes: part.probes,
       });
-      const specs = expandProbes(config);
+      const specs = expandProbes(config, probes);
       expect(specs.map((s) => s.targetName)).toEqual([LISTED_IP, CLEAN_IP]);
       const statuses: Record<string, Record<string, string | undefined>> = {};
       for (const spec of specs) {

@@ -68,9 +68,9 @@ beforeEach(() => {
   delete process.env.MAILPROBE_WORK_QUEUE_URL;
 });
 
-describe('run-probe handler (the schedule target) on dynalite', () => {
+describe('run-smtp handler (the schedule target of smtp groups) on dynalite', () => {
   it('stores one result and sends one alert per probe when the same scheduled event is delivered twice', async () => {
-    const { handler } = await import('../../functions/run-probe');
+    const { handler } = await import('../../functions/run-smtp');
     const event = { group: 'smtp-5m', scheduledTime: '2026-11-23T10:05:00Z' };
     const first = await handler(event);
     const replay = await handler(event);
@@ -103,7 +103,7 @@ describe('run-probe handler (the schedule target) on dynalite', () => {
   });
 
   it('alerts nothing more on the next slot while the failure continues', async () => {
-    const { handler } = await import('../../functions/run-probe');
+    const { handler } = await import('../../functions/run-smtp');
     await handler({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:10:00Z' });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     const state = await embedded.store.getState('smtp-5m/relay-a');
@@ -115,7 +115,7 @@ describe('run-probe handler (the schedule target) on dynalite', () => {
   });
 
   it('rejects an event without a scheduled time, naming the field', async () => {
-    const { handler } = await import('../../functions/run-probe');
+    const { handler } = await import('../../functions/run-smtp');
     await expect(handler({ group: 'smtp-5m' })).rejects.toThrow('scheduled event: scheduledTime:');
     await expect(handler({ group: 'nope', scheduledTime: '2026-11-23T10:05:00Z' })).rejects.toThrow(
       'no enabled probe group "nope"',
@@ -125,7 +125,7 @@ describe('run-probe handler (the schedule target) on dynalite', () => {
   it('fans a group larger than one batch out to the work queue with the exact batches', async () => {
     process.env.MAILPROBE_WORK_QUEUE_URL = QUEUE;
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    const { handler } = await import('../../functions/run-probe');
+    const { handler } = await import('../../functions/run-smtp');
     const out = await handler({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:15:00Z' });
     expect(out).toEqual({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:15:00Z', batches: 2 });
     expect(sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input)).toEqual([

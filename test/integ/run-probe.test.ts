@@ -48,7 +48,6 @@ beforeEach(() => {
 
 const deps = () => ({
   config,
-  registry,
   secrets: createSecretResolver({ env: {} }),
   log: silentLog,
   now: () => new Date(),

@@ -1,8 +1,7 @@
 import type { ProbeSpec } from '../../shared/config/expand';
 import { parseConfig } from '../../shared/config/load';
 import type { ProbeOutcome } from '../../shared/model/result';
-import { probes } from '../../shared/probes/registry';
-import type { ProbeContext, ProbeRegistry } from '../../shared/probes/types';
+import type { ProbeContext } from '../../shared/probes/types';
 import { executeProbe } from '../../shared/run/execute';
 import { createSecretResolver } from '../../shared/secrets/resolve';
 import { silentLog } from '../../shared/util/log';
@@ -12,11 +11,7 @@ const config = parseConfig({
   probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 1 }],
 });
 
-function registryRunning(run: (ctx: ProbeContext) => Promise<ProbeOutcome>): ProbeRegistry {
-  return { ...probes, smtp: { kind: 'smtp', targets: () => [], run: (_t, _g, ctx) => run(ctx) } };
-}
-
-function spec(timeoutMs: number): ProbeSpec {
+function spec(timeoutMs: number, run: (ctx: ProbeContext) => Promise<ProbeOutcome>): ProbeSpec {
   return {
     id: 'smtp-5m/submission',
     kind: 'smtp',
@@ -25,6 +20,7 @@ function spec(timeoutMs: number): ProbeSpec {
     target: config.targets.smtp[0],
     thresholds: config.thresholds,
     timeoutMs,
+    definition: { kind: 'smtp', targets: () => [], run: (_t, _g, ctx) => run(ctx) },
   };
 }
 
@@ -34,12 +30,11 @@ async function execute(
   env: NodeJS.ProcessEnv = {},
 ) {
   const { result, memo } = await executeProbe(
-    spec(timeoutMs),
+    spec(timeoutMs, run),
     new Date('2026-11-23T10:05:00Z'),
     { seen: 'before' },
     {
       config,
-      registry: registryRunning(run),
       secrets: createSecretResolver({ env }),
       log: silentLog,
       now: () => new Date(),

@@ -73,7 +73,15 @@ describe('MailprobeStack from the example config', () => {
 
   it('runs Node 22 on ARM64 with 512 MB, JSON logs in a log group with retention, and a dead-letter queue', () => {
     const fns = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(4); // runner, batch worker, Slack notifier, canary inbound
+    expect(Object.keys(fns).sort()).toEqual([
+      expect.stringMatching(/^AlertingSlackNotifier/),
+      expect.stringMatching(/^CanaryInboundHandler/),
+      expect.stringMatching(/^RunBatch/),
+      expect.stringMatching(/^RunCanary/),
+      expect.stringMatching(/^RunDns[0-9A-F]/),
+      expect.stringMatching(/^RunDnsbl/),
+      expect.stringMatching(/^RunSmtp/),
+    ]); // one runner per probe kind, the batch worker, the Slack notifier, canary inbound
     for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -83,14 +91,17 @@ describe('MailprobeStack from the example config', () => {
         DeadLetterConfig: { TargetArn: expect.anything() },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 4);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 
-  it('sets function timeouts above the probes’ own budget', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('runs the probes of one group'),
-      Timeout: 270, // two rounds of the longest probe budget, 120 s (25 per batch, 16 at a time), + 30 s
-    });
+  it('sets each runner’s timeout above its own probes’ budget', () => {
+    const timeoutOf = (prefix: RegExp) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => prefix.test(id))?.[1]
+        .Properties.Timeout;
+    // Rounds of the longest probe budget (25 probes per batch, 16 at a time) + 30 s.
+    expect(timeoutOf(/^RunSmtp/)).toBe(150); // 60 s probes
+    expect(timeoutOf(/^RunCanary/)).toBe(270); // 120 s probes
+    expect(timeoutOf(/^RunBatch/)).toBe(270); // any kind
   });
 
   it('grants no wildcard actions and no data access beyond the table, topic, queue and named secrets', () => {
@@ -108,7 +119,7 @@ describe('MailprobeStack from the example config', () => {
     expect(resources).toContain('secret:mailprobe/slack-webhook-??????');
   });
 
-  it('gives the Slack webhook secret to the notifier only, and the SMTP secret to the runners only', () => {
+  it('gives each secret only to the functions that use it: webhook to the notifier, SMTP and IMAP to their kind’s runner', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     for (const policy of Object.values(policies) as {
       Properties: { PolicyDocument: unknown; Roles: { Ref: string }[] };
@@ -116,7 +127,8 @@ describe('MailprobeStack from the example config', () => {
       const doc = JSON.stringify(policy.Properties.PolicyDocument);
       const role = policy.Properties.Roles[0]?.Ref ?? '';
       if (doc.includes('slack-webhook')) expect(role).toMatch(/SlackNotifier/);
-      if (doc.includes('smtp-submission')) expect(role).toMatch(/RunProbe|RunBatch/);
+      if (doc.includes('smtp-submission')) expect(role).toMatch(/^(RunSmtp|RunBatch)/);
+      if (doc.includes('gmail-seed')) expect(role).toMatch(/^(RunCanary|RunBatch)/);
     }
   });
 
@@ -149,7 +161,7 @@ describe('MailprobeStack from the example config', () => {
       RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('runs the probes of one group'),
+      Description: Match.stringLikeRegexp('runs the dnsbl probes of one group'),
       Environment: {
         Variables: Match.objectLike({
           MAILPROBE_WORK_QUEUE_URL: Match.anyValue(),
@@ -167,7 +179,7 @@ describe('MailprobeStack from the example config', () => {
     const errors = alarms.filter((a) => a.Properties.MetricName === 'Errors');
     const dlqs = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     const deadMan = alarms.filter((a) => a.Properties.MetricName === 'ProbeRuns');
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(7);
     expect(dlqs).toHaveLength(4); // schedules, work queue, functions, SNS subscriptions
     expect(
       deadMan.map((a) => [
@@ -252,7 +264,7 @@ describe('MailprobeStack options', () => {
     t.resourceCountIs('AWS::EC2::EIP', 1);
     t.hasOutput('StaticEgressIp0', {});
     const egress = Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
-      id.startsWith('RunProbeStaticEgress'),
+      id.startsWith('RunSmtpStaticEgress'),
     );
     expect(egress?.[1]).toMatchObject({ Properties: { VpcConfig: { SubnetIds: expect.any(Array) } } });
     const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule')) as {
@@ -262,8 +274,8 @@ describe('MailprobeStack options', () => {
       schedules.find((s) => JSON.parse(s.Properties.Target.Input).group === group)?.Properties.Target.Arn[
         'Fn::GetAtt'
       ][0];
-    expect(targetOf('smtp-5m')).toMatch(/^RunProbeStaticEgress/);
-    expect(targetOf('dns-hourly')).toMatch(/^RunProbe[0-9A-F]/);
+    expect(targetOf('smtp-5m')).toMatch(/^RunSmtpStaticEgress/);
+    expect(targetOf('dns-hourly')).toMatch(/^RunDns[0-9A-F]/);
   });
 
   it('keeps one schedule per group for 10,000 targets (fan-out happens at run time)', () => {

@@ -1,7 +1,10 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { expandProbes } from '../shared/config/expand';
+import { expandGroup, type ProbeSpec } from '../shared/config/expand';
+import type { ProbeGroup } from '../shared/config/schema';
+import type { ProbeDefinition } from '../shared/probes/types';
 import { BadEventError, chunk, type ProbeBatch, parseEvent, scheduledEvent } from '../shared/run/events';
 import { runProbes } from '../shared/run/run-group';
+import type { RunDeps } from '../shared/run/run-probe';
 import { logger } from './container';
 import { publishRunMetrics } from './metrics';
 import { runDeps } from './run-deps';
@@ -11,17 +14,29 @@ const SQS_BATCH_MAX = 10;
 let sqs: SQSClient | undefined;
 
 /**
- * The schedule target: runs every probe of one group for one slot. A group larger than `deploy.fanOut.batchSize`
- * is split into batches on the work queue instead (processed by `run-batch` with capped concurrency). The slot's
- * scheduled time is the idempotency key, so a retried or duplicated invocation stores and alerts nothing twice.
+ * The schedule target of one probe kind (`run-<kind>.ts` binds it, so each function bundles only its own probe):
+ * runs every probe of one group for one slot. A group larger than `deploy.fanOut.batchSize` is split into batches
+ * on the work queue instead (processed by `run-batch` with capped concurrency). The slot's scheduled time is the
+ * idempotency key, so a retried or duplicated invocation stores and alerts nothing twice.
  */
-export async function handler(event: unknown) {
-  const { group, scheduledTime } = parseEvent(scheduledEvent, event, 'scheduled event');
-  const deps = runDeps();
-  const specs = expandProbes(deps.config).filter((s) => s.group.name === group);
-  if (specs.length === 0)
-    throw new BadEventError(`scheduled event: no enabled probe group "${group}" in the deployed config`);
+export function scheduledHandler<G extends ProbeGroup>(definition: ProbeDefinition<G, unknown>) {
+  return async function handler(event: unknown) {
+    const { group, scheduledTime } = parseEvent(scheduledEvent, event, 'scheduled event');
+    const deps = runDeps();
+    const probeGroup = deps.config.probes.find((g) => g.name === group && g.enabled);
+    if (!probeGroup)
+      throw new BadEventError(`scheduled event: no enabled probe group "${group}" in the deployed config`);
+    if (probeGroup.kind !== definition.kind) {
+      throw new BadEventError(
+        `scheduled event: group "${group}" is a ${probeGroup.kind} group; this function runs ${definition.kind} probes`,
+      );
+    }
+    const specs = expandGroup(deps.config, probeGroup, definition as ProbeDefinition<ProbeGroup, unknown>);
+    return runSlot(specs, group, scheduledTime, deps);
+  };
+}
 
+async function runSlot(specs: ProbeSpec[], group: string, scheduledTime: string, deps: RunDeps) {
   const queueUrl = process.env.MAILPROBE_WORK_QUEUE_URL;
   const { batchSize } = deps.config.deploy.fanOut;
   if (queueUrl && specs.length > batchSize) {
