@@ -79,6 +79,8 @@ export interface ProbeState {
   /** When this state was computed (wall clock). */
   updatedAt?: string;
   checks: Record<string, CheckState>;
+  /** Alerts a channel could not deliver; the next run of the probe sends them again (newest 20). */
+  undelivered?: Alert[];
   /** The probe's own memo (see ProbeOutcome.memo). */
   memo?: JsonObject;
 }

@@ -15,11 +15,13 @@ export interface RunReport {
   /** `duplicate` when this schedule slot was already recorded: nothing was evaluated or alerted. */
   stored: 'written' | 'duplicate';
   alerts: Alert[];
-  /** Alerts a channel failed to deliver, with the reason (never a secret). */
+  /** Alerts a channel failed to deliver (kept in the state and sent again on the next run), with the reason. */
   alertErrors: string[];
 }
 
 const STATE_SAVE_ATTEMPTS = 3;
+/** Alerts kept for redelivery per probe, newest kept: a channel down for days must not grow the state item. */
+const MAX_UNDELIVERED = 20;
 
 /**
  * The one path a probe run takes, in a Lambda and in the CLI alike: execute under a time budget, store once
@@ -38,11 +40,15 @@ export async function runProbe(spec: ProbeSpec, scheduledAt: Date, deps: RunDeps
   }
 
   let alerts: Alert[] = [];
+  let saved: ProbeState | undefined;
   for (let attempt = 1; ; attempt++) {
     const evaluated = evaluate(previous, result, spec.thresholds, deps.now());
-    const state: ProbeState = { ...evaluated.state, memo: memo ?? previous?.memo };
-    if (evaluated.state.version === previous?.version || (await deps.store.saveState(state))) {
-      alerts = evaluated.alerts;
+    if (evaluated.state.version === previous?.version) break; // a late result: nothing to save or send
+    const state: ProbeState = { ...evaluated.state, memo: memo ?? previous?.memo, undelivered: undefined };
+    if (await deps.store.saveState(state)) {
+      // Alerts a channel could not take on an earlier run go out first, then this run's.
+      alerts = [...(previous?.undelivered ?? []), ...evaluated.alerts];
+      saved = state;
       break;
     }
     if (attempt === STATE_SAVE_ATTEMPTS) {
@@ -53,13 +59,23 @@ export async function runProbe(spec: ProbeSpec, scheduledAt: Date, deps: RunDeps
   }
 
   const alertErrors: string[] = [];
+  const undelivered: Alert[] = [];
   for (const alert of alerts) {
     try {
       await deps.alerter.publish(alert);
     } catch (err) {
       const reason = `${alert.type} alert for ${spec.id}: ${(err as Error).message}`;
       alertErrors.push(reason);
-      deps.log.error('alert not delivered', { probeId: spec.id, reason });
+      undelivered.push(alert);
+      deps.log.error('alert not delivered; kept for the next run', { probeId: spec.id, reason });
+    }
+  }
+  if (saved && undelivered.length > 0) {
+    const kept = { ...saved, version: saved.version + 1, undelivered: undelivered.slice(-MAX_UNDELIVERED) };
+    if (!(await deps.store.saveState(kept))) {
+      deps.log.error('undelivered alerts could not be kept: the state changed meanwhile', {
+        probeId: spec.id,
+      });
     }
   }
   return { result, stored: 'written', alerts, alertErrors };

@@ -100,7 +100,7 @@ describe('runProbe on the embedded store', () => {
     expect(seen).toEqual({ fingerprint: 'abc' });
   });
 
-  it('reports an alert channel failure without losing the stored result', async () => {
+  it('keeps an alert a channel could not take and sends it on the next run, without losing the stored result', async () => {
     behaviour = async () => ({
       checks: [{ id: 'banner', status: 'fail', cause: 'probe.crashed', message: 'x' }],
     });
@@ -112,5 +112,15 @@ describe('runProbe on the embedded store', () => {
     const report = await runProbe(spec, slot(35), { ...deps(), alerter: failing });
     expect(report.alertErrors).toEqual(['failure alert for smtp-5m/relay: channel down']);
     expect((await embedded.store.historyByProbe(spec.id, { since: slot(35) })).length).toBe(1);
+    expect(
+      (await embedded.store.getState(spec.id))?.undelivered?.map((a) => [a.type, a.scheduledAt]),
+    ).toEqual([['failure', '2026-11-23T10:35:00.000Z']]);
+
+    // The channel is back: the next run (still failing, no new transition) delivers the kept alert, once.
+    await runProbe(spec, slot(40), deps());
+    expect(published.map((a) => [a.type, a.scheduledAt])).toEqual([['failure', '2026-11-23T10:35:00.000Z']]);
+    expect((await embedded.store.getState(spec.id))?.undelivered).toBeUndefined();
+    await runProbe(spec, slot(45), deps());
+    expect(published).toHaveLength(1);
   });
 });
