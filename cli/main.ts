@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../shared/config/load';
+import { ConfigError } from '../shared/config/errors';
 import { causesCommand } from './commands/causes';
 import { sweepCommand } from './commands/dnsbl-sweep';
 import { historyCommand } from './commands/history';

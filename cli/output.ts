@@ -1,5 +1,5 @@
 import type { ProbeState } from '../shared/alert/types';
-import type { ConfigError } from '../shared/config/load';
+import type { ConfigError } from '../shared/config/errors';
 import { cause } from '../shared/model/causes/index';
 import type { Check, ProbeResult } from '../shared/model/result';
 import type { Status } from '../shared/model/status';

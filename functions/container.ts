@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { parseConfig } from '../shared/config/load';
 import type { MailprobeConfig } from '../shared/config/schema';
 import { createSecretResolver } from '../shared/secrets/resolve';
 import type { Log } from '../shared/util/log';
@@ -26,11 +25,15 @@ export function requiredEnv(name: string): string {
 
 let config: MailprobeConfig | undefined;
 
-/** The config bundled next to the handler by the stack (`mailprobe.config.json`), parsed once per container. */
+/**
+ * The config bundled next to the handler (`mailprobe.config.json`), read once per container. The stack writes it
+ * already validated and with every default filled (`cdk synth` fails on a bad config), so the functions do not
+ * carry the config schema.
+ */
 export function deployedConfig(): MailprobeConfig {
   if (!config) {
     const file = process.env.MAILPROBE_CONFIG_FILE ?? join(__dirname, 'mailprobe.config.json');
-    config = parseConfig(JSON.parse(readFileSync(file, 'utf8')), file);
+    config = JSON.parse(readFileSync(file, 'utf8')) as MailprobeConfig;
   }
   return config;
 }

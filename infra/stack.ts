@@ -24,7 +24,7 @@ import { Secrets, secretRefs } from './constructs/secrets';
 import { StaticEgress } from './constructs/static-egress';
 
 export interface MailprobeStackProps extends StackProps {
-  /** The config as written; it is validated here and bundled with every function as JSON. */
+  /** The config as written; it is validated here and bundled, parsed, with every function as JSON. */
   configInput: unknown;
   configSource: string;
 }
@@ -57,7 +57,8 @@ export class MailprobeStack extends Stack {
       Annotations.of(this).addWarningV2(`mailprobe:${w.path}`, `${w.path}: ${w.message}`);
 
     const configFile = join(mkdtempSync(join(tmpdir(), 'mailprobe-config-')), 'mailprobe.config.json');
-    writeFileSync(configFile, JSON.stringify(props.configInput));
+    // The validated config, defaults filled and durations in ms: the functions read it as is, without the schema.
+    writeFileSync(configFile, JSON.stringify(config));
     const logRetention = config.deploy.logRetentionDays as logs.RetentionDays;
     const results = new ResultsTable(this, 'Results');
     this.results = results;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { MultiBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, type ConfigIssue } from '../../shared/config/load';
+import { ConfigError, type ConfigIssue } from '../../shared/config/errors';
 import { resolverSettings } from '../../shared/config/resolver';
 import { cause } from '../../shared/model/causes/index';
 import { dnsblOptions } from '../../shared/probes/dnsbl/config';

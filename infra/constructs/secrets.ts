@@ -1,7 +1,7 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { SecretRef } from '../../shared/config/secret';
+import type { SecretRef } from '../../shared/config/secret-ref';
 
 /** Every `{ secret }` reference inside a config value. */
 export function secretRefs(value: unknown): Extract<SecretRef, { secret: string }>[] {

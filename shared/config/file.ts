@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, parseConfig } from './load';
+import { ConfigError } from './errors';
+import { parseConfig } from './load';
 import type { MailprobeConfig } from './schema';
 
 export const CONFIG_FILE_NAMES = [

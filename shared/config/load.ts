@@ -1,32 +1,6 @@
 import type { z } from 'zod';
+import { ConfigError, type ConfigIssue, formatPath } from './errors';
 import { configSchema, type MailprobeConfig } from './schema';
-
-export interface ConfigIssue {
-  /** Field path as written in the file, e.g. `probes[2].schedule`. */
-  path: string;
-  message: string;
-}
-
-/** A configuration that cannot be used, with every problem found (not just the first). */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly source: string,
-    readonly issues: ConfigIssue[],
-    options?: { cause?: unknown },
-  ) {
-    super(
-      `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
-      options,
-    );
-  }
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out || '(root)';
-}
 
 function issuesOf(error: z.ZodError): ConfigIssue[] {
   return error.issues.flatMap((issue): ConfigIssue[] => {

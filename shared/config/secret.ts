@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretRef } from './secret-ref';
 
 /**
  * A secret is always a reference, never a value: a Secrets Manager secret (optionally one JSON key of it)
@@ -18,9 +19,4 @@ export const secretRef = z.union([
   z
     .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') })
     .strict(),
-]);
-export type SecretRef = z.infer<typeof secretRef>;
-
-export function describeSecretRef(ref: SecretRef): string {
-  return 'env' in ref ? `env:${ref.env}` : `secret:${ref.secret}${ref.key ? `#${ref.key}` : ''}`;
-}
+]) satisfies z.ZodType<SecretRef>;

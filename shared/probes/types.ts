@@ -1,5 +1,5 @@
 import type { MailprobeConfig, ProbeGroup } from '../config/schema';
-import type { SecretRef } from '../config/secret';
+import type { SecretRef } from '../config/secret-ref';
 import type { JsonObject, ProbeKind, ProbeOutcome } from '../model/result';
 import type { Timings } from '../model/timings';
 import type { Transcript } from '../model/transcript';

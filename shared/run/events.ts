@@ -1,17 +1,25 @@
-import { z } from 'zod';
-import { formatPath } from '../config/load';
+// zod's mini build (about 12 KB): these schemas run in every Lambda invocation, the full config schema never does.
+import * as z from 'zod/mini';
+import { formatPath } from '../config/errors';
+
+const name = z
+  .string({ error: 'must be a non-empty string' })
+  .check(z.minLength(1, 'must be a non-empty string'));
 
 /** What each EventBridge Scheduler schedule sends: its probe group and `<aws.scheduler.scheduled-time>`. */
-export const scheduledEvent = z
-  .object({
-    group: z.string().min(1),
-    scheduledTime: z.iso.datetime({ offset: true }),
-  })
-  .strict();
+export const scheduledEvent = z.strictObject({
+  group: name,
+  scheduledTime: z.iso.datetime({
+    offset: true,
+    error: 'must be an ISO 8601 time (<aws.scheduler.scheduled-time>)',
+  }),
+});
 export type ScheduledEvent = z.infer<typeof scheduledEvent>;
 
 /** One fan-out batch on the work queue: some targets of a group, for one schedule slot. */
-export const probeBatch = scheduledEvent.extend({ targets: z.array(z.string().min(1)).min(1) }).strict();
+export const probeBatch = z.extend(scheduledEvent, {
+  targets: z.array(name).check(z.minLength(1, 'must list at least one target')),
+});
 export type ProbeBatch = z.infer<typeof probeBatch>;
 
 export class BadEventError extends Error {
@@ -19,7 +27,7 @@ export class BadEventError extends Error {
 }
 
 /** Parses an event at the boundary, naming every bad field. */
-export function parseEvent<T>(schema: z.ZodType<T>, event: unknown, what: string): T {
+export function parseEvent<T>(schema: z.ZodMiniType<T>, event: unknown, what: string): T {
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
   throw new BadEventError(

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describeSecretRef, type SecretRef } from '../config/secret';
+import { describeSecretRef, type SecretRef } from '../config/secret-ref';
 import type { SecretResolver } from '../probes/types';
 
 /** A secret that could not be read. The message names the reference, never a value. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepCommand } from '../../cli/commands/dnsbl-sweep';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
-import { ConfigError } from '../../shared/config/load';
+import { ConfigError } from '../../shared/config/errors';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import { parseSweepTargets } from '../../shared/probes/dnsbl/sweep';
 

@@ -1,6 +1,6 @@
 import { type DnsServer, startDnsServer, type ZoneRecords } from '../../cli/demo/dns-server';
 import { parseConfig } from '../../shared/config/load';
-import type { SecretRef } from '../../shared/config/secret';
+import type { SecretRef } from '../../shared/config/secret-ref';
 import type { Check } from '../../shared/model/result';
 import { Timings } from '../../shared/model/timings';
 import { Transcript } from '../../shared/model/transcript';

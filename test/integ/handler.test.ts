@@ -6,6 +6,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parseConfig } from '../../shared/config/load';
 import type { MailprobeConfigInput } from '../../shared/config/schema';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
     deploy: { fanOut: { batchSize: 1, maxConcurrency: 2 } },
   };
   const configFile = join(dir, 'mailprobe.config.json');
-  writeFileSync(configFile, JSON.stringify(config));
+  writeFileSync(configFile, JSON.stringify(parseConfig(config))); // as the stack bundles it: validated, defaults filled
   Object.assign(process.env, {
     MAILPROBE_CONFIG_FILE: configFile,
     MAILPROBE_TABLE: embedded.tableName,

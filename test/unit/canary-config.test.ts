@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '../../shared/config/load';
+import { ConfigError } from '../../shared/config/errors';
+import { parseConfig } from '../../shared/config/load';
 import { causes } from '../../shared/model/causes/index';
 
 const mailbox = {

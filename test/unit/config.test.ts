@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../../shared/config/errors';
 import { expandProbes } from '../../shared/config/expand';
 import { loadConfig } from '../../shared/config/file';
-import { ConfigError, parseConfig } from '../../shared/config/load';
+import { parseConfig } from '../../shared/config/load';
 import type { MailprobeConfigInput } from '../../shared/config/schema';
 import { probes } from '../../shared/probes/registry';
 

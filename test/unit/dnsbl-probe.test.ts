@@ -1,6 +1,7 @@
-import { ConfigError, parseConfig } from '../../shared/config/load';
+import { ConfigError } from '../../shared/config/errors';
+import { parseConfig } from '../../shared/config/load';
 import type { MailprobeConfigInput } from '../../shared/config/schema';
-import type { SecretRef } from '../../shared/config/secret';
+import type { SecretRef } from '../../shared/config/secret-ref';
 import { DnsLookupError, type DnsResolver, type LookupFailure, type RrType } from '../../shared/dns/resolver';
 import { isCauseId } from '../../shared/model/causes/index';
 import { Timings } from '../../shared/model/timings';

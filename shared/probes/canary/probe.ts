@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
-import { describeSecretRef, type SecretRef } from '../../config/secret';
+import { describeSecretRef, type SecretRef } from '../../config/secret-ref';
 import { createResolver } from '../../dns/resolver';
 import type { Check, JsonObject } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/load';
+import { ConfigError } from '../../config/errors';
 import type { MailprobeConfig } from '../../config/schema';
 import type { NamedTarget } from '../types';
 import { domainSubject, expandRange, rangeSize, type Subject } from './address';

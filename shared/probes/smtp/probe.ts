@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { describeSecretRef } from '../../config/secret';
+import { describeSecretRef } from '../../config/secret-ref';
 import { createResolver, DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import type { Check, JsonValue } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';

@@ -1,6 +1,6 @@
 import { parseConfig } from '../../../shared/config/load';
 import type { MailprobeConfigInput } from '../../../shared/config/schema';
-import type { SecretRef } from '../../../shared/config/secret';
+import type { SecretRef } from '../../../shared/config/secret-ref';
 import type { Check, ProbeOutcome } from '../../../shared/model/result';
 import { Timings } from '../../../shared/model/timings';
 import { Transcript } from '../../../shared/model/transcript';
