@@ -2,14 +2,12 @@ import { startDnsServer } from '../../cli/demo/dns-server';
 import { BROKEN_ZONE, CLEAN_IP, DEMO_ZONE, dnsblDemo, LISTED_IP } from '../../cli/demo/dnsbl';
 import { expandProbes } from '../../shared/config/expand';
 import { parseConfig } from '../../shared/config/load';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import { probes } from '../../shared/probes/registry';
-import { silentLog } from '../../shared/util/log';
+import { probeContext } from '../support/probe-context';
 
 describe('dnsbl demo part', () => {
   it('shows a listed address failing and a wildcard zone reported as untrusted, not as a listing', async () => {
@@ -26,17 +24,7 @@ describe('dnsbl demo part', () => {
       expect(specs.map((s) => s.targetName)).toEqual([LISTED_IP, CLEAN_IP]);
       const statuses: Record<string, Record<string, string | undefined>> = {};
       for (const spec of specs) {
-        const ctx = {
-          signal: new AbortController().signal,
-          scheduledAt: new Date(),
-          now: () => new Date(),
-          memo: undefined,
-          config,
-          secrets: async () => '',
-          transcript: new Transcript(),
-          timings: new Timings(),
-          log: silentLog,
-        };
+        const ctx = probeContext(config);
         const { checks } = await dnsblProbe.run(spec.target as Subject, spec.group as DnsblGroup, ctx);
         statuses[spec.targetName] = Object.fromEntries(
           checks.map((c) => [c.id, `${c.status} ${c.cause ?? ''}`.trim()]),

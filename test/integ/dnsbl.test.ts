@@ -2,15 +2,13 @@ import { type DnsServer, startDnsServer, type ZoneRecords } from '../../cli/demo
 import { parseConfig } from '../../shared/config/load';
 import type { SecretRef } from '../../shared/config/secret-ref';
 import type { Check } from '../../shared/model/result';
-import { Timings } from '../../shared/model/timings';
 import { Transcript } from '../../shared/model/transcript';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import type { ZoneSpecInput } from '../../shared/probes/dnsbl/zone-spec';
-import type { ProbeContext } from '../../shared/probes/types';
-import { silentLog } from '../../shared/util/log';
+import { probeContext } from '../support/probe-context';
 
 /** The RFC 5782 test entry, so the zone passes its self-test. */
 const testEntry = (zone: string): ZoneRecords => ({
@@ -105,20 +103,13 @@ describe('dnsbl probe against a loopback DNS server', () => {
     });
     const group = config.probes[0] as DnsblGroup;
     transcript = new Transcript();
-    const ctx: ProbeContext = {
-      signal: new AbortController().signal,
-      scheduledAt: new Date(),
-      now: () => new Date(),
-      memo: undefined,
-      config,
+    const ctx = probeContext(config, {
       secrets: async (ref: SecretRef) => {
         if ('env' in ref && ref.env === 'DQS') return KEY;
         throw new Error('unknown secret');
       },
       transcript,
-      timings: new Timings(),
-      log: silentLog,
-    };
+    });
     const [target] = dnsblProbe.targets(group, config);
     const outcome = await dnsblProbe.run(target?.target as Subject, group, ctx);
     for (const c of outcome.checks) checks.set(c.id, c);
@@ -230,17 +221,7 @@ describe('dnsbl bitmask zone against a loopback DNS server', () => {
         ],
       });
       const group = config.probes[0] as DnsblGroup;
-      const ctx: ProbeContext = {
-        signal: new AbortController().signal,
-        scheduledAt: new Date(),
-        now: () => new Date(),
-        memo: undefined,
-        config,
-        secrets: async () => '',
-        transcript: new Transcript(),
-        timings: new Timings(),
-        log: silentLog,
-      };
+      const ctx = probeContext(config);
       const { checks } = await dnsblProbe.run({ kind: 'domain', value: 'spam.example' }, group, ctx);
       expect(checks).toHaveLength(1);
       expect(checks[0]).toMatchObject({ status: 'fail', cause: 'dnsbl.listed' });

@@ -1,14 +1,11 @@
 import { parseConfig } from '../../shared/config/load';
 import type { Check } from '../../shared/model/result';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
 import { ipSubject, type Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import { parseSweepTargets, runSweep, type SweepRow } from '../../shared/probes/dnsbl/sweep';
-import type { ProbeContext } from '../../shared/probes/types';
-import { silentLog } from '../../shared/util/log';
+import { probeContext } from '../support/probe-context';
 import { LAB_HOST, labPorts } from './ports';
 
 /** rbldnsd serves test/lab/rbl/<zone>.<type>; these groups point the probe at it and nothing else. */
@@ -31,17 +28,7 @@ function groupFor(options: Record<string, unknown>) {
       },
     ],
   });
-  const ctx: ProbeContext = {
-    signal: new AbortController().signal,
-    scheduledAt: new Date(),
-    now: () => new Date(),
-    memo: undefined,
-    config,
-    secrets: async () => '',
-    transcript: new Transcript(),
-    timings: new Timings(),
-    log: silentLog,
-  };
+  const ctx = probeContext(config);
   return { group: config.probes[0] as DnsblGroup, ctx };
 }
 

@@ -4,15 +4,13 @@ import type { MailprobeConfigInput } from '../../shared/config/schema';
 import type { SecretRef } from '../../shared/config/secret-ref';
 import { DnsLookupError, type DnsResolver, type LookupFailure, type RrType } from '../../shared/dns/resolver';
 import { isCauseId } from '../../shared/model/causes/index';
-import { Timings } from '../../shared/model/timings';
 import { Transcript } from '../../shared/model/transcript';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { checkTarget, dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import type { ZoneSpecInput } from '../../shared/probes/dnsbl/zone-spec';
-import type { ProbeContext } from '../../shared/probes/types';
-import { silentLog } from '../../shared/util/log';
+import { probeContext } from '../support/probe-context';
 
 type Entry = { A?: string[]; TXT?: string[][]; fail?: LookupFailure };
 
@@ -67,21 +65,16 @@ function setup(options: Record<string, unknown>, secrets: Record<string, string>
   const config = parseConfig(input);
   const group = config.probes[0] as DnsblGroup;
   const transcript = new Transcript();
-  const ctx: ProbeContext = {
-    signal: new AbortController().signal,
+  const ctx = probeContext(config, {
     scheduledAt: new Date(0),
     now: () => new Date(now.ms),
-    memo: undefined,
-    config,
     secrets: async (ref: SecretRef) => {
       const value = 'env' in ref ? secrets[ref.env] : undefined;
       if (value === undefined) throw new Error('no such secret');
       return value;
     },
     transcript,
-    timings: new Timings(),
-    log: silentLog,
-  };
+  });
   return { config, group, ctx, transcript };
 }
 
