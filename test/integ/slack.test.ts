@@ -10,6 +10,7 @@ import type { Alert } from '../../shared/alert/types';
 import { causes } from '../../shared/model/causes/index';
 import type { Log } from '../../shared/util/log';
 import { slackText } from '../../shared/util/sanitize';
+import { failureAlert } from '../support/alert';
 
 jest.setTimeout(15_000);
 
@@ -65,17 +66,7 @@ const status =
 const ok = status(200, 'ok');
 const hang: Responder = () => {};
 
-const alert: Alert = {
-  type: 'failure',
-  severity: 'critical',
-  probeId: 'submission/mail.example.com',
-  kind: 'smtp',
-  group: 'submission',
-  target: 'mail.example.com',
-  scheduledAt: '2026-11-23T10:05:00.000Z',
-  status: 'fail',
-  previousStatus: 'pass',
-  since: '2026-11-23T10:00:00.000Z',
+const alert: Alert = failureAlert({
   checks: [
     {
       id: 'banner',
@@ -86,7 +77,7 @@ const alert: Alert = {
       change: 'new',
     },
   ],
-};
+});
 
 /** Records log lines so a test can check the URL never reaches them. */
 function recordingLog(): Log & { lines: string[] } {

@@ -1,6 +1,7 @@
 import { alertTextLines, MAX_LISTED_CHECKS, renderAlert } from '../../shared/alert/render';
 import type { Alert, AlertCheck } from '../../shared/alert/types';
 import { type CauseId, causes } from '../../shared/model/causes/index';
+import { failureAlert } from '../support/alert';
 
 const crashed: AlertCheck = {
   id: 'auth',
@@ -11,22 +12,7 @@ const crashed: AlertCheck = {
   change: 'new',
 };
 
-function alertOf(overrides: Partial<Alert> = {}): Alert {
-  return {
-    type: 'failure',
-    severity: 'critical',
-    probeId: 'submission/mail.example.com',
-    kind: 'smtp',
-    group: 'submission',
-    target: 'mail.example.com',
-    scheduledAt: '2026-11-23T10:05:00.000Z',
-    status: 'fail',
-    previousStatus: 'pass',
-    checks: [crashed],
-    since: '2026-11-23T10:00:00.000Z',
-    ...overrides,
-  };
-}
+const alertOf = (overrides: Partial<Alert> = {}): Alert => failureAlert({ checks: [crashed], ...overrides });
 
 describe('renderAlert', () => {
   it('puts the alert type, kind, probe and the cause title in the subject', () => {

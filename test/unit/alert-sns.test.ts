@@ -3,21 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createSnsAlerter, SnsPublishError } from '../../shared/alert/sns';
 import type { Alert } from '../../shared/alert/types';
 import { causes } from '../../shared/model/causes/index';
+import { failureAlert } from '../support/alert';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:mailprobe-alerts';
 const snsMock = mockClient(SNSClient);
 
-const alert: Alert = {
-  type: 'failure',
-  severity: 'critical',
-  probeId: 'submission/mail.example.com',
-  kind: 'smtp',
-  group: 'submission',
-  target: 'mail.example.com',
-  scheduledAt: '2026-11-23T10:05:00.000Z',
-  status: 'fail',
-  previousStatus: 'pass',
-  since: '2026-11-23T10:00:00.000Z',
+const alert: Alert = failureAlert({
   checks: [
     {
       id: 'auth',
@@ -28,7 +19,7 @@ const alert: Alert = {
       change: 'new',
     },
   ],
-};
+});
 
 beforeEach(() => snsMock.reset());
 
