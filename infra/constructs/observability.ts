@@ -125,42 +125,27 @@ export class Observability extends Construct {
         left: groups.map((g) => groupMetric(g, 'ProbeDuration', 'p90', 300)),
       }),
     );
-    const smtp = groups.filter((g) => g.kind === 'smtp');
-    if (smtp.length > 0) {
-      dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'SMTP phase timings p90 (ms)',
-          width: 12,
-          left: smtp.flatMap((g) =>
-            ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'rcpt'].map((p) =>
-              groupMetric(g, `Phase_${p}`, 'p90', 300),
-            ),
-          ),
-        }),
-      );
-    }
-    const canary = groups.filter((g) => g.kind === 'canary');
-    const dnsbl = groups.filter((g) => g.kind === 'dnsbl');
-    if (canary.length > 0) {
-      dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'Canary delivery latency p50 / p90 (ms)',
-          width: 12,
-          left: canary.flatMap((g) => [
-            groupMetric(g, 'DeliveryLatency', 'p50', 300),
-            groupMetric(g, 'DeliveryLatency', 'p90', 300),
-          ]),
-        }),
-      );
-    }
-    if (dnsbl.length > 0) {
-      dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'Blocklist listings (addresses or domains listed)',
-          width: 12,
-          left: dnsbl.map((g) => groupMetric(g, 'StatusFail', 'Sum', 900)),
-        }),
-      );
+    // Per-kind graphs, each only when the config has groups of that kind.
+    const ofKind = (kind: ProbeGroup['kind']) => groups.filter((g) => g.kind === kind);
+    const smtpPhases = ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'rcpt'];
+    const perKind: [string, cloudwatch.IMetric[]][] = [
+      [
+        'SMTP phase timings p90 (ms)',
+        ofKind('smtp').flatMap((g) => smtpPhases.map((p) => groupMetric(g, `Phase_${p}`, 'p90', 300))),
+      ],
+      [
+        'Canary delivery latency p50 / p90 (ms)',
+        ofKind('canary').flatMap((g) =>
+          ['p50', 'p90'].map((stat) => groupMetric(g, 'DeliveryLatency', stat, 300)),
+        ),
+      ],
+      [
+        'Blocklist listings (addresses or domains listed)',
+        ofKind('dnsbl').map((g) => groupMetric(g, 'StatusFail', 'Sum', 900)),
+      ],
+    ];
+    for (const [title, left] of perKind) {
+      if (left.length > 0) dashboard.addWidgets(new cloudwatch.GraphWidget({ title, width: 12, left }));
     }
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
