@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import { buildAlerter } from '../shared/alert/channels';
-import { findConfigFile, loadConfig } from '../shared/config/file';
-import type { MailprobeConfig } from '../shared/config/schema';
-import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
+import { sesClients } from '../shared/aws/ses';
+import { resolverFactory } from '../shared/dns/resolver';
 import type { RunDeps } from '../shared/run/run-probe';
 import { createSecretResolver } from '../shared/secrets/resolve';
+import { DynamoCanaryLedger } from '../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../shared/store/embedded';
 import { openRemoteStore } from '../shared/store/remote';
 import type { ResultStore } from '../shared/store/types';
+import type { ProbeSpec } from '../shared/suite/expand';
+import { findConfigFile, loadConfig } from '../shared/suite/file';
+import { expandProbes, probeDefinitions } from '../shared/suite/probes';
+import type { MailprobeConfig } from '../shared/suite/schema';
 import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
 
@@ -27,23 +31,30 @@ function write(level: string, message: string, extra?: Record<string, unknown>):
   );
 }
 
-/** Everything `run`/`watch` need, on the embedded store under `dataDir`. */
+/**
+ * Everything `run`/`watch` need, on the embedded store under `dataDir`: the run dependencies and every enabled
+ * probe of the config, each kind's probe bound to the local services (the embedded table as canary ledger).
+ */
 export async function openLocal(
   config: MailprobeConfig,
   dataDir: string,
-): Promise<{ deps: RunDeps; close(): Promise<void> }> {
+): Promise<{ deps: RunDeps; specs: ProbeSpec[]; close(): Promise<void> }> {
   const embedded = await openEmbeddedStore({ dataDir, retentionDays: config.retentionDays });
   const secrets = createSecretResolver();
   const deps: RunDeps = {
-    config,
     secrets,
+    resolver: config.resolver,
+    dns: resolverFactory(),
     log: cliLog,
     now: () => new Date(),
     store: embedded.store,
-    canary: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),
     alerter: buildAlerter(config, { secrets, stream: process.stdout }),
   };
-  return { deps, close: () => embedded.close() };
+  const definitions = probeDefinitions({
+    canaryLedger: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),
+    ses: sesClients(),
+  });
+  return { deps, specs: expandProbes(config, definitions), close: () => embedded.close() };
 }
 
 export async function loadConfigFrom(option: string | undefined): Promise<MailprobeConfig> {

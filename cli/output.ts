@@ -46,7 +46,7 @@ function checkLines(check: Check, style: Style): string[] {
 }
 
 /** One block per probe: the verdict, then every non-pass check with its diagnosis and fix. */
-export function formatResult(result: ProbeResult, style: Style, verbose = false): string {
+function formatResult(result: ProbeResult, style: Style, verbose = false): string {
   const head = `${statusTag(result.status, style)} ${terminalText(result.probeId)}  (${result.kind}, ${result.durationMs} ms)`;
   const checks = result.checks.filter((c) => verbose || c.status !== 'pass');
   return [head, ...checks.flatMap((c) => checkLines(c, style))].join('\n');

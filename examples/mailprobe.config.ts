@@ -1,4 +1,4 @@
-import { defineConfig } from '../shared/config/schema';
+import { defineConfig } from '../shared/suite/schema';
 
 // A complete example. Secrets are references only: Secrets Manager names in AWS, or locally the environment
 // variables MAILPROBE_SECRET_<NAME> (e.g. MAILPROBE_SECRET_MAILPROBE_SMTP_SUBMISSION for "mailprobe/smtp-submission").

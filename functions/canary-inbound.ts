@@ -1,6 +1,6 @@
 import type { SESEvent } from 'aws-lambda';
-import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
 import { type InboundSummary, recordSesArrivals } from '../shared/probes/canary/ses-inbound';
+import { DynamoCanaryLedger } from '../shared/store/canary-ledger';
 import { createDocumentClient } from '../shared/store/remote';
 import { log, requiredEnv } from './container';
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { MailprobeConfig } from '../shared/config/schema';
 import { createSecretResolver } from '../shared/secrets/resolve';
+import type { DeployedSuite } from '../shared/suite/deployed';
 import type { Log } from '../shared/util/log';
 
 export const logger = new Logger({ serviceName: 'mailprobe' });
@@ -23,19 +23,19 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-let config: MailprobeConfig | undefined;
+let suite: DeployedSuite | undefined;
 
 /**
- * The config bundled next to the handler (`mailprobe.config.json`), read once per container. The stack writes it
- * already validated and with every default filled (`cdk synth` fails on a bad config), so the functions do not
- * carry the config schema.
+ * The suite bundled next to the handler (`mailprobe.config.json`), read once per container: the config the stack
+ * validated at synth (every default filled) and each group's expanded targets, so the functions carry neither the
+ * config schema nor the kind manifests.
  */
-export function deployedConfig(): MailprobeConfig {
-  if (!config) {
+export function deployed(): DeployedSuite {
+  if (!suite) {
     const file = process.env.MAILPROBE_CONFIG_FILE ?? join(__dirname, 'mailprobe.config.json');
-    config = JSON.parse(readFileSync(file, 'utf8')) as MailprobeConfig;
+    suite = JSON.parse(readFileSync(file, 'utf8')) as DeployedSuite;
   }
-  return config;
+  return suite;
 }
 
 let secrets: ReturnType<typeof createSecretResolver> | undefined;

@@ -1,18 +1,20 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ProbeDefinition } from '../shared/probes/types';
 import type { RunReport } from '../shared/run/run-probe';
 import { metrics } from './container';
 
-/** Per-phase timings are dashboards for SMTP sessions and canary latency; elsewhere they would only add custom-metric cost. */
-const PHASE_METRIC_KINDS = new Set(['smtp', 'canary']);
-
 /**
- * EMF metrics of one group run, by group and kind: runs (the dead-man's switch watches it), statuses, probe
- * duration, per-phase timings (SMTP connect/banner/tls..., canary send/arrival) and canary delivery latency.
+ * EMF metrics of one group run, by group and kind: runs (the dead-man's switch watches it), statuses and probe
+ * duration for every kind, then the kind's own metrics (SMTP phases, canary delivery latency...).
  */
-export function publishRunMetrics(group: string, kind: string, reports: RunReport[]): void {
+export function publishRunMetrics(
+  group: string,
+  definition: Pick<ProbeDefinition, 'kind' | 'metrics'>,
+  reports: RunReport[],
+): void {
   const fresh = reports.filter((r) => r.stored === 'written');
   if (fresh.length === 0) return;
-  metrics.addDimensions({ group, kind });
+  metrics.addDimensions({ group, kind: definition.kind });
   for (const { result } of fresh) {
     metrics.addMetric('ProbeRuns', MetricUnit.Count, 1);
     metrics.addMetric(
@@ -21,14 +23,8 @@ export function publishRunMetrics(group: string, kind: string, reports: RunRepor
       1,
     );
     metrics.addMetric('ProbeDuration', MetricUnit.Milliseconds, result.durationMs);
-    if (PHASE_METRIC_KINDS.has(kind)) {
-      for (const [phase, ms] of Object.entries(result.timings))
-        metrics.addMetric(`Phase_${phase}`, MetricUnit.Milliseconds, ms);
-    }
-    // Canary delivery latency: send to arrival, as the arrival check measured it.
-    const latency = result.checks.find((c) => c.id === 'arrival')?.details?.latencyMs;
-    if (kind === 'canary' && typeof latency === 'number')
-      metrics.addMetric('DeliveryLatency', MetricUnit.Milliseconds, latency);
+    for (const point of definition.metrics?.(result) ?? [])
+      metrics.addMetric(point.name, MetricUnit[point.unit], point.value);
   }
   metrics.publishStoredMetrics();
 }

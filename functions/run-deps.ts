@@ -1,32 +1,32 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsAlerter } from '../shared/alert/sns';
-import { DynamoCanaryLedger } from '../shared/probes/canary/dynamo-ledger';
+import { resolverFactory } from '../shared/dns/resolver';
 import type { RunDeps } from '../shared/run/run-probe';
-import { openRemoteStore } from '../shared/store/remote';
-import { deployedConfig, deployedSecrets, log, requiredEnv } from './container';
+import { type OpenedStore, openRemoteStore } from '../shared/store/remote';
+import { deployed, deployedSecrets, log, requiredEnv } from './container';
 
-let deps: RunDeps | undefined;
+let built: { deps: RunDeps; table: OpenedStore } | undefined;
 
 /**
- * Everything a probe run needs in AWS, built once per container. Alerts go to the SNS topic only: e-mail
- * subscribers read it, and the Slack notifier function is subscribed to it.
+ * Everything a probe run needs in AWS, built once per container, and the results table (for kinds whose probes
+ * record there). Alerts go to the SNS topic only: e-mail subscribers read it, and the Slack notifier is subscribed.
  */
-export function runDeps(): RunDeps {
-  if (deps) return deps;
-  const cfg = deployedConfig();
-  const remote = openRemoteStore({
+export function runDeps(): { deps: RunDeps; table: OpenedStore } {
+  if (built) return built;
+  const { config } = deployed();
+  const table = openRemoteStore({
     tableName: requiredEnv('MAILPROBE_TABLE'),
-    retentionDays: cfg.retentionDays,
+    retentionDays: config.retentionDays,
   });
-  const built: RunDeps = {
-    config: cfg,
+  const deps: RunDeps = {
     secrets: deployedSecrets(),
+    resolver: config.resolver,
+    dns: resolverFactory(),
     log,
     now: () => new Date(),
-    store: remote.store,
-    canary: new DynamoCanaryLedger({ client: remote.client, tableName: remote.tableName }),
+    store: table.store,
     alerter: createSnsAlerter({ client: new SNSClient({}), topicArn: requiredEnv('MAILPROBE_TOPIC_ARN') }),
   };
-  deps = built;
+  built = { deps, table };
   return built;
 }

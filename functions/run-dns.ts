@@ -1,5 +1,5 @@
 import { dnsProbe } from '../shared/probes/dns/probe';
-import { scheduledHandler } from './scheduled-handler';
+import { probeRunner } from './probe-runner';
 
-/** Schedule target of `dns` probe groups. */
-export const handler = scheduledHandler(dnsProbe);
+/** Schedule target (and work-queue consumer) of `dns` probe groups. */
+export const handler = probeRunner(() => dnsProbe);

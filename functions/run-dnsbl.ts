@@ -1,5 +1,5 @@
 import { dnsblProbe } from '../shared/probes/dnsbl/probe';
-import { scheduledHandler } from './scheduled-handler';
+import { probeRunner } from './probe-runner';
 
-/** Schedule target of `dnsbl` probe groups. */
-export const handler = scheduledHandler(dnsblProbe);
+/** Schedule target (and work-queue consumer) of `dnsbl` probe groups. */
+export const handler = probeRunner(() => dnsblProbe);

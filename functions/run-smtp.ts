@@ -1,5 +1,5 @@
 import { smtpProbe } from '../shared/probes/smtp/probe';
-import { scheduledHandler } from './scheduled-handler';
+import { probeRunner } from './probe-runner';
 
-/** Schedule target of `smtp` probe groups. */
-export const handler = scheduledHandler(smtpProbe);
+/** Schedule target (and work-queue consumer) of `smtp` probe groups. */
+export const handler = probeRunner(() => smtpProbe);

@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { createSlackAlerter } from '../shared/alert/slack';
 import type { Alert } from '../shared/alert/types';
-import { deployedConfig, deployedSecrets, log } from './container';
+import { deployed, deployedSecrets, log } from './container';
 
 /**
  * Subscribed to the alert topic: renders each alert (the topic's `lambda` message is the alert as JSON) as Block
@@ -9,7 +9,7 @@ import { deployedConfig, deployedSecrets, log } from './container';
  * asynchronous invocation and finally parks the event in the function's dead-letter queue: no alert is lost.
  */
 export async function handler(event: SNSEvent): Promise<void> {
-  const slack = deployedConfig().alerts.slack;
+  const slack = deployed().config.alerts.slack;
   if (!slack) throw new Error('alerts.slack is not configured, yet the Slack notifier was invoked');
   const alerter = createSlackAlerter({
     webhookUrl: () => deployedSecrets()(slack.webhook),

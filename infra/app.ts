@@ -1,5 +1,5 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { findConfigFile, readConfigFile } from '../shared/config/file';
+import { findConfigFile, readConfigFile } from '../shared/suite/file';
 import { applyNag } from './nag';
 import { MailprobeStack } from './stack';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolverSettings } from '../../shared/config/resolver';
-import { DynamoCanaryLedger } from '../../shared/probes/canary/dynamo-ledger';
 import { startReceiver } from '../../shared/probes/canary/receiver';
+import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../../shared/store/embedded';
 import { cliLog, DEFAULT_DATA_DIR } from '../context';
 

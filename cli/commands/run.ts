@@ -1,12 +1,11 @@
 import { Command, Option } from 'commander';
-import { expandProbes, type ProbeSpec } from '../../shared/config/expand';
-import { probes } from '../../shared/probes/registry';
 import { runProbes } from '../../shared/run/run-group';
+import type { ProbeSpec } from '../../shared/suite/expand';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { exitCodeFor, formatRun, styleFor } from '../output';
 
 /** `--only` matches a probe kind, a group name, a target name or a probe id. */
-export function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
+function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
   if (!only || only.length === 0) return specs;
   return specs.filter((s) =>
     only.some((o) => o === s.kind || o === s.group.name || o === s.targetName || o === s.id),
@@ -22,10 +21,10 @@ export function runCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
-      const specs = selectProbes(expandProbes(config, probes), opts.only);
-      if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
       const local = await openLocal(config, opts.dataDir);
       try {
+        const specs = selectProbes(local.specs, opts.only);
+        if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
         const reports = await runProbes(specs, new Date(), local.deps);
         process.stdout.write(
           `${

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import { configSchema } from '../../shared/config/schema';
+import { configSchema } from '../../shared/suite/schema';
 
 /** The config format as JSON Schema (draft 2020-12), for editors and CI validation of JSON/YAML files. */
-export function configJsonSchema(): Record<string, unknown> {
+function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { expandProbes } from '../../shared/config/expand';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
-import { probes } from '../../shared/probes/registry';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { formatRun, styleFor } from '../output';
@@ -17,7 +15,8 @@ export function watchCommand(): Command {
     .option('--data-dir <dir>', 'where the embedded DynamoDB keeps its data', DEFAULT_DATA_DIR)
     .action(async (opts: { config?: string; dataDir: string }) => {
       const config = await loadConfigFrom(opts.config);
-      const specs = expandProbes(config, probes);
+      const local = await openLocal(config, opts.dataDir);
+      const { specs } = local;
       const groups = config.probes
         .filter((g) => g.enabled)
         .map((g) => ({
@@ -25,7 +24,6 @@ export function watchCommand(): Command {
           schedule: parseSchedule(g.schedule) as Schedule,
           specs: specs.filter((s) => s.group.name === g.name),
         }));
-      const local = await openLocal(config, opts.dataDir);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { DynamoCanaryLedger } from '../../shared/probes/canary/dynamo-ledger';
 import { startReceiver } from '../../shared/probes/canary/receiver';
+import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../../shared/store/embedded';
 import { silentLog } from '../../shared/util/log';
 import { DEFAULT_DATA_DIR } from '../context';

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { expandProbes } from '../../shared/config/expand';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
-import { probes } from '../../shared/probes/registry';
 import { runProbes } from '../../shared/run/run-group';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 import { DEFAULT_DATA_DIR, openLocal } from '../context';
 import { exitCodeFor, formatRun, styleFor } from '../output';
 import { canaryDemo } from './canary';
@@ -28,7 +26,7 @@ function mergeTargets(parts: DemoPart[]): Targets {
 }
 
 /** Starts the demo lab in-process, runs every probe once against it, stores and prints the results. */
-export async function runDemo(dataDir: string): Promise<number> {
+async function runDemo(dataDir: string): Promise<number> {
   const dns = await startDnsServer({});
   const parts: DemoPart[] = [];
   try {
@@ -45,9 +43,9 @@ export async function runDemo(dataDir: string): Promise<number> {
     try {
       const style = styleFor(process.stdout);
       process.stdout.write(
-        `mailprobe demo: ${expandProbes(config, probes).length} probes against an in-process lab on 127.0.0.1\n\n`,
+        `mailprobe demo: ${local.specs.length} probes against an in-process lab on 127.0.0.1\n\n`,
       );
-      const reports = await runProbes(expandProbes(config, probes), new Date(), local.deps);
+      const reports = await runProbes(local.specs, new Date(), local.deps);
       process.stdout.write(`\n${formatRun(reports, style)}\n\n`);
       const example = reports[0]?.result.probeId ?? '<probe>';
       process.stdout.write(`stored in ${dataDir}/ — try: npx mailprobe history ${example} --format json\n`);

@@ -15,7 +15,7 @@ export type ZoneRecords = Record<string, ZoneRecord[]>;
 
 /** What to do with one query instead of answering it from the zone. */
 export type Misbehaviour = undefined | 'refused' | 'servfail' | 'drop' | { delayMs: number };
-export type Behaviour = (name: string, type: string) => Misbehaviour;
+type Behaviour = (name: string, type: string) => Misbehaviour;
 
 export interface DnsServerOptions {
   records?: ZoneRecords;

@@ -1,4 +1,4 @@
-import type { MailprobeConfigInput } from '../../shared/config/schema';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 
 /**
  * One probe kind's share of the `npm start` demo lab: the servers it started on loopback (healthy and broken

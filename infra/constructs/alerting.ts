@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MailprobeConfig } from '../../shared/config/schema';
+import type { MailprobeConfig } from '../../shared/suite/schema';
 import { MailprobeFunction } from './probe-function';
 import type { Secrets } from './secrets';
 

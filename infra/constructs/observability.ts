@@ -6,7 +6,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
-import type { MailprobeConfig, ProbeGroup } from '../../shared/config/schema';
+import { MANIFESTS } from '../../shared/suite/manifests';
+import type { MailprobeConfig, ProbeGroup } from '../../shared/suite/schema';
 
 export interface ObservabilityProps {
   config: MailprobeConfig;
@@ -19,7 +20,7 @@ const NAMESPACE = 'Mailprobe';
 const DAY_S = 86_400;
 
 /** Seconds between two slots of a group's schedule (for cron, the gap after the next slot). */
-export function scheduleIntervalSeconds(group: ProbeGroup, timezone: string): number {
+function scheduleIntervalSeconds(group: ProbeGroup, timezone: string): number {
   const schedule = parseSchedule(group.schedule) as Schedule;
   if (schedule.kind === 'rate') return schedule.everyMs / 1000;
   const first = nextFireTime(schedule, new Date(Date.UTC(2026, 0, 5)), timezone);
@@ -125,27 +126,16 @@ export class Observability extends Construct {
         left: groups.map((g) => groupMetric(g, 'ProbeDuration', 'p90', 300)),
       }),
     );
-    // Per-kind graphs, each only when the config has groups of that kind.
-    const ofKind = (kind: ProbeGroup['kind']) => groups.filter((g) => g.kind === kind);
-    const smtpPhases = ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'rcpt'];
-    const perKind: [string, cloudwatch.IMetric[]][] = [
-      [
-        'SMTP phase timings p90 (ms)',
-        ofKind('smtp').flatMap((g) => smtpPhases.map((p) => groupMetric(g, `Phase_${p}`, 'p90', 300))),
-      ],
-      [
-        'Canary delivery latency p50 / p90 (ms)',
-        ofKind('canary').flatMap((g) =>
-          ['p50', 'p90'].map((stat) => groupMetric(g, 'DeliveryLatency', stat, 300)),
-        ),
-      ],
-      [
-        'Blocklist listings (addresses or domains listed)',
-        ofKind('dnsbl').map((g) => groupMetric(g, 'StatusFail', 'Sum', 900)),
-      ],
-    ];
-    for (const [title, left] of perKind) {
-      if (left.length > 0) dashboard.addWidgets(new cloudwatch.GraphWidget({ title, width: 12, left }));
+    // The graphs each kind's manifest contributes, when the config has groups of that kind.
+    for (const manifest of MANIFESTS) {
+      const ofKind = groups.filter((g) => g.kind === manifest.kind);
+      if (ofKind.length === 0) continue;
+      for (const graph of manifest.graphs) {
+        const left = ofKind.flatMap((g) =>
+          graph.metrics.map((m) => groupMetric(g, m.name, m.stat, graph.periodSeconds)),
+        );
+        dashboard.addWidgets(new cloudwatch.GraphWidget({ title: graph.title, width: 12, left }));
+      }
     }
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({

@@ -6,11 +6,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { ProbeKind } from '../../shared/model/result';
 
 export interface MailprobeFunctionProps {
   /** File under `functions/`, without extension. */
-  handler: `run-${ProbeKind}` | 'run-batch' | 'slack-notifier' | 'canary-inbound';
+  handler: `run-${string}` | 'slack-notifier' | 'canary-inbound';
   description: string;
   /** The config JSON bundled next to the handler as `mailprobe.config.json`. */
   configFile: string;
@@ -69,7 +68,7 @@ export class MailprobeFunction extends NodejsFunction {
   }
 }
 
-export const MAX_LAMBDA_TIMEOUT_S = 900;
+const MAX_LAMBDA_TIMEOUT_S = 900;
 
 /** A function timeout above the probes' own budgets: batches of `concurrency` probes, each within `probeTimeoutS`. */
 export function functionTimeout(probes: number, concurrency: number, probeTimeoutS: number): Duration {

@@ -4,7 +4,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MailprobeConfig, ProbeGroup } from '../../shared/config/schema';
+import type { MailprobeConfig, ProbeGroup } from '../../shared/suite/schema';
 
 export interface ProbeSchedulesProps {
   config: MailprobeConfig;

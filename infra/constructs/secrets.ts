@@ -3,17 +3,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretRef } from '../../shared/config/secret-ref';
 
-/** Every `{ secret }` reference inside a config value. */
-export function secretRefs(value: unknown): Extract<SecretRef, { secret: string }>[] {
-  if (Array.isArray(value)) return value.flatMap(secretRefs);
-  if (value && typeof value === 'object') {
-    if (typeof (value as { secret?: unknown }).secret === 'string')
-      return [value as Extract<SecretRef, { secret: string }>];
-    return Object.values(value).flatMap(secretRefs);
-  }
-  return [];
-}
-
 /** The Secrets Manager secrets the config names, imported by name; functions get read on exactly the ones they use. */
 export class Secrets extends Construct {
   private readonly byName = new Map<string, secretsmanager.ISecret>();

@@ -1,6 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { MailprobeConfig } from '../config/schema';
-import type { SecretResolver } from '../probes/types';
+import type { SecretResolver } from '../config/secret-ref';
+import type { MailprobeConfig } from '../suite/schema';
 import type { Log } from '../util/log';
 import { createConsoleAlerter } from './console';
 import { createFanout } from './fanout';

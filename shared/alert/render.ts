@@ -50,7 +50,7 @@ const TAG: Record<AlertType, string> = {
 };
 
 /** Status marks shared by the text channels. */
-export const MARK: Record<Status, string> = { pass: '✓', warn: '!', unknown: '?', fail: '✗' };
+const MARK: Record<Status, string> = { pass: '✓', warn: '!', unknown: '?', fail: '✗' };
 
 const CHANGE_ORDER: Record<NonNullable<AlertCheck['change']>, number> = { new: 0, ongoing: 1, recovered: 2 };
 
@@ -127,7 +127,7 @@ function headlineOf(alert: Alert, checks: RenderedCheck[], duration: string | un
 }
 
 /** `2026-11-23T10:05:00.000Z` -> `2026-11-23 10:05 UTC`; anything unparsable is returned as it is. */
-export function formatTime(iso: string): string {
+function formatTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -28,7 +28,7 @@ const attribute = (value: string): MessageAttributeValue => ({
  * itself as JSON for Lambda subscribers (the Slack notifier renders it as Block Kit), and attributes for
  * subscription filter policies.
  */
-export function snsPublishInput(alert: Alert, topicArn: string) {
+function snsPublishInput(alert: Alert, topicArn: string) {
   const rendered = renderAlert(alert);
   // Untrusted fields stay on their line, so a banner cannot add lines that look like ours.
   const lines = alertTextLines(alert, rendered, (text) => plainText(text).replace(/\n+/g, ' | '));

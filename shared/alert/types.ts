@@ -2,7 +2,7 @@ import type { CauseId } from '../model/causes/index';
 import type { JsonObject, ProbeKind } from '../model/result';
 import type { Status } from '../model/status';
 
-export const ALERT_TYPES = ['failure', 'reminder', 'recovery', 'coverage', 'coverage-recovered'] as const;
+const ALERT_TYPES = ['failure', 'reminder', 'recovery', 'coverage', 'coverage-recovered'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 export type Severity = 'critical' | 'warning' | 'info';
 

@@ -69,4 +69,3 @@ export const deploySettings = z
       .describe('Also deliver alerts through AWS Chatbot to this Slack channel'),
   })
   .strict();
-export type DeploySettings = z.infer<typeof deploySettings>;

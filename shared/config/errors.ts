@@ -26,3 +26,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
   return out || '(root)';
 }
+
+/** A setting that validates but will probably not work as the operator expects; shown by `validate` and synth. */
+export interface ConfigWarning {
+  /** Field path as written in the file, e.g. `targets.smtp[1].port`. */
+  path: string;
+  message: string;
+}

@@ -77,3 +77,23 @@ export function createResolver(settings: ResolverSettings): DnsResolver {
   };
   return query as DnsResolver;
 }
+
+/** Builds the resolver for a set of settings: the one factory the runner hands probes (`ctx.dns`), replaceable in tests. */
+export type ResolverFactory = (settings: ResolverSettings) => DnsResolver;
+
+/**
+ * The default factory: one resolver per distinct settings, kept for the life of the process (a Lambda container,
+ * a CLI run), so probes share c-ares channels and per-resolver caches (DNSBL zone self-tests) across runs.
+ */
+export function resolverFactory(): ResolverFactory {
+  const made = new Map<string, DnsResolver>();
+  return (settings) => {
+    const key = JSON.stringify([settings.servers, settings.timeoutMs, settings.tries]);
+    let resolver = made.get(key);
+    if (!resolver) {
+      resolver = createResolver(settings);
+      made.set(key, resolver);
+    }
+    return resolver;
+  };
+}

@@ -4,8 +4,8 @@ import type { Status } from './status';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export const PROBE_KINDS = ['smtp', 'dns', 'dnsbl', 'canary'] as const;
-export type ProbeKind = (typeof PROBE_KINDS)[number];
+/** The name of a probe kind, as its manifest (`shared/probes/<kind>/kind.ts`) declares it: `smtp`, `dns`... */
+export type ProbeKind = string;
 
 /** One verdict inside a probe run: a TLS certificate, an SPF record, one DNSBL zone. */
 export interface Check {

@@ -1,4 +1,4 @@
-export const STATUSES = ['pass', 'warn', 'fail', 'unknown'] as const;
+const STATUSES = ['pass', 'warn', 'fail', 'unknown'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Severity order used to roll checks up into one status: a failure outranks not knowing, which outranks a warning. */

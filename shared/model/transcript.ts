@@ -1,7 +1,7 @@
 /** Bounds for a stored transcript: enough to diagnose, never enough to bloat a DynamoDB item (400 KB). */
-export const TRANSCRIPT_MAX_LINES = 200;
-export const TRANSCRIPT_MAX_LINE = 500;
-export const TRANSCRIPT_MAX_BYTES = 16_384;
+const TRANSCRIPT_MAX_LINES = 200;
+const TRANSCRIPT_MAX_LINE = 500;
+const TRANSCRIPT_MAX_BYTES = 16_384;
 
 /**
  * Records protocol lines for the stored result. Every secret registered with `redact()` is masked in every

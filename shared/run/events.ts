@@ -14,7 +14,6 @@ export const scheduledEvent = z.strictObject({
     error: 'must be an ISO 8601 time (<aws.scheduler.scheduled-time>)',
   }),
 });
-export type ScheduledEvent = z.infer<typeof scheduledEvent>;
 
 /** One fan-out batch on the work queue: some targets of a group, for one schedule slot. */
 export const probeBatch = z.extend(scheduledEvent, {

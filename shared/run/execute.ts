@@ -1,20 +1,21 @@
-import type { ProbeSpec } from '../config/expand';
-import type { MailprobeConfig } from '../config/schema';
+import type { ResolverSettings } from '../config/resolver';
+import { describeSecretRef, type SecretRef, type SecretResolver, secretRefsIn } from '../config/secret-ref';
+import type { ResolverFactory } from '../dns/resolver';
 import type { CauseId } from '../model/causes/index';
-import type { Check, JsonObject, ProbeResult } from '../model/result';
+import type { Check, JsonObject, JsonValue, ProbeOutcome, ProbeResult } from '../model/result';
 import { worstStatus } from '../model/status';
 import { Timings } from '../model/timings';
 import { Transcript } from '../model/transcript';
-import type { CanaryLedger } from '../probes/canary/ledger';
-import type { SecretResolver } from '../probes/types';
+import type { ProbeContext } from '../probes/types';
 import { SecretUnavailableError } from '../secrets/resolve';
+import type { ProbeSpec } from '../suite/expand';
 import type { Log } from '../util/log';
 
 export interface ExecuteDeps {
-  config: MailprobeConfig;
   secrets: SecretResolver;
-  /** Where canary sends and arrivals are recorded: the results table, through the same DynamoDB client. */
-  canary?: CanaryLedger;
+  /** The configured DNS settings (`resolver` in the config), and the factory that builds resolvers from them. */
+  resolver: ResolverSettings;
+  dns: ResolverFactory;
   log: Log;
   now: () => Date;
 }
@@ -28,9 +29,102 @@ function runnerCheck(cause: CauseId, message: string): Check {
   return { id: 'probe', status: 'unknown', cause, message };
 }
 
+/** Every string in a JSON value passed through `mask`. */
+function masked<T extends JsonValue | undefined>(value: T, mask: (s: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => masked(v, mask)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, mask)])) as T;
+  }
+  return value;
+}
+
+/** A log whose every message and field has the run's secrets masked. */
+function maskedLog(log: Log, transcript: Transcript): Log {
+  const wrap =
+    (level: keyof Log) =>
+    (message: string, extra?: Record<string, unknown>): void =>
+      log[level](
+        transcript.mask(message),
+        extra &&
+          (masked(JSON.parse(JSON.stringify(extra)) as JsonObject, (s) => transcript.mask(s)) as JsonObject),
+      );
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+}
+
+/**
+ * Resolves every secret the target and the group reference, registering each value for redaction before the
+ * probe sees it. A secret that cannot be read is remembered: the probe learns it when it asks for it.
+ */
+async function resolveSecrets(
+  spec: ProbeSpec,
+  secrets: SecretResolver,
+  transcript: Transcript,
+): Promise<(ref: SecretRef) => string> {
+  const values = new Map<string, string | Error>();
+  await Promise.all(
+    secretRefsIn([spec.target, spec.group]).map(async (ref) => {
+      const key = describeSecretRef(ref);
+      try {
+        const value = await secrets(ref);
+        transcript.redact(value);
+        values.set(key, value);
+      } catch (err) {
+        values.set(key, err instanceof Error ? err : new Error(String(err)));
+      }
+    }),
+  );
+  return (ref) => {
+    const value = values.get(describeSecretRef(ref));
+    if (typeof value === 'string') return value;
+    if (value instanceof SecretUnavailableError) throw value;
+    throw new SecretUnavailableError(ref, value ? value.message : 'not referenced by this target or group');
+  };
+}
+
+/** What the runner gives a probe besides its target and group. */
+export interface ContextParts {
+  scheduledAt: Date;
+  memo: JsonObject | undefined;
+  signal: AbortSignal;
+  deadline: number;
+}
+
+/**
+ * The context of one probe run: secrets of the target and group resolved and registered for redaction, the
+ * resolver factory on the configured settings, a fresh transcript and timings, a masking log.
+ */
+export async function createProbeContext(
+  spec: ProbeSpec,
+  parts: ContextParts,
+  deps: ExecuteDeps,
+): Promise<ProbeContext> {
+  const transcript = new Transcript();
+  return {
+    ...parts,
+    now: deps.now,
+    secret: await resolveSecrets(spec, deps.secrets, transcript),
+    dns: (overrides) => deps.dns({ ...deps.resolver, ...overrides }),
+    transcript,
+    timings: new Timings(),
+    log: maskedLog(deps.log, transcript),
+  };
+}
+
+/** A probe's outcome with every registered secret masked in every string (defence in depth for server echoes). */
+export function maskOutcome(outcome: ProbeOutcome, transcript: Transcript): ProbeOutcome {
+  const mask = (s: string) => transcript.mask(s);
+  return {
+    checks: outcome.checks.map((c) => masked(c as unknown as JsonObject, mask) as unknown as Check),
+    ...(outcome.memo ? { memo: masked(outcome.memo, mask) } : {}),
+  };
+}
+
 /**
  * Runs one probe under a hard time budget and always returns a result: a crash, a missing secret or a timeout
- * becomes an `unknown` result naming its cause, never an exception and never a lost run.
+ * becomes an `unknown` result naming its cause, never an exception and never a lost run. The runner owns what
+ * every probe would otherwise repeat: secrets (resolved and redacted), the deadline, the DNS resolver, and
+ * masking every string the probe returns.
  */
 export async function executeProbe(
   spec: ProbeSpec,
@@ -41,8 +135,6 @@ export async function executeProbe(
   const started = deps.now();
   const startedMs = performance.now();
   const controller = new AbortController();
-  const timings = new Timings();
-  const transcript = new Transcript();
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -50,36 +142,30 @@ export async function executeProbe(
       reject(controller.signal.reason);
     }, spec.timeoutMs);
   });
+  const parts = { scheduledAt, memo, signal: controller.signal, deadline: Date.now() + spec.timeoutMs };
+  // Secrets are looked up inside the budget: a stuck Secrets Manager call ends as a timeout like any other step.
+  let ctx: ProbeContext | undefined;
+  const run = async () => {
+    ctx = await createProbeContext(spec, parts, deps);
+    return maskOutcome(await spec.definition.run(spec.target, spec.group, ctx), ctx.transcript);
+  };
 
   let checks: Check[];
   let newMemo: JsonObject | undefined;
   try {
-    const outcome = await Promise.race([
-      spec.definition.run(spec.target, spec.group, {
-        signal: controller.signal,
-        scheduledAt,
-        now: deps.now,
-        memo,
-        config: deps.config,
-        secrets: deps.secrets,
-        canary: deps.canary,
-        transcript,
-        timings,
-        log: deps.log,
-      }),
-      budget,
-    ]);
+    const outcome = await Promise.race([run(), budget]);
     checks = outcome.checks;
     newMemo = outcome.memo;
   } catch (err) {
+    const mask = (s: string) => (ctx ? ctx.transcript.mask(s) : s);
     if (err instanceof ProbeTimeout) {
       checks = [runnerCheck('probe.timeout', `probe aborted after ${spec.timeoutMs} ms without a verdict`)];
     } else if (err instanceof SecretUnavailableError) {
-      checks = [runnerCheck('probe.secret-unavailable', err.message)];
+      checks = [runnerCheck('probe.secret-unavailable', mask(err.message))];
     } else {
       const e = err instanceof Error ? err : new Error(String(err));
-      deps.log.error('probe crashed', { probeId: spec.id, error: transcript.mask(e.stack ?? e.message) });
-      checks = [runnerCheck('probe.crashed', transcript.mask(`${e.name}: ${e.message}`).slice(0, 500))];
+      (ctx?.log ?? deps.log).error('probe crashed', { probeId: spec.id, error: e.stack ?? e.message });
+      checks = [runnerCheck('probe.crashed', mask(`${e.name}: ${e.message}`).slice(0, 500))];
     }
   } finally {
     clearTimeout(timer);
@@ -99,8 +185,8 @@ export async function executeProbe(
       durationMs: Math.round(performance.now() - startedMs),
       status: worstStatus(checks.map((c) => c.status)),
       checks,
-      timings: timings.values,
-      transcript: transcript.toLines(),
+      timings: ctx?.timings.values ?? {},
+      transcript: ctx?.transcript.toLines() ?? [],
     },
     memo: newMemo,
   };

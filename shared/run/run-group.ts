@@ -1,4 +1,4 @@
-import type { ProbeSpec } from '../config/expand';
+import type { ProbeSpec } from '../suite/expand';
 import { mapLimit } from '../util/concurrency';
 import { type RunDeps, type RunReport, runProbe } from './run-probe';
 

@@ -1,8 +1,8 @@
 import { evaluate } from '../alert/evaluate';
 import type { Alert, Alerter, ProbeState } from '../alert/types';
-import type { ProbeSpec } from '../config/expand';
 import type { ProbeResult } from '../model/result';
 import type { ResultStore } from '../store/types';
+import type { ProbeSpec } from '../suite/expand';
 import { type ExecuteDeps, executeProbe } from './execute';
 
 export interface RunDeps extends ExecuteDeps {

@@ -1,6 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { describeSecretRef, type SecretRef } from '../config/secret-ref';
-import type { SecretResolver } from '../probes/types';
+import { describeSecretRef, type SecretRef, type SecretResolver } from '../config/secret-ref';
 
 /** A secret that could not be read. The message names the reference, never a value. */
 export class SecretUnavailableError extends Error {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import example from '../../examples/mailprobe.config';
 import { type FunctionBundle, synthesizeBundles } from '../../infra/bundles';
-import { parseConfig } from '../../shared/config/load';
+import { deployedSuite } from '../../shared/suite/deployed';
+import { parseConfig } from '../../shared/suite/load';
 
 jest.setTimeout(120_000);
 
@@ -23,7 +24,6 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
     expect(bundles.map((b) => b.description).sort()).toEqual([
       'mailprobe: posts alerts from the topic to Slack',
       'mailprobe: records canary arrivals received by SES',
-      'mailprobe: runs one fanned-out batch of a large probe group',
       'mailprobe: runs the canary probes of one group for one schedule slot',
       'mailprobe: runs the dns probes of one group for one schedule slot',
       'mailprobe: runs the dnsbl probes of one group for one schedule slot',
@@ -32,7 +32,7 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
     for (const b of bundles) {
       expect(b.files).toEqual(['index.js', 'index.js.map', 'mailprobe.config.json']);
       expect(JSON.parse(readFileSync(join(b.dir, 'mailprobe.config.json'), 'utf8'))).toEqual(
-        JSON.parse(JSON.stringify(parseConfig(example))),
+        JSON.parse(JSON.stringify(deployedSuite(parseConfig(example)))),
       );
     }
   });
@@ -41,7 +41,7 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
     for (const b of bundles) {
       const code = readFileSync(join(b.dir, 'index.js'), 'utf8');
       expect(code).not.toMatch(/dynalite/);
-      expect(code).not.toContain('at most 30 characters'); // a message of the config schema (shared/config/schema.ts)
+      expect(code).not.toContain('at most 30 characters'); // a message of the config schema (shared/suite/schema.ts)
       expect(code).toMatch(/require\("@aws-sdk\/client-/);
     }
   });

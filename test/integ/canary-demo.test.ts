@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canaryDemo } from '../../cli/demo/canary';
 import { startDnsServer } from '../../cli/demo/dns-server';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
 import type { CanaryGroup, MailboxTarget } from '../../shared/probes/canary/config';
-import { DynamoCanaryLedger } from '../../shared/probes/canary/dynamo-ledger';
+import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../../shared/store/embedded';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 import { runCanary } from './canary-harness';
 
 jest.setTimeout(60_000);

@@ -1,12 +1,12 @@
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfig, MailprobeConfigInput } from '../../shared/config/schema';
+import { sesClients } from '../../shared/aws/ses';
 import type { Check, JsonObject, ProbeOutcome } from '../../shared/model/result';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
 import type { CanaryGroup, MailboxTarget } from '../../shared/probes/canary/config';
 import type { CanaryArrivalRecord, CanaryLedger, CanarySendRecord } from '../../shared/probes/canary/ledger';
-import { canaryProbe } from '../../shared/probes/canary/probe';
-import { silentLog } from '../../shared/util/log';
+import { createCanaryProbe } from '../../shared/probes/canary/probe';
+import type { ProbeDefinition } from '../../shared/probes/types';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfig, MailprobeConfigInput, ProbeGroup } from '../../shared/suite/schema';
+import { runProbeOnce } from '../support/probe-context';
 
 export interface CanaryRun extends ProbeOutcome {
   check(id: string): Check | undefined;
@@ -43,37 +43,22 @@ export async function runCanary(
     secrets?: Record<string, string>;
   } = {},
 ): Promise<CanaryRun> {
-  const transcript = new Transcript();
-  const timings = new Timings();
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), setup.group.timeoutSeconds * 1000);
-  try {
-    const outcome = await canaryProbe.run(setup.mailbox, setup.group, {
-      signal: controller.signal,
-      scheduledAt: new Date(),
-      now: options.now ?? (() => new Date()),
-      memo: options.memo,
-      config: setup.config,
-      secrets: async (ref) => {
-        const name = 'env' in ref ? ref.env : ref.secret;
-        const value = options.secrets?.[name];
-        if (value === undefined) throw new Error(`no secret ${name}`);
-        return value;
-      },
-      transcript,
-      timings,
-      log: silentLog,
-      ...(options.ledger ? { canary: options.ledger } : {}),
-    });
-    return {
-      ...outcome,
-      check: (id) => outcome.checks.find((c) => c.id === id),
-      transcript: transcript.toLines(),
-      timings: timings.values,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  // SES: the real client (tests that send through SES mock it with aws-sdk-client-mock).
+  const probe = createCanaryProbe({
+    ses: sesClients(),
+    ...(options.ledger ? { ledger: options.ledger } : {}),
+  });
+  const { check, ...run } = await runProbeOnce(
+    probe as ProbeDefinition<ProbeGroup, unknown>,
+    setup.config,
+    setup.group,
+    {
+      ...(options.memo ? { memo: options.memo } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    },
+  );
+  return { ...run, check };
 }
 
 /** The ledger port in process memory, with the same rules as the DynamoDB one (tests only). */

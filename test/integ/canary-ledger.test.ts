@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SESEvent } from 'aws-lambda';
-import { DynamoCanaryLedger } from '../../shared/probes/canary/dynamo-ledger';
 import type { CanaryArrivalRecord, CanarySendRecord } from '../../shared/probes/canary/ledger';
 import { newToken } from '../../shared/probes/canary/token';
+import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,11 +1,10 @@
 import { BROKEN_DOMAIN, dnsDemo, GOOD_DOMAIN } from '../../cli/demo/dns';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
 import type { DemoPart } from '../../cli/demo/types';
-import { parseConfig } from '../../shared/config/load';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
+import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
-import { silentLog } from '../../shared/util/log';
+import { parseConfig } from '../../shared/suite/load';
+import { probeContext } from '../support/probe-context';
 
 jest.setTimeout(30_000);
 
@@ -33,18 +32,12 @@ describe('dns part of the npm start demo', () => {
     if (group?.kind !== 'dns') throw new Error('expected a dns group');
     expect(group.options.mtaSts).toBe('optional');
     const results = new Map<string, string[]>();
-    for (const { name, target } of dnsProbe.targets(group, config)) {
-      const { checks } = await dnsProbe.run(target, group, {
-        signal: AbortSignal.timeout(20_000),
-        scheduledAt: new Date(),
-        now: () => new Date(),
-        memo: undefined,
-        config,
-        secrets: async () => '',
-        transcript: new Transcript(),
-        timings: new Timings(),
-        log: silentLog,
-      });
+    for (const { name, target } of dnsKind.targets(config.targets, group)) {
+      const { checks } = await dnsProbe.run(
+        target,
+        group,
+        probeContext(config, { signal: AbortSignal.timeout(20_000) }),
+      );
       results.set(
         name,
         checks.filter((c) => c.status === 'fail').map((c) => c.id),

@@ -11,17 +11,15 @@ import {
 } from '../../cli/demo/dns';
 import { type DnsServer, type Misbehaviour, startDnsServer } from '../../cli/demo/dns-server';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfig } from '../../shared/config/schema';
 import { createResolver } from '../../shared/dns/resolver';
 import type { Check, JsonObject } from '../../shared/model/result';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
 import { dnsGroup } from '../../shared/probes/dns/config';
+import { dnsKind } from '../../shared/probes/dns/kind';
 import { httpsPolicyFetcher } from '../../shared/probes/dns/mta-sts-fetch';
 import { dnsProbe } from '../../shared/probes/dns/probe';
-import type { ProbeContext } from '../../shared/probes/types';
-import { silentLog } from '../../shared/util/log';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfig } from '../../shared/suite/schema';
+import { probeContext } from '../support/probe-context';
 
 jest.setTimeout(30_000);
 
@@ -68,22 +66,11 @@ async function probe(domain: string, fetch: Record<string, unknown> = {}, memo?:
   const config = configFor(domain, { port: policies.port, extraCaPem: pki.ca, timeoutMs: 2000, ...fetch });
   const group = config.probes[0];
   if (group?.kind !== 'dns') throw new Error('expected a dns group');
-  const target = dnsProbe.targets(group, config).find((t) => t.name === domain)?.target;
+  const target = dnsKind.targets(config.targets, group).find((t) => t.name === domain)?.target;
   if (!target) throw new Error(`no target ${domain}`);
-  const transcript = new Transcript();
-  const ctx: ProbeContext = {
-    signal: AbortSignal.timeout(20_000),
-    scheduledAt: new Date(),
-    now: () => new Date(),
-    memo,
-    config,
-    secrets: async () => '',
-    transcript,
-    timings: new Timings(),
-    log: silentLog,
-  };
+  const ctx = probeContext(config, { signal: AbortSignal.timeout(20_000), memo });
   const outcome = await dnsProbe.run(target, group, ctx);
-  return { ...outcome, transcript: transcript.toLines(), timings: ctx.timings.values };
+  return { ...outcome, transcript: ctx.transcript.toLines(), timings: ctx.timings.values };
 }
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id);
 

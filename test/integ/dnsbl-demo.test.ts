@@ -1,13 +1,12 @@
 import { startDnsServer } from '../../cli/demo/dns-server';
 import { BROKEN_ZONE, CLEAN_IP, DEMO_ZONE, dnsblDemo, LISTED_IP } from '../../cli/demo/dnsbl';
-import { expandProbes } from '../../shared/config/expand';
-import { parseConfig } from '../../shared/config/load';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
-import { probes } from '../../shared/probes/registry';
-import { probeContext } from '../support/probe-context';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes } from '../../shared/suite/probes';
+import { probeContext, testProbeDefinitions } from '../support/probe-context';
 
 describe('dnsbl demo part', () => {
   it('shows a listed address failing and a wildcard zone reported as untrusted, not as a listing', async () => {
@@ -20,7 +19,7 @@ describe('dnsbl demo part', () => {
         targets: part.targets,
         probes: part.probes,
       });
-      const specs = expandProbes(config, probes);
+      const specs = expandProbes(config, testProbeDefinitions());
       expect(specs.map((s) => s.targetName)).toEqual([LISTED_IP, CLEAN_IP]);
       const statuses: Record<string, Record<string, string | undefined>> = {};
       for (const spec of specs) {

@@ -1,13 +1,13 @@
 import { type DnsServer, startDnsServer, type ZoneRecords } from '../../cli/demo/dns-server';
-import { parseConfig } from '../../shared/config/load';
-import type { SecretRef } from '../../shared/config/secret-ref';
 import type { Check } from '../../shared/model/result';
 import { Transcript } from '../../shared/model/transcript';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
+import { dnsblKind } from '../../shared/probes/dnsbl/kind';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import type { ZoneSpecInput } from '../../shared/probes/dnsbl/zone-spec';
+import { parseConfig } from '../../shared/suite/load';
 import { probeContext } from '../support/probe-context';
 
 /** The RFC 5782 test entry, so the zone passes its self-test. */
@@ -104,13 +104,10 @@ describe('dnsbl probe against a loopback DNS server', () => {
     const group = config.probes[0] as DnsblGroup;
     transcript = new Transcript();
     const ctx = probeContext(config, {
-      secrets: async (ref: SecretRef) => {
-        if ('env' in ref && ref.env === 'DQS') return KEY;
-        throw new Error('unknown secret');
-      },
+      secrets: { DQS: KEY },
       transcript,
     });
-    const [target] = dnsblProbe.targets(group, config);
+    const [target] = dnsblKind.targets(config.targets, group);
     const outcome = await dnsblProbe.run(target?.target as Subject, group, ctx);
     for (const c of outcome.checks) checks.set(c.id, c);
   });

@@ -6,9 +6,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
+import { deployedSuite } from '../../shared/suite/deployed';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 
 jest.setTimeout(60_000);
 
@@ -44,7 +45,8 @@ beforeAll(async () => {
     deploy: { fanOut: { batchSize: 1, maxConcurrency: 2 } },
   };
   const configFile = join(dir, 'mailprobe.config.json');
-  writeFileSync(configFile, JSON.stringify(parseConfig(config))); // as the stack bundles it: validated, defaults filled
+  // As the stack bundles it: validated with defaults filled, and every group's targets expanded.
+  writeFileSync(configFile, JSON.stringify(deployedSuite(parseConfig(config))));
   Object.assign(process.env, {
     MAILPROBE_CONFIG_FILE: configFile,
     MAILPROBE_TABLE: embedded.tableName,
@@ -158,9 +160,9 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
   });
 });
 
-describe('run-batch handler (the work-queue consumer)', () => {
+describe('run-smtp handler as the consumer of its own work queue', () => {
   it('runs the batch targets for the slot and reports a malformed message for redelivery', async () => {
-    const { handler } = await import('../../functions/run-batch');
+    const { handler } = await import('../../functions/run-smtp');
     const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
     const out = await handler({
       Records: [

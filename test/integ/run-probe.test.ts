@@ -2,14 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert, Alerter } from '../../shared/alert/types';
-import { expandProbes } from '../../shared/config/expand';
-import { parseConfig } from '../../shared/config/load';
+import { resolverFactory } from '../../shared/dns/resolver';
 import type { ProbeOutcome } from '../../shared/model/result';
-import { probes } from '../../shared/probes/registry';
-import type { ProbeContext, ProbeRegistry } from '../../shared/probes/types';
+import type { ProbeContext, ProbeDefinition } from '../../shared/probes/types';
 import { runProbe } from '../../shared/run/run-probe';
 import { createSecretResolver } from '../../shared/secrets/resolve';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes } from '../../shared/suite/probes';
+import type { ProbeGroup } from '../../shared/suite/schema';
 import { silentLog } from '../../shared/util/log';
 
 jest.setTimeout(30_000);
@@ -21,15 +22,10 @@ const config = parseConfig({
 });
 
 let behaviour: (ctx: ProbeContext) => Promise<ProbeOutcome>;
-const registry: ProbeRegistry = {
-  ...probes,
-  smtp: {
-    kind: 'smtp',
-    targets: (_g, c) => c.targets.smtp.map((t) => ({ name: t.name, target: t })),
-    run: (_t, _g, ctx) => behaviour(ctx),
-  },
-};
-const spec = expandProbes(config, registry)[0] as ReturnType<typeof expandProbes>[number];
+const definitions = new Map<string, ProbeDefinition<ProbeGroup, unknown>>([
+  ['smtp', { kind: 'smtp', run: (_t, _g, ctx) => behaviour(ctx) }],
+]);
+const spec = expandProbes(config, definitions)[0] as ReturnType<typeof expandProbes>[number];
 
 const published: Alert[] = [];
 const recorder: Alerter = { name: 'recorder', publish: async (a) => void published.push(a) };
@@ -47,7 +43,8 @@ beforeEach(() => {
 });
 
 const deps = () => ({
-  config,
+  resolver: config.resolver,
+  dns: resolverFactory(),
   secrets: createSecretResolver({ env: {} }),
   log: silentLog,
   now: () => new Date(),

@@ -4,13 +4,11 @@
  */
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
-import { parseConfig } from '../../shared/config/load';
 import type { Check } from '../../shared/model/result';
-import { Timings } from '../../shared/model/timings';
-import { Transcript } from '../../shared/model/transcript';
+import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
-import type { ProbeContext } from '../../shared/probes/types';
-import { silentLog } from '../../shared/util/log';
+import { parseConfig } from '../../shared/suite/load';
+import { probeContext } from '../support/probe-context';
 import { LAB_HOST, labPorts } from './ports';
 
 jest.setTimeout(30_000);
@@ -59,19 +57,9 @@ async function probe(domain: string): Promise<Check[]> {
   });
   const group = config.probes[0];
   if (group?.kind !== 'dns') throw new Error('expected a dns group');
-  const target = dnsProbe.targets(group, config).find((t) => t.name === domain)?.target;
+  const target = dnsKind.targets(config.targets, group).find((t) => t.name === domain)?.target;
   if (!target) throw new Error(`no target ${domain}`);
-  const ctx: ProbeContext = {
-    signal: AbortSignal.timeout(25_000),
-    scheduledAt: new Date(),
-    now: () => new Date(),
-    memo: undefined,
-    config,
-    secrets: async () => '',
-    transcript: new Transcript(),
-    timings: new Timings(),
-    log: silentLog,
-  };
+  const ctx = probeContext(config, { signal: AbortSignal.timeout(25_000) });
   return (await dnsProbe.run(target, group, ctx)).checks;
 }
 

@@ -1,10 +1,10 @@
-import { parseConfig } from '../../shared/config/load';
 import type { Check } from '../../shared/model/result';
 import { ipSubject, type Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
 import { dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import { parseSweepTargets, runSweep, type SweepRow } from '../../shared/probes/dnsbl/sweep';
+import { parseConfig } from '../../shared/suite/load';
 import { probeContext } from '../support/probe-context';
 import { LAB_HOST, labPorts } from './ports';
 

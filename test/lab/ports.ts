@@ -37,7 +37,7 @@ export const labUsers = {
 
 /** The lab's files: a run directory per network namespace, so labs in separate `unshare -n` never meet. */
 const netNamespace = readlinkSync('/proc/self/ns/net').replace(/\D/g, '');
-export const labDir = __dirname;
+const labDir = __dirname;
 export const labRunDir = join(labDir, '.run', `net-${netNamespace}`);
 export const labPaths = {
   /** PEM of the test CA that signed the server certificate of Postfix and Dovecot. */

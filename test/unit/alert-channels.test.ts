@@ -3,8 +3,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildAlerter } from '../../shared/alert/channels';
 import type { Alert } from '../../shared/alert/types';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 
 const base: MailprobeConfigInput = {
   targets: { smtp: [{ name: 'submission', host: 'smtp.example.com' }] },

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../shared/config/errors';
-import { parseConfig } from '../../shared/config/load';
 import { causes } from '../../shared/model/causes/index';
+import { parseConfig } from '../../shared/suite/load';
 
 const mailbox = {
   name: 'gmail-seed',
@@ -65,7 +65,7 @@ describe('canary config', () => {
         expect.stringMatching(/moveTo: afterCheck: move needs moveTo/),
         expect.stringMatching(/mode: plain mode is only for a receiver on loopback/),
         expect.stringMatching(/checkAfter: checkAfter must be shorter than window/),
-        expect.stringMatching(/duplicate mailbox name "gmail-seed"/),
+        expect.stringMatching(/duplicate name "gmail-seed" in targets.mailboxes/),
       ]),
     );
   });

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../shared/config/errors';
-import { expandProbes } from '../../shared/config/expand';
-import { loadConfig } from '../../shared/config/file';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
-import { probes } from '../../shared/probes/registry';
+import { loadConfig } from '../../shared/suite/file';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes } from '../../shared/suite/probes';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
+import { testProbeDefinitions } from '../support/probe-context';
 
 const minimal: MailprobeConfigInput = {
   targets: { smtp: [{ name: 'submission', host: 'smtp.example.com' }] },
@@ -147,14 +147,7 @@ describe('config', () => {
         },
       ],
     });
-    const specs = expandProbes(config, {
-      ...probes,
-      smtp: {
-        kind: 'smtp',
-        targets: (_g, c) => c.targets.smtp.map((s) => ({ name: s.name, target: s })),
-        run: async () => ({ checks: [] }),
-      },
-    });
+    const specs = expandProbes(config, testProbeDefinitions());
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({ id: 'smtp-5m/submission', timeoutMs: 60_000 });
     expect(specs[0]?.thresholds).toMatchObject({

@@ -7,12 +7,13 @@ import {
   GOOD_SENDER,
 } from '../../cli/demo/dns';
 import type { ZoneRecords } from '../../cli/demo/dns-server';
-import { parseConfig } from '../../shared/config/load';
 import { isCauseId } from '../../shared/model/causes/index';
 import type { Check, JsonObject } from '../../shared/model/result';
 import { type DnsOptions, dnsGroup, domainTarget } from '../../shared/probes/dns/config';
+import { dnsKind } from '../../shared/probes/dns/kind';
 import type { PolicyFetcher } from '../../shared/probes/dns/mta-sts-fetch';
-import { dnsProbe, runDnsChecks } from '../../shared/probes/dns/probe';
+import { runDnsChecks } from '../../shared/probes/dns/probe';
+import { parseConfig } from '../../shared/suite/load';
 import { zoneResolver } from '../support/dns/zone-resolver';
 
 const options: DnsOptions = dnsGroup.parse({ name: 'dns', kind: 'dns', schedule: 'rate(1 hour)' }).options;
@@ -199,7 +200,7 @@ describe('expected DKIM keys', () => {
   });
 });
 
-describe('dnsProbe definition', () => {
+describe('dns kind manifest', () => {
   it('expands one probe per configured domain', () => {
     const config = parseConfig({
       targets: { domains: [{ name: GOOD_DOMAIN }, { name: BROKEN_DOMAIN }] },
@@ -207,7 +208,7 @@ describe('dnsProbe definition', () => {
     });
     const group = config.probes[0];
     if (group?.kind !== 'dns') throw new Error('expected a dns group');
-    expect(dnsProbe.targets(group, config).map((t) => t.name)).toEqual([GOOD_DOMAIN, BROKEN_DOMAIN]);
+    expect(dnsKind.targets(config.targets, group).map((t) => t.name)).toEqual([GOOD_DOMAIN, BROKEN_DOMAIN]);
   });
 
   it('rejects an invalid pattern, sending IP and CA in the config, naming each field', () => {

@@ -1,16 +1,17 @@
 import { ConfigError } from '../../shared/config/errors';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
-import type { SecretRef } from '../../shared/config/secret-ref';
 import { DnsLookupError, type DnsResolver, type LookupFailure, type RrType } from '../../shared/dns/resolver';
 import { isCauseId } from '../../shared/model/causes/index';
 import { Transcript } from '../../shared/model/transcript';
 import type { Subject } from '../../shared/probes/dnsbl/address';
 import type { DnsblGroup } from '../../shared/probes/dnsbl/config';
+import { dnsblKind } from '../../shared/probes/dnsbl/kind';
 import { checkTarget, dnsblProbe } from '../../shared/probes/dnsbl/probe';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import type { ZoneSpecInput } from '../../shared/probes/dnsbl/zone-spec';
-import { probeContext } from '../support/probe-context';
+import type { ProbeDefinition } from '../../shared/probes/types';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput, ProbeGroup } from '../../shared/suite/schema';
+import { probeContext, runProbeOnce } from '../support/probe-context';
 
 type Entry = { A?: string[]; TXT?: string[][]; fail?: LookupFailure };
 
@@ -68,11 +69,7 @@ function setup(options: Record<string, unknown>, secrets: Record<string, string>
   const ctx = probeContext(config, {
     scheduledAt: new Date(0),
     now: () => new Date(now.ms),
-    secrets: async (ref: SecretRef) => {
-      const value = 'env' in ref ? secrets[ref.env] : undefined;
-      if (value === undefined) throw new Error('no such secret');
-      return value;
-    },
+    secrets,
     transcript,
   });
   return { config, group, ctx, transcript };
@@ -339,16 +336,17 @@ describe('dnsbl keys', () => {
       [`2.0.0.127.${zenKeyed}`]: { A: ['127.0.0.2'] },
       [`1.2.0.192.${zenKeyed}`]: { A: ['127.0.0.4'], TXT: [[`https://check.spamhaus.org/ ${KEY}`]] },
     });
-    const { group, ctx, transcript } = setup(
-      { zones: ['zen.spamhaus.org'], dqsKey: { env: 'DQS' } },
-      { DQS: KEY },
-    );
-    const outcome = await checkTarget(IP, group, ctx, dns.resolve);
+    const { config, group } = setup({ zones: ['zen.spamhaus.org'], dqsKey: { env: 'DQS' } });
+    // Through the runner's own context: it resolves the key, registers it for redaction and masks the outcome.
+    const outcome = await runProbeOnce(dnsblProbe as ProbeDefinition<ProbeGroup, unknown>, config, group, {
+      secrets: { DQS: KEY },
+      resolve: dns.resolve,
+    });
     expect(dns.queries).toContain(`A 1.2.0.192.${zenKeyed}`);
     expect(outcome.checks[0]).toMatchObject({ id: 'zone:zen.spamhaus.org', status: 'fail' });
-    expect(JSON.stringify(outcome)).not.toContain(KEY);
+    expect(JSON.stringify(outcome.checks)).not.toContain(KEY);
     expect(outcome.checks[0]?.details?.query).toBe('1.2.0.192.zen.spamhaus.org');
-    const lines = transcript.toLines().join('\n');
+    const lines = outcome.transcript.join('\n');
     expect(lines).toContain('1.2.0.192.***.zen.dq.spamhaus.net');
     expect(lines).not.toContain(KEY);
   });
@@ -437,7 +435,7 @@ describe('dnsbl targets', () => {
       targets: { sendingIps, domains: domains.map((name) => ({ name })) },
       probes: [{ name: 'bl', kind: 'dnsbl', schedule: 'rate(1 hour)', options }],
     });
-    return dnsblProbe.targets(config.probes[0] as DnsblGroup, config);
+    return dnsblKind.targets(config.targets, config.probes[0] as DnsblGroup);
   };
 
   it('expands CIDR ranges and domains into one target each, named canonically and without duplicates', () => {

@@ -1,9 +1,11 @@
-import type { ProbeSpec } from '../../shared/config/expand';
-import { parseConfig } from '../../shared/config/load';
+import type { SecretRef } from '../../shared/config/secret-ref';
+import { type DnsResolver, resolverFactory } from '../../shared/dns/resolver';
 import type { ProbeOutcome } from '../../shared/model/result';
 import type { ProbeContext } from '../../shared/probes/types';
-import { executeProbe } from '../../shared/run/execute';
+import { type ExecuteDeps, executeProbe } from '../../shared/run/execute';
 import { createSecretResolver } from '../../shared/secrets/resolve';
+import type { ProbeSpec } from '../../shared/suite/expand';
+import { parseConfig } from '../../shared/suite/load';
 import { silentLog } from '../../shared/util/log';
 
 const config = parseConfig({
@@ -11,33 +13,47 @@ const config = parseConfig({
   probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 1 }],
 });
 
-function spec(timeoutMs: number, run: (ctx: ProbeContext) => Promise<ProbeOutcome>): ProbeSpec {
+function spec(
+  timeoutMs: number,
+  run: (ctx: ProbeContext) => Promise<ProbeOutcome>,
+  target: unknown,
+): ProbeSpec {
   return {
     id: 'smtp-5m/submission',
     kind: 'smtp',
     group: config.probes[0] as ProbeSpec['group'],
     targetName: 'submission',
-    target: config.targets.smtp[0],
+    target,
     thresholds: config.thresholds,
     timeoutMs,
-    definition: { kind: 'smtp', targets: () => [], run: (_t, _g, ctx) => run(ctx) },
+    definition: { kind: 'smtp', run: (_t, _g, ctx) => run(ctx) },
   };
 }
+
+/** The endpoint with a password reference: the runner resolves it before the probe runs. */
+const withPassword = (password: SecretRef) => ({
+  ...config.targets.smtp[0],
+  auth: { user: 'bob', password },
+});
 
 async function execute(
   run: (ctx: ProbeContext) => Promise<ProbeOutcome>,
   timeoutMs = 200,
   env: NodeJS.ProcessEnv = {},
+  target: unknown = config.targets.smtp[0],
+  deps: Partial<ExecuteDeps> = {},
 ) {
   const { result, memo } = await executeProbe(
-    spec(timeoutMs, run),
+    spec(timeoutMs, run, target),
     new Date('2026-11-23T10:05:00Z'),
     { seen: 'before' },
     {
-      config,
       secrets: createSecretResolver({ env }),
+      resolver: config.resolver,
+      dns: resolverFactory(),
       log: silentLog,
       now: () => new Date(),
+      ...deps,
     },
   );
   return { result, memo };
@@ -106,30 +122,101 @@ describe('executeProbe', () => {
   });
 
   it('records a missing secret as unknown naming the reference, never a value', async () => {
-    const { result } = await execute(async (ctx) => {
-      await ctx.secrets({ secret: 'mailprobe/smtp' });
-      return { checks: [] };
-    });
+    const ref = { secret: 'mailprobe/smtp' };
+    const { result } = await execute(
+      async (ctx) => {
+        ctx.secret(ref);
+        return { checks: [] };
+      },
+      200,
+      {},
+      withPassword(ref),
+    );
     expect(result.checks[0]).toMatchObject({ status: 'unknown', cause: 'probe.secret-unavailable' });
     expect(result.checks[0]?.message).toContain('secret:mailprobe/smtp');
     expect(result.checks[0]?.message).toContain('MAILPROBE_SECRET_MAILPROBE_SMTP');
   });
 
-  it('masks a registered secret in a crash message and the transcript', async () => {
+  it('masks a secret of the target, registered by the runner, in a crash message and the transcript', async () => {
     const { result } = await execute(
       async (ctx) => {
-        const password = await ctx.secrets({ env: 'SMTP_PASSWORD' });
-        ctx.transcript.redact(password);
+        const password = ctx.secret({ env: 'SMTP_PASSWORD' });
         ctx.transcript.add(`C: AUTH PLAIN ${Buffer.from(password).toString('base64')}`);
         throw new Error(`server echoed ${password}`);
       },
       200,
       { SMTP_PASSWORD: 'Correct-Horse-42' },
+      withPassword({ env: 'SMTP_PASSWORD' }),
     );
     const stored = JSON.stringify(result);
     expect(stored).not.toContain('Correct-Horse-42');
     expect(stored).not.toContain(Buffer.from('Correct-Horse-42').toString('base64'));
     expect(result.transcript).toEqual(['C: AUTH PLAIN ***']);
     expect(result.checks[0]?.message).toBe('Error: server echoed ***');
+  });
+
+  it('masks the secrets of the target in every string the probe returns: checks, details and memo', async () => {
+    const logged: string[] = [];
+    const { result, memo } = await execute(
+      async (ctx) => {
+        const echoed = `535 5.7.8 bad password ${ctx.secret({ env: 'SMTP_PASSWORD' })}`;
+        ctx.log.warn(`server said ${echoed}`, { reply: echoed });
+        return {
+          checks: [
+            { id: 'auth', status: 'fail', message: echoed, observed: [echoed], details: { reply: echoed } },
+          ],
+          memo: { last: echoed },
+        };
+      },
+      200,
+      { SMTP_PASSWORD: 'Correct-Horse-42' },
+      withPassword({ env: 'SMTP_PASSWORD' }),
+      { log: { ...silentLog, warn: (m, e) => logged.push(`${m} ${JSON.stringify(e)}`) } },
+    );
+    const everything = JSON.stringify({ result, memo, logged });
+    expect(everything).not.toContain('Correct-Horse-42');
+    expect(result.checks[0]).toMatchObject({
+      message: '535 5.7.8 bad password ***',
+      observed: ['535 5.7.8 bad password ***'],
+      details: { reply: '535 5.7.8 bad password ***' },
+    });
+    expect(memo).toEqual({ last: '535 5.7.8 bad password ***' });
+    expect(logged).toEqual(['server said 535 5.7.8 bad password *** {"reply":"535 5.7.8 bad password ***"}']);
+  });
+
+  it('refuses a secret the target and group do not reference', async () => {
+    const { result } = await execute(async (ctx) => {
+      ctx.secret({ env: 'HOME' });
+      return { checks: [] };
+    });
+    expect(result.checks[0]).toMatchObject({ status: 'unknown', cause: 'probe.secret-unavailable' });
+    expect(result.checks[0]?.message).toContain('not referenced by this target or group');
+  });
+
+  it('hands the probe its deadline and resolvers from the one factory, with overrides on the configured settings', async () => {
+    const asked: unknown[] = [];
+    const fake = (async () => []) as unknown as DnsResolver;
+    let deadline = 0;
+    const before = Date.now();
+    await execute(
+      async (ctx) => {
+        deadline = ctx.deadline;
+        ctx.dns();
+        ctx.dns({ servers: ['127.0.0.1:5300'] });
+        return { checks: [] };
+      },
+      5_000,
+      {},
+      config.targets.smtp[0],
+      {
+        dns: (settings) => {
+          asked.push(settings);
+          return fake;
+        },
+      },
+    );
+    expect(deadline).toBeGreaterThanOrEqual(before + 5_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 5_000);
+    expect(asked).toEqual([config.resolver, { ...config.resolver, servers: ['127.0.0.1:5300'] }]);
   });
 });

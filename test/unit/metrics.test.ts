@@ -1,4 +1,5 @@
 import type { ProbeResult } from '../../shared/model/result';
+import { createCanaryProbe } from '../../shared/probes/canary/probe';
 import type { RunReport } from '../../shared/run/run-probe';
 
 function report(result: Partial<ProbeResult>, stored: RunReport['stored'] = 'written'): RunReport {
@@ -34,11 +35,15 @@ describe('EMF metrics of a group run', () => {
     });
     try {
       const { publishRunMetrics } = await import('../../functions/metrics');
-      publishRunMetrics('canary-5m', 'canary', [
-        report({}),
-        report({ status: 'fail', checks: [] }),
-        report({}, 'duplicate'),
-      ]);
+      publishRunMetrics(
+        'canary-5m',
+        createCanaryProbe({
+          ses: () => {
+            throw new Error('no SES');
+          },
+        }),
+        [report({}), report({ status: 'fail', checks: [] }), report({}, 'duplicate')],
+      );
     } finally {
       write.mockRestore();
     }

@@ -1,8 +1,8 @@
 import { ConfigError } from '../../shared/config/errors';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
 import { causes } from '../../shared/model/causes/index';
-import { smtpConfigWarnings } from '../../shared/probes/smtp/warnings';
+import { parseConfig } from '../../shared/suite/load';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
+import { configWarnings } from '../../shared/suite/warnings';
 
 type Endpoint = NonNullable<NonNullable<MailprobeConfigInput['targets']>['smtp']>[number];
 
@@ -65,14 +65,14 @@ describe('smtp endpoint config', () => {
 
 describe('smtpConfigWarnings', () => {
   it('warns that Lambda cannot reach port 25', () => {
-    const warnings = smtpConfigWarnings(config([{ name: 'mx', host: 'mx.example.com', port: 25 }]));
+    const warnings = configWarnings(config([{ name: 'mx', host: 'mx.example.com', port: 25 }]));
     expect(warnings).toEqual([
       { path: 'targets.smtp[0].port', message: expect.stringMatching(/Lambda.*port 25/) },
     ]);
   });
 
   it('warns about a TLS mode that does not match the well-known port and a cleartext password', () => {
-    const warnings = smtpConfigWarnings(
+    const warnings = configWarnings(
       config([
         { name: 'a', host: 'h.example', port: 465 },
         { name: 'b', host: 'h.example', port: 587, mode: 'implicit-tls' },
@@ -93,7 +93,7 @@ describe('smtpConfigWarnings', () => {
   });
 
   it('warns when the greylist retry does not fit in the time budget', () => {
-    const warnings = smtpConfigWarnings(
+    const warnings = configWarnings(
       config([{ name: 'a', host: 'h.example' }], { greylistRetrySeconds: 300 }, 120),
     );
     expect(warnings).toEqual([
@@ -102,10 +102,10 @@ describe('smtpConfigWarnings', () => {
   });
 
   it('says nothing about a well-configured submission endpoint or an endpoint no enabled group probes', () => {
-    expect(smtpConfigWarnings(config([{ name: 'a', host: 'h.example', port: 587 }]))).toEqual([]);
+    expect(configWarnings(config([{ name: 'a', host: 'h.example', port: 587 }]))).toEqual([]);
     const c = config([{ name: 'mx', host: 'mx.example', port: 25 }]);
     c.probes[0] = { ...c.probes[0], enabled: false } as (typeof c.probes)[0];
-    expect(smtpConfigWarnings(c)).toEqual([]);
+    expect(configWarnings(c)).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import example from '../../examples/mailprobe.config';
 import { applyNag } from '../../infra/nag';
 import { MailprobeStack } from '../../infra/stack';
-import type { MailprobeConfigInput } from '../../shared/config/schema';
+import type { MailprobeConfigInput } from '../../shared/suite/schema';
 
 /** Synthesizes without bundling (unit speed); the integ tier bundles for real. */
 function synth(input: MailprobeConfigInput, withNag = false): { template: Template; stack: MailprobeStack } {
@@ -76,12 +76,11 @@ describe('MailprobeStack from the example config', () => {
     expect(Object.keys(fns).sort()).toEqual([
       expect.stringMatching(/^AlertingSlackNotifier/),
       expect.stringMatching(/^CanaryInboundHandler/),
-      expect.stringMatching(/^RunBatch/),
       expect.stringMatching(/^RunCanary/),
       expect.stringMatching(/^RunDns[0-9A-F]/),
       expect.stringMatching(/^RunDnsbl/),
       expect.stringMatching(/^RunSmtp/),
-    ]); // one runner per probe kind, the batch worker, the Slack notifier, canary inbound
+    ]); // one runner per probe kind, the Slack notifier, canary inbound
     for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -91,7 +90,7 @@ describe('MailprobeStack from the example config', () => {
         DeadLetterConfig: { TargetArn: expect.anything() },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
   });
 
   it('sets each runner’s timeout above its own probes’ budget', () => {
@@ -101,7 +100,6 @@ describe('MailprobeStack from the example config', () => {
     // Rounds of the longest probe budget (25 probes per batch, 16 at a time) + 30 s.
     expect(timeoutOf(/^RunSmtp/)).toBe(150); // 60 s probes
     expect(timeoutOf(/^RunCanary/)).toBe(270); // 120 s probes
-    expect(timeoutOf(/^RunBatch/)).toBe(270); // any kind
   });
 
   it('grants no wildcard actions and no data access beyond the table, topic, queue and named secrets', () => {
@@ -127,8 +125,8 @@ describe('MailprobeStack from the example config', () => {
       const doc = JSON.stringify(policy.Properties.PolicyDocument);
       const role = policy.Properties.Roles[0]?.Ref ?? '';
       if (doc.includes('slack-webhook')) expect(role).toMatch(/SlackNotifier/);
-      if (doc.includes('smtp-submission')) expect(role).toMatch(/^(RunSmtp|RunBatch)/);
-      if (doc.includes('gmail-seed')) expect(role).toMatch(/^(RunCanary|RunBatch)/);
+      if (doc.includes('smtp-submission')) expect(role).toMatch(/^RunSmtp/);
+      if (doc.includes('gmail-seed')) expect(role).toMatch(/^RunCanary/);
     }
   });
 
@@ -151,16 +149,26 @@ describe('MailprobeStack from the example config', () => {
     });
   });
 
-  it('fans large groups out through an SQS work queue with capped concurrency and a redrive policy', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  it('fans a group larger than one batch out through its runner’s own SQS work queue, capped and with a redrive policy', () => {
+    // The example's groups all fit in one batch: no work queue at all.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    const { template: t } = synth({
+      ...example,
+      targets: { ...example.targets, sendingIps: ['192.0.2.0/27'] },
+    });
+    const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')) as {
+      Properties: { FunctionName: { Ref: string } };
+    }[];
+    expect(mappings.map((m) => m.Properties.FunctionName.Ref)).toEqual([expect.stringMatching(/^RunDnsbl/)]);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1,
       ScalingConfig: { MaximumConcurrency: 5 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    t.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
+    t.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('runs the dnsbl probes of one group'),
       Environment: {
         Variables: Match.objectLike({
@@ -179,8 +187,8 @@ describe('MailprobeStack from the example config', () => {
     const errors = alarms.filter((a) => a.Properties.MetricName === 'Errors');
     const dlqs = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     const deadMan = alarms.filter((a) => a.Properties.MetricName === 'ProbeRuns');
-    expect(errors).toHaveLength(7);
-    expect(dlqs).toHaveLength(4); // schedules, work queue, functions, SNS subscriptions
+    expect(errors).toHaveLength(6);
+    expect(dlqs).toHaveLength(3); // schedules, functions, SNS subscriptions (no group needs a work queue)
     expect(
       deadMan.map((a) => [
         (a.Properties.Dimensions as { Name: string; Value: string }[]).find((d) => d.Name === 'group')?.Value,

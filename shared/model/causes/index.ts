@@ -1,20 +1,13 @@
-import { canaryCauses } from './canary';
-import { dnsCauses } from './dns';
-import { dnsblCauses } from './dnsbl';
-import { probeCauses } from './probe';
-import { smtpCauses } from './smtp';
+import * as catalogs from './catalogs';
 import type { Cause } from './types';
 
 export type { Cause } from './types';
 
+type Sections = (typeof catalogs)[keyof typeof catalogs];
+type Merged<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
+
 /** The cause catalog: the only place where explanations and remediations live. */
-export const causes = {
-  ...probeCauses,
-  ...smtpCauses,
-  ...dnsCauses,
-  ...dnsblCauses,
-  ...canaryCauses,
-} as const;
+export const causes = Object.assign({}, ...Object.values(catalogs)) as Merged<Sections>;
 
 export type CauseId = keyof typeof causes;
 

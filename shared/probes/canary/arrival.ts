@@ -1,4 +1,3 @@
-import type { ResolverSettings } from '../../config/resolver';
 import type { DnsResolver } from '../../dns/resolver';
 import type { ImapArrival } from './config';
 import type { Arrival } from './evaluate';
@@ -59,13 +58,12 @@ export async function imapSource(
   credentials: ImapCredentials,
   io: {
     resolver: DnsResolver;
-    resolverSettings: ResolverSettings;
     signal: AbortSignal;
     log: (l: string) => void;
   },
 ): Promise<ArrivalSource> {
   const mailbox = await SeedMailbox.open(config, credentials, io);
-  const dns = mailauthResolver(io.resolverSettings);
+  const dns = mailauthResolver(io.resolver);
   return {
     pollMs: 2_000,
     missingFolders: () => [...mailbox.missingFolders],

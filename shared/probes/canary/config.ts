@@ -144,8 +144,7 @@ const sesSend = z
   })
   .strict();
 
-export const canarySend = z.discriminatedUnion('via', [smtpSend, sesSend]);
-export type CanarySend = z.infer<typeof canarySend>;
+const canarySend = z.discriminatedUnion('via', [smtpSend, sesSend]);
 export type SmtpSend = z.infer<typeof smtpSend>;
 export type SesSend = z.infer<typeof sesSend>;
 

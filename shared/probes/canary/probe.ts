@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { describeSecretRef, type SecretRef } from '../../config/secret-ref';
-import { createResolver } from '../../dns/resolver';
 import type { Check, JsonObject } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
-import type { CanaryGroup, ImapArrival, MailboxTarget, SesSend } from './config';
+import type { CanaryGroup, ImapArrival, MailboxTarget } from './config';
 import { type Arrival, arrivalChecks, missingCheck } from './evaluate';
 import { ImapAccessError, SeedMailbox } from './imap';
+import type { CanaryLedger } from './ledger';
 import type { CanaryMessage, SendResult } from './message';
 import { sendViaSes } from './send-ses';
 import { sendViaSmtp } from './send-smtp';
@@ -43,51 +43,51 @@ class MissingSecret extends Error {
   override readonly name = 'MissingSecret';
 }
 
-/** Resolves a secret and registers it for redaction; a MissingSecret names the reference (never the value). */
-async function secret(ctx: ProbeContext, ref: SecretRef, what: string): Promise<string> {
+/** A secret the runner resolved (and registered for redaction); a MissingSecret names the reference, never the value. */
+function secret(ctx: ProbeContext, ref: SecretRef, what: string): string {
   try {
-    const value = await ctx.secrets(ref);
-    ctx.transcript.redact(value);
-    return value;
+    return ctx.secret(ref);
   } catch (err) {
     throw new MissingSecret(`${what} ${describeSecretRef(ref)} could not be read`, { cause: err });
   }
 }
 
-const sesClients = new Map<string, SESv2Client>();
-/** One SES client per region and container (clients keep connections alive between invocations). */
-function sesClient(send: SesSend): SESv2Client {
-  const key = send.region ?? '';
-  let client = sesClients.get(key);
-  if (!client) {
-    client = new SESv2Client({ ...(send.region ? { region: send.region } : {}), maxAttempts: 2 });
-    sesClients.set(key, client);
-  }
-  return client;
+/** What the canary probe needs from the platform: given to `createCanaryProbe`, never built by the probe. */
+export interface CanaryProbeDeps {
+  /** The SES v2 client for a region (`undefined`: the default region). */
+  ses(region: string | undefined): SESv2Client;
+  /** Where sends and arrivals are recorded (the results table); without it, ledger arrivals are unknown. */
+  ledger?: CanaryLedger;
 }
 
 async function sendCanary(
   group: CanaryGroup,
   message: CanaryMessage,
   ctx: ProbeContext,
+  deps: CanaryProbeDeps,
 ): Promise<SendResult> {
   const send = group.options.send;
   const log = (line: string) => ctx.transcript.add(line);
-  if (send.via === 'ses') return sendViaSes(sesClient(send), send, message, { signal: ctx.signal, log });
-  const password = send.auth ? await secret(ctx, send.auth.password, 'relay password') : undefined;
-  const dkimKey = send.dkim ? await secret(ctx, send.dkim.privateKey, 'DKIM private key') : undefined;
+  if (send.via === 'ses')
+    return sendViaSes(deps.ses(send.region), send, message, { signal: ctx.signal, log });
+  const password = send.auth ? secret(ctx, send.auth.password, 'relay password') : undefined;
+  const dkimKey = send.dkim ? secret(ctx, send.dkim.privateKey, 'DKIM private key') : undefined;
   return sendViaSmtp(
     send,
     message,
     { ...(password !== undefined ? { password } : {}), ...(dkimKey !== undefined ? { dkimKey } : {}) },
-    { resolver: createResolver(ctx.config.resolver), signal: ctx.signal, log },
+    { resolver: ctx.dns(), signal: ctx.signal, log },
   );
 }
 
-async function openSource(mailbox: MailboxTarget, ctx: ProbeContext): Promise<ArrivalSource | Check> {
+async function openSource(
+  mailbox: MailboxTarget,
+  ctx: ProbeContext,
+  ledger: CanaryLedger | undefined,
+): Promise<ArrivalSource | Check> {
   const arrival = mailbox.arrival;
   if (arrival.via === 'ledger') {
-    if (ctx.canary) return ledgerSource(ctx.canary);
+    if (ledger) return ledgerSource(ledger);
     return {
       id: 'arrival',
       status: 'unknown',
@@ -96,12 +96,11 @@ async function openSource(mailbox: MailboxTarget, ctx: ProbeContext): Promise<Ar
     };
   }
   const credentials = arrival.accessToken
-    ? { accessToken: await secret(ctx, arrival.accessToken, 'IMAP access token') }
-    : { password: await secret(ctx, arrival.password as SecretRef, 'IMAP password') };
+    ? { accessToken: secret(ctx, arrival.accessToken, 'IMAP access token') }
+    : { password: secret(ctx, arrival.password as SecretRef, 'IMAP password') };
   try {
     return await imapSource(arrival, credentials, {
-      resolver: createResolver(ctx.config.resolver),
-      resolverSettings: ctx.config.resolver,
+      resolver: ctx.dns(),
       signal: ctx.signal,
       log: (line) => ctx.transcript.add(line),
     });
@@ -156,167 +155,186 @@ async function lookFor(
   return outcome;
 }
 
-/** How long this run may poll: the configured wait, but never past the run's own budget (minus a margin). */
-function waitBudget(group: CanaryGroup, startedMs: number): number {
-  const budgetLeft = group.timeoutSeconds * 1000 - (Date.now() - startedMs) - 5_000;
+/** How long this run may poll: the configured wait, but never past the run's own deadline (minus a margin). */
+function waitBudget(group: CanaryGroup, ctx: ProbeContext): number {
+  const budgetLeft = ctx.deadline - Date.now() - 5_000;
   return Math.max(0, Math.min(group.options.waitSeconds * 1000, budgetLeft));
 }
 
-export const canaryProbe: ProbeDefinition<CanaryGroup, MailboxTarget> = {
-  kind: 'canary',
-  targets: (_group, config) => config.targets.mailboxes.map((m) => ({ name: m.name, target: m })),
+/** The canary probe, bound to the platform's SES clients and canary ledger. */
+export function createCanaryProbe(deps: CanaryProbeDeps): ProbeDefinition<CanaryGroup, MailboxTarget> {
+  return {
+    kind: 'canary',
+    run: (mailbox, group, ctx) => runCanary(mailbox, group, ctx, deps),
+    metrics: (result) => {
+      const phases = Object.entries(result.timings).map(([phase, ms]) => ({
+        name: `Phase_${phase}`,
+        unit: 'Milliseconds' as const,
+        value: ms,
+      }));
+      // Delivery latency: send to arrival, as the arrival check measured it.
+      const latency = result.checks.find((c) => c.id === 'arrival')?.details?.latencyMs;
+      return typeof latency === 'number'
+        ? [...phases, { name: 'DeliveryLatency', unit: 'Milliseconds', value: latency }]
+        : phases;
+    },
+  };
+}
 
-  async run(mailbox, group, ctx) {
-    const startedMs = Date.now();
-    const memo = readMemo(ctx.memo);
-    const checks: Check[] = [];
-    const options = group.options;
+async function runCanary(
+  mailbox: MailboxTarget,
+  group: CanaryGroup,
+  ctx: ProbeContext,
+  deps: CanaryProbeDeps,
+): Promise<{ checks: Check[]; memo: JsonObject }> {
+  const memo = readMemo(ctx.memo);
+  const checks: Check[] = [];
+  const options = group.options;
 
-    // 1. Send a new canary and remember it.
-    const sentAt = ctx.now();
-    const token = newToken();
-    const message: CanaryMessage = { from: options.from, to: mailbox.address, token, sentAt };
-    // The send is recorded first: a fast receiver may record the arrival before the relay's reply comes back.
-    await ctx.canary
-      ?.recordSend({
-        token,
-        sentAt: sentAt.toISOString(),
-        mailbox: mailbox.name,
-        to: mailbox.address,
-        group: group.name,
-      })
-      .catch((err: Error) => {
-        ctx.log.warn('canary send not recorded in the ledger', { token, error: oneLine(err.message) });
-        if (mailbox.arrival.via === 'ledger') {
-          checks.push({
-            id: 'ledger',
-            status: 'unknown',
-            cause: 'canary.ledger.unavailable',
-            message: `send of ${token} not recorded: ${oneLine(err.message)}; its arrival cannot be matched`,
-          });
-        }
-      });
-    try {
-      const sent = await ctx.timings.measure('send', () => sendCanary(group, message, ctx));
-      checks.push(sent.check);
-      if (sent.accepted) memo.pending.push({ token, sentAt: sentAt.toISOString() });
-    } catch (err) {
-      if (!(err instanceof MissingSecret)) throw err;
-      checks.push({
-        id: 'send',
-        status: 'unknown',
-        cause: 'canary.config.secret-unavailable',
-        message: err.message,
-      });
-    }
-
-    // 2. Look for the canaries whose check time has come.
-    const now = ctx.now().getTime();
-    const due = memo.pending.filter((p) => Date.parse(p.sentAt) + options.checkAfter <= now);
-    const notDue = memo.pending.filter((p) => !due.includes(p));
-    if (due.length === 0) return { checks, memo: toMemo(memo) };
-
-    let source: ArrivalSource | Check;
-    try {
-      source = await ctx.timings.measure('connect', () => openSource(mailbox, ctx));
-    } catch (err) {
-      if (!(err instanceof MissingSecret)) throw err;
-      source = {
-        id: 'arrival',
-        status: 'unknown',
-        cause: 'canary.config.secret-unavailable',
-        message: err.message,
-      };
-    }
-    if (!('find' in source)) return { checks: [...checks, source], memo: toMemo(memo) };
-
-    let outcome: DueOutcome;
-    try {
-      outcome = await ctx.timings.measure('arrival', () =>
-        lookFor(due, source, group, waitBudget(group, startedMs), ctx),
-      );
-    } catch (err) {
-      await source.close().catch(() => undefined);
-      const failure =
-        err instanceof ImapAccessError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
-      return {
-        checks: [
-          ...checks,
-          {
-            id: 'arrival',
-            status: 'unknown',
-            cause: mailbox.arrival.via === 'imap' ? 'canary.imap.unavailable' : 'canary.ledger.unavailable',
-            message: `arrival not checked: ${oneLine(failure)}`,
-          },
-        ],
-        memo: toMemo(memo),
-      };
-    }
-    // Canaries older than any window are no longer looked for: remove late arrivals so the mailbox stays small.
-    const stale = new Date(ctx.now().getTime() - options.window - STALE_AFTER_WINDOW_MS);
-    const swept = await source.sweep(stale).catch((err: Error) => {
-      ctx.transcript.add(`sweep of stale canaries failed: ${oneLine(err.message)}`);
-      return 0;
-    });
-    if (swept > 0) ctx.transcript.add(`removed ${swept} stale canaries stored before ${stale.toISOString()}`);
-    await source.close().catch(() => undefined);
-
-    // Canaries not seen: did a bounce (DSN) come back to the sender?
-    const unseen = [...outcome.missed, ...outcome.waiting];
-    if (options.bounces && unseen.length > 0) {
-      const bounces = await ctx.timings.measure('bounces', () =>
-        lookForBounces(unseen, options.bounces as ImapArrival, ctx),
-      );
-      checks.push(...bounces.checks);
-      outcome.missed = outcome.missed.filter((p) => !bounces.bounced.has(p.token));
-      outcome.waiting = outcome.waiting.filter((p) => !bounces.bounced.has(p.token));
-    }
-
-    for (const folder of source.missingFolders()) {
-      checks.push({
-        id: `folder:${folder}`,
-        status: 'warn',
-        cause: 'canary.imap.folder-missing',
-        message: `folder "${oneLine(folder)}" of ${mailbox.name} could not be opened; canaries filed there go unseen`,
-      });
-    }
-
-    // 3. Verdicts: misses and arrivals in send order; the newest arrival explains placement and authentication.
-    const events = [
-      ...outcome.missed.map((p) => ({ at: Date.parse(p.sentAt), missed: p })),
-      ...outcome.arrived.map((a) => ({ at: a.sentAt.getTime(), arrived: a })),
-    ].sort((a, b) => a.at - b.at);
-    let lastMiss: Pending | undefined;
-    for (const event of events) {
-      if ('missed' in event && event.missed) {
-        memo.misses += 1;
-        lastMiss = event.missed;
-      } else {
-        memo.misses = 0;
-        lastMiss = undefined;
+  // 1. Send a new canary and remember it.
+  const sentAt = ctx.now();
+  const token = newToken();
+  const message: CanaryMessage = { from: options.from, to: mailbox.address, token, sentAt };
+  // The send is recorded first: a fast receiver may record the arrival before the relay's reply comes back.
+  await deps.ledger
+    ?.recordSend({
+      token,
+      sentAt: sentAt.toISOString(),
+      mailbox: mailbox.name,
+      to: mailbox.address,
+      group: group.name,
+    })
+    .catch((err: Error) => {
+      ctx.log.warn('canary send not recorded in the ledger', { token, error: oneLine(err.message) });
+      if (mailbox.arrival.via === 'ledger') {
+        checks.push({
+          id: 'ledger',
+          status: 'unknown',
+          cause: 'canary.ledger.unavailable',
+          message: `send of ${token} not recorded: ${oneLine(err.message)}; its arrival cannot be matched`,
+        });
       }
+    });
+  try {
+    const sent = await ctx.timings.measure('send', () => sendCanary(group, message, ctx, deps));
+    checks.push(sent.check);
+    if (sent.accepted) memo.pending.push({ token, sentAt: sentAt.toISOString() });
+  } catch (err) {
+    if (!(err instanceof MissingSecret)) throw err;
+    checks.push({
+      id: 'send',
+      status: 'unknown',
+      cause: 'canary.config.secret-unavailable',
+      message: err.message,
+    });
+  }
+
+  // 2. Look for the canaries whose check time has come.
+  const now = ctx.now().getTime();
+  const due = memo.pending.filter((p) => Date.parse(p.sentAt) + options.checkAfter <= now);
+  const notDue = memo.pending.filter((p) => !due.includes(p));
+  if (due.length === 0) return { checks, memo: toMemo(memo) };
+
+  let source: ArrivalSource | Check;
+  try {
+    source = await ctx.timings.measure('connect', () => openSource(mailbox, ctx, deps.ledger));
+  } catch (err) {
+    if (!(err instanceof MissingSecret)) throw err;
+    source = {
+      id: 'arrival',
+      status: 'unknown',
+      cause: 'canary.config.secret-unavailable',
+      message: err.message,
+    };
+  }
+  if (!('find' in source)) return { checks: [...checks, source], memo: toMemo(memo) };
+
+  let outcome: DueOutcome;
+  try {
+    outcome = await ctx.timings.measure('arrival', () =>
+      lookFor(due, source, group, waitBudget(group, ctx), ctx),
+    );
+  } catch (err) {
+    await source.close().catch(() => undefined);
+    const failure =
+      err instanceof ImapAccessError ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+    return {
+      checks: [
+        ...checks,
+        {
+          id: 'arrival',
+          status: 'unknown',
+          cause: mailbox.arrival.via === 'imap' ? 'canary.imap.unavailable' : 'canary.ledger.unavailable',
+          message: `arrival not checked: ${oneLine(failure)}`,
+        },
+      ],
+      memo: toMemo(memo),
+    };
+  }
+  // Canaries older than any window are no longer looked for: remove late arrivals so the mailbox stays small.
+  const stale = new Date(ctx.now().getTime() - options.window - STALE_AFTER_WINDOW_MS);
+  const swept = await source.sweep(stale).catch((err: Error) => {
+    ctx.transcript.add(`sweep of stale canaries failed: ${oneLine(err.message)}`);
+    return 0;
+  });
+  if (swept > 0) ctx.transcript.add(`removed ${swept} stale canaries stored before ${stale.toISOString()}`);
+  await source.close().catch(() => undefined);
+
+  // Canaries not seen: did a bounce (DSN) come back to the sender?
+  const unseen = [...outcome.missed, ...outcome.waiting];
+  if (options.bounces && unseen.length > 0) {
+    const bounces = await ctx.timings.measure('bounces', () =>
+      lookForBounces(unseen, options.bounces as ImapArrival, ctx),
+    );
+    checks.push(...bounces.checks);
+    outcome.missed = outcome.missed.filter((p) => !bounces.bounced.has(p.token));
+    outcome.waiting = outcome.waiting.filter((p) => !bounces.bounced.has(p.token));
+  }
+
+  for (const folder of source.missingFolders()) {
+    checks.push({
+      id: `folder:${folder}`,
+      status: 'warn',
+      cause: 'canary.imap.folder-missing',
+      message: `folder "${oneLine(folder)}" of ${mailbox.name} could not be opened; canaries filed there go unseen`,
+    });
+  }
+
+  // 3. Verdicts: misses and arrivals in send order; the newest arrival explains placement and authentication.
+  const events = [
+    ...outcome.missed.map((p) => ({ at: Date.parse(p.sentAt), missed: p })),
+    ...outcome.arrived.map((a) => ({ at: a.sentAt.getTime(), arrived: a })),
+  ].sort((a, b) => a.at - b.at);
+  let lastMiss: Pending | undefined;
+  for (const event of events) {
+    if ('missed' in event && event.missed) {
+      memo.misses += 1;
+      lastMiss = event.missed;
+    } else {
+      memo.misses = 0;
+      lastMiss = undefined;
     }
-    const newest = outcome.arrived.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())[0];
-    if (newest) checks.push(...arrivalChecks(newest, options));
-    if (lastMiss) {
-      const miss = missingCheck(lastMiss.token, new Date(lastMiss.sentAt), memo.misses, options.window);
-      const index = checks.findIndex((c) => c.id === 'arrival');
-      if (index === -1) checks.push(miss);
-      else checks[index] = miss;
-    }
-    const oldest = outcome.waiting[0];
-    if (!newest && !lastMiss && oldest) {
-      checks.push({
-        id: 'arrival',
-        status: 'pass',
-        message: `canary ${oldest.token} not seen yet, ${Math.round((now - Date.parse(oldest.sentAt)) / 1000)} s after sending (window ${Math.round(options.window / 60_000)} min)`,
-        details: { awaiting: outcome.waiting.length },
-      });
-    }
-    memo.pending = [...notDue, ...outcome.waiting];
-    return { checks, memo: toMemo(memo) };
-  },
-};
+  }
+  const newest = outcome.arrived.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())[0];
+  if (newest) checks.push(...arrivalChecks(newest, options));
+  if (lastMiss) {
+    const miss = missingCheck(lastMiss.token, new Date(lastMiss.sentAt), memo.misses, options.window);
+    const index = checks.findIndex((c) => c.id === 'arrival');
+    if (index === -1) checks.push(miss);
+    else checks[index] = miss;
+  }
+  const oldest = outcome.waiting[0];
+  if (!newest && !lastMiss && oldest) {
+    checks.push({
+      id: 'arrival',
+      status: 'pass',
+      message: `canary ${oldest.token} not seen yet, ${Math.round((now - Date.parse(oldest.sentAt)) / 1000)} s after sending (window ${Math.round(options.window / 60_000)} min)`,
+      details: { awaiting: outcome.waiting.length },
+    });
+  }
+  memo.pending = [...notDue, ...outcome.waiting];
+  return { checks, memo: toMemo(memo) };
+}
 
 /**
  * Searches the sender's mailbox for DSNs of canaries not seen. A permanent failure resolves its canary (it will
@@ -331,10 +349,10 @@ async function lookForBounces(
   let mailbox: SeedMailbox;
   try {
     const credentials = config.accessToken
-      ? { accessToken: await secret(ctx, config.accessToken, 'bounce mailbox access token') }
-      : { password: await secret(ctx, config.password as SecretRef, 'bounce mailbox password') };
+      ? { accessToken: secret(ctx, config.accessToken, 'bounce mailbox access token') }
+      : { password: secret(ctx, config.password as SecretRef, 'bounce mailbox password') };
     mailbox = await SeedMailbox.open(config, credentials, {
-      resolver: createResolver(ctx.config.resolver),
+      resolver: ctx.dns(),
       signal: ctx.signal,
     });
   } catch (err) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { authenticate } from 'mailauth';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ResolverSettings } from '../../config/resolver';
+import { createResolver } from '../../dns/resolver';
 import type { Log } from '../../util/log';
 import { headerValues, parseHeaders, receivedHops } from './headers';
 import type { CanaryArrivalRecord, CanaryLedger, Verdicts } from './ledger';
@@ -49,7 +50,7 @@ function readBounded(stream: SMTPServerDataStream): Promise<Buffer | undefined> 
  * address and MAIL FROM, DKIM over the bytes received, DMARC from both (mailauth, on the configured resolver).
  * A DMARC failure under a quarantine or reject policy files the canary as spam.
  */
-export async function judgeMessage(
+async function judgeMessage(
   raw: Buffer,
   session: Pick<SMTPServerSession, 'remoteAddress' | 'hostNameAppearsAs' | 'envelope'>,
   options: Pick<ReceiverOptions, 'resolver' | 'hostname'> & { receivedAt: Date },
@@ -63,7 +64,7 @@ export async function judgeMessage(
     helo: session.hostNameAppearsAs,
     sender: mailFrom,
     mta: options.hostname ?? 'mailprobe-receive',
-    resolver: mailauthResolver(options.resolver),
+    resolver: mailauthResolver(createResolver(options.resolver)),
     disableArc: true,
     disableBimi: true,
   });

@@ -1,6 +1,5 @@
-import { promises as dns } from 'node:dns';
 import { authenticate } from 'mailauth';
-import type { ResolverSettings } from '../../config/resolver';
+import type { DnsResolver, RrType } from '../../dns/resolver';
 import { connectingAddress, type Header, headerValues } from './headers';
 import type { Verdicts } from './ledger';
 
@@ -12,11 +11,12 @@ export interface Reverification {
   ip?: string;
 }
 
-/** A DNS resolver for mailauth on the probe's own servers and timeouts (never the system resolver's defaults). */
-export function mailauthResolver(settings: ResolverSettings): (name: string, type: string) => Promise<never> {
-  const r = new dns.Resolver({ timeout: settings.timeoutMs, tries: settings.tries });
-  if (settings.servers.length > 0) r.setServers(settings.servers);
-  return (name, type) => r.resolve(name, type) as Promise<never>;
+/**
+ * The probe's resolver in the shape mailauth's `resolver` option takes: node's record shapes, and errors that
+ * carry node's codes (ENOTFOUND, ENODATA...), so its own servers and timeouts answer mailauth's queries.
+ */
+export function mailauthResolver(resolve: DnsResolver): (name: string, type: string) => Promise<never> {
+  return (name, type) => resolve(name, type as RrType) as Promise<never>;
 }
 
 /** Bounded plain text: control characters replaced. */

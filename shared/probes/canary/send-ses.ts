@@ -7,7 +7,7 @@ import { oneLine } from './text';
 import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
 
 /** Attempts on throttling, with the backoff before each retry (the SDK's own retries come on top). */
-export const SES_THROTTLE_BACKOFF_MS = [1_000, 4_000] as const;
+const SES_THROTTLE_BACKOFF_MS = [1_000, 4_000] as const;
 
 const THROTTLED = new Set([
   'TooManyRequestsException',
@@ -19,7 +19,7 @@ const PAUSED = new Set(['AccountSuspendedException', 'SendingPausedException']);
 const UNVERIFIED = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException']);
 
 /** The SendEmail request for one canary: simple content with the token in the subject and a header. */
-export function sesRequest(send: SesSend, message: CanaryMessage): SendEmailCommandInput {
+function sesRequest(send: SesSend, message: CanaryMessage): SendEmailCommandInput {
   return {
     FromEmailAddress: message.from,
     Destination: { ToAddresses: [message.to] },

@@ -19,7 +19,7 @@ interface NodemailerError extends Error {
 }
 
 /** Maps a nodemailer failure to the check that explains it. */
-export function smtpFailure(err: NodemailerError, relay: string): Check {
+function smtpFailure(err: NodemailerError, relay: string): Check {
   const reply = oneLine(err.response ?? err.message);
   const details = {
     relay,

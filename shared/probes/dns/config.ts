@@ -41,7 +41,7 @@ const expectations = z
     dkim: z.record(z.string().min(1), expectation).optional().describe('Expected key record per selector'),
   })
   .strict();
-export type Expectations = z.infer<typeof expectations>;
+type Expectations = z.infer<typeof expectations>;
 export type ExpectationKey = Exclude<keyof Expectations, 'dkim'>;
 
 /** A mail domain whose DNS authentication records are checked. */

@@ -3,8 +3,8 @@ import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { clip, tagList, txt, unknownCheck } from './lookup';
 
-export const DKIM_RSA_FAIL_BITS = 1024;
-export const DKIM_RSA_WARN_BITS = 2048;
+const DKIM_RSA_FAIL_BITS = 1024;
+const DKIM_RSA_WARN_BITS = 2048;
 
 export interface DkimFindings {
   checks: Check[];

@@ -6,7 +6,7 @@ import type { Status } from '../../model/status';
 import type { MtaStsFetchOptions } from './config';
 import { addresses, type Lookup, lookupCause } from './lookup';
 
-export const MTA_STS_PATH = '/.well-known/mta-sts.txt';
+const MTA_STS_PATH = '/.well-known/mta-sts.txt';
 
 export type PolicyFetch =
   | { ok: true; body: string; url: string; address: string; contentType: string | undefined }

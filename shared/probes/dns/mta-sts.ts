@@ -7,7 +7,7 @@ import { clip, tagList, txt, unknownCheck } from './lookup';
 import type { PolicyFetcher } from './mta-sts-fetch';
 
 /** RFC 8461 3.2: max_age at most 31557600 s; under a day, a policy barely outlives a sender's cache refresh. */
-export const MTA_STS_MIN_MAX_AGE = 86_400;
+const MTA_STS_MIN_MAX_AGE = 86_400;
 
 export interface MtaStsFindings {
   checks: Check[];

@@ -1,4 +1,4 @@
-import { createResolver, type DnsResolver } from '../../dns/resolver';
+import type { DnsResolver } from '../../dns/resolver';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
@@ -95,10 +95,9 @@ export async function runDnsChecks(
 
 export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
   kind: 'dns',
-  targets: (_group, config) => config.targets.domains.map((d) => ({ name: d.name, target: d })),
   run: (target, group, ctx) =>
     runDnsChecks(target, group.options, {
-      resolve: cachingResolver(createResolver(ctx.config.resolver), (line) => ctx.transcript.add(line)),
+      resolve: cachingResolver(ctx.dns(), (line) => ctx.transcript.add(line)),
       fetchPolicy: httpsPolicyFetcher(group.options.mtaStsFetch),
       signal: ctx.signal,
       now: ctx.now(),

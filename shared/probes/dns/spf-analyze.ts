@@ -38,7 +38,7 @@ export interface SpfProblem {
   message: string;
 }
 
-export type Qualifier = '+' | '-' | '~' | '?';
+type Qualifier = '+' | '-' | '~' | '?';
 
 export interface SpfAnalysis {
   /** The v=spf1 records at the domain itself: none, one, or (a permerror) several. */
@@ -158,7 +158,7 @@ function parseTerm(raw: string): Term | string {
 }
 
 /** The v=spf1 records among a name's TXT records (RFC 7208 4.5: version then a space or the end). */
-export function spfRecords(records: string[]): string[] {
+function spfRecords(records: string[]): string[] {
   return records.filter((r) => /^v=spf1(?: |$)/i.test(r));
 }
 

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** What a blocklist is asked about: an IPv4 address, an IPv6 address or a domain. */
-export type ListedKind = 'ip4' | 'ip6' | 'domain';
+type ListedKind = 'ip4' | 'ip6' | 'domain';
 
 /** A target as the blocklist sees it; `value` is canonical (dotted quad, full lowercase IPv6, lowercase domain). */
 export interface Subject {
@@ -14,7 +14,7 @@ function ipv4Bytes(text: string): number[] {
 }
 
 /** The 16 bytes of an IPv6 address (any textual form node accepts, embedded IPv4 included). */
-export function ipv6Bytes(text: string): number[] {
+function ipv6Bytes(text: string): number[] {
   let head = text;
   let tail: number[] = [];
   const lastColon = head.lastIndexOf(':');

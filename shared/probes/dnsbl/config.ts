@@ -7,7 +7,7 @@ import { zoneOverride, zoneSpec } from './zone-spec';
 import { catalogZone, ZONE_CATALOG } from './zones';
 
 /** Upper bound on addresses one CIDR entry may expand to (each address becomes one probe). */
-export const MAX_RANGE_CAP = 65_536;
+const MAX_RANGE_CAP = 65_536;
 
 export const dnsblOptions = z
   .object({

@@ -7,7 +7,7 @@ import type { ActiveZone } from './plan';
 import { type QueryLog, settledZoneHealth, type ZoneHealth, zoneHealth } from './self-test';
 
 /** The verdict of one zone on one subject. */
-export type ZoneVerdict =
+type ZoneVerdict =
   | { kind: 'clean' }
   | {
       kind: 'listed';

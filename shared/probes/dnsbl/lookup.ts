@@ -24,7 +24,7 @@ export const FAILURE_TEXT: Record<LookupFailure, string> = {
 };
 
 /** Bounds for TXT reasons: written by the list operator, shown to humans, never trusted. */
-export const REASON_MAX_CHARS = 300;
+const REASON_MAX_CHARS = 300;
 
 /** Runs one query and classifies it; NXDOMAIN and NODATA both mean "not listed". Throws only on bugs. */
 export async function lookup(resolve: DnsResolver, name: string, type: 'A'): Promise<LookupOutcome<string>>;

@@ -1,34 +1,40 @@
 import type { ResolverSettings } from '../../config/resolver';
-import { createResolver, type DnsResolver } from '../../dns/resolver';
+import type { DnsResolver } from '../../dns/resolver';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Transcript } from '../../model/transcript';
-import type { ProbeContext, ProbeDefinition, SecretResolver } from '../types';
+import type { ProbeContext, ProbeDefinition } from '../types';
 import type { Subject } from './address';
 import type { DnsblGroup, DnsblOptions } from './config';
 import { DnsblEngine, type ZoneResult } from './engine';
 import { FAILURE_TEXT } from './lookup';
 import { activateZones, type PlannedZone, planZones } from './plan';
 import type { QueryLog } from './self-test';
-import { dnsblTargets } from './targets';
 import type { ZoneKeyOption } from './zones';
 
 /** A key is one DNS label: anything else would change which zone is queried. */
 const KEY_LABEL = /^[A-Za-z0-9-]{1,63}$/;
 
-/** The group's resolver overrides on top of the top-level settings. */
-export function dnsblResolverSettings(base: ResolverSettings, options: DnsblOptions): ResolverSettings {
-  return {
-    servers: options.resolver.servers ?? base.servers,
-    timeoutMs: options.resolver.timeoutMs ?? base.timeoutMs,
-    tries: options.resolver.tries ?? base.tries,
-  };
-}
-
 export function resolverKey(settings: ResolverSettings): string {
   return settings.servers.length > 0 ? settings.servers.join(',') : 'system';
 }
 
-export function zoneLabel(spec: { zone: string; label?: string }): string {
+/**
+ * The self-test cache key of a resolver the runner handed out. The runner's factory returns one resolver per
+ * distinct settings for the life of the process, so the identity of the resolver stands for its settings.
+ */
+const resolverIds = new WeakMap<DnsResolver, string>();
+let resolversSeen = 0;
+function keyOfResolver(resolve: DnsResolver): string {
+  let id = resolverIds.get(resolve);
+  if (!id) {
+    resolversSeen += 1;
+    id = `resolver-${resolversSeen}`;
+    resolverIds.set(resolve, id);
+  }
+  return id;
+}
+
+function zoneLabel(spec: { zone: string; label?: string }): string {
   return spec.label ? `${spec.label} (${spec.zone})` : spec.zone;
 }
 
@@ -38,15 +44,14 @@ interface KeyProblem {
 }
 
 /**
- * Resolves the keys the planned zones need. Every key value is registered for redaction before anything else
- * happens to it; problems are reported per zone without the value.
+ * The keys the planned zones need (the runner resolved them and registered them for redaction); problems are
+ * reported per zone without the value.
  */
-async function resolveKeys(
+function resolveKeys(
   planned: PlannedZone[],
   options: DnsblOptions,
-  secrets: SecretResolver,
-  transcript: Transcript,
-): Promise<{ keys: Partial<Record<ZoneKeyOption, string>>; problems: Map<ZoneKeyOption, KeyProblem> }> {
+  secret: ProbeContext['secret'],
+): { keys: Partial<Record<ZoneKeyOption, string>>; problems: Map<ZoneKeyOption, KeyProblem> } {
   const keys: Partial<Record<ZoneKeyOption, string>> = {};
   const problems = new Map<ZoneKeyOption, KeyProblem>();
   const needed = new Set(planned.flatMap((p) => (p.keyed ? [p.keyed.option] : [])));
@@ -54,8 +59,7 @@ async function resolveKeys(
     const ref = options[option];
     if (!ref) continue;
     try {
-      const value = (await secrets(ref)).trim();
-      transcript.redact(value);
+      const value = secret(ref).trim();
       if (KEY_LABEL.test(value)) keys[option] = value;
       else
         problems.set(option, {
@@ -76,7 +80,7 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
+export function toCheck(result: ZoneResult): Check {
   const { spec } = result.zone;
   const id = `zone:${spec.zone}`;
   const label = zoneLabel(spec);
@@ -95,7 +99,7 @@ export function toCheck(result: ZoneResult, transcript?: Transcript): Check {
       };
     case 'listed': {
       const meanings = v.meanings.map((m) => m.meaning).join('; ');
-      const reason = v.reason && transcript ? transcript.mask(v.reason) : v.reason;
+      const { reason } = v;
       return {
         id,
         status: v.severity,
@@ -157,6 +161,11 @@ function transcriptLog(transcript: Transcript): QueryLog {
   };
 }
 
+/** The group's resolver overrides, without the fields it leaves to the top-level settings. */
+function definedOnly(o: DnsblOptions['resolver']): Partial<ResolverSettings> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 /**
  * Checks one address or domain against every configured zone that lists its kind. `resolve` is injectable for
  * tests; by default it is a resolver on the configured servers (group overrides on top of the top-level ones).
@@ -169,13 +178,13 @@ export async function checkTarget(
 ): Promise<ProbeOutcome> {
   const { options } = group;
   const planned = planZones(options).filter((p) => p.spec.kinds.includes(target.kind));
-  const { keys, problems } = await resolveKeys(planned, options, ctx.secrets, ctx.transcript);
-  const settings = dnsblResolverSettings(ctx.config.resolver, options);
+  const { keys, problems } = resolveKeys(planned, options, ctx.secret);
+  const dns = resolve ?? ctx.dns(definedOnly(options.resolver));
   const engine = new DnsblEngine({
-    resolve: resolve ?? createResolver(settings),
+    resolve: dns,
     zones: activateZones(planned, keys),
     concurrency: options.concurrency,
-    resolverKey: resolverKey(settings),
+    resolverKey: keyOfResolver(dns),
     selfTestTtlMs: options.selfTestCacheFor,
     now: () => ctx.now().getTime(),
     signal: ctx.signal,
@@ -195,12 +204,11 @@ export async function checkTarget(
       },
     ];
   });
-  const checks = [...results.map((r) => toCheck(r, ctx.transcript)), ...keyChecks];
+  const checks = [...results.map((r) => toCheck(r)), ...keyChecks];
   return { checks: checks.length > 0 ? checks : [noZonesCheck(target)] };
 }
 
 export const dnsblProbe: ProbeDefinition<DnsblGroup, Subject> = {
   kind: 'dnsbl',
-  targets: dnsblTargets,
   run: (target, group, ctx) => checkTarget(target, group, ctx),
 };

@@ -28,7 +28,7 @@ function pointSubject(text: string): Subject {
 }
 
 /** The test points of a zone: configured ones, else the RFC 5782 points of the first kind it lists. */
-export function testPoints(zone: ActiveZone): { listed: Subject; notListed: Subject } | undefined {
+function testPoints(zone: ActiveZone): { listed: Subject; notListed: Subject } | undefined {
   const configured = zone.spec.selfTest;
   if (configured === false) return undefined;
   if (configured)
@@ -37,7 +37,7 @@ export function testPoints(zone: ActiveZone): { listed: Subject; notListed: Subj
 }
 
 /** Asks for the A records of a name (the engine passes its rate-limited lookup). */
-export type AskA = (name: string) => Promise<LookupOutcome<string>>;
+type AskA = (name: string) => Promise<LookupOutcome<string>>;
 
 async function runSelfTest(zone: ActiveZone, askA: AskA, onQuery?: QueryLog): Promise<ZoneHealth> {
   const points = testPoints(zone);

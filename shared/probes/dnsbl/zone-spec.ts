@@ -1,9 +1,9 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 
-export const LISTED_KINDS = ['ip4', 'ip6', 'domain'] as const;
-export const LISTING_CATEGORIES = ['abuse', 'policy', 'reputation', 'backscatter'] as const;
-export const ERROR_KINDS = ['refused', 'rate-limited', 'misconfigured', 'invalid'] as const;
+const LISTED_KINDS = ['ip4', 'ip6', 'domain'] as const;
+const LISTING_CATEGORIES = ['abuse', 'policy', 'reputation', 'backscatter'] as const;
+const ERROR_KINDS = ['refused', 'rate-limited', 'misconfigured', 'invalid'] as const;
 
 const hostname = z
   .string()
@@ -18,7 +18,7 @@ const severity = z
   .describe('Status of a listing: fail (blocks mail) or warn (policy/reputation)');
 
 /** What one listing code (or one bit of a bitmask) means. */
-export const codeMeaning = z
+const codeMeaning = z
   .object({
     meaning,
     category: z.enum(LISTING_CATEGORIES).default('abuse'),
@@ -27,10 +27,10 @@ export const codeMeaning = z
   .strict();
 
 /** An answer that is not a verdict: the zone telling us the query was refused, limited or malformed. */
-export const errorMeaning = z.object({ meaning, kind: z.enum(ERROR_KINDS) }).strict();
+const errorMeaning = z.object({ meaning, kind: z.enum(ERROR_KINDS) }).strict();
 
 /** RFC 5782 test points, as subjects: an IP address (IPv6 stays IPv6 here) or a domain label. */
-export const selfTestPoints = z.union([
+const selfTestPoints = z.union([
   z.literal(false),
   z.object({ listed: z.string().min(1).max(200), notListed: z.string().min(1).max(200) }).strict(),
 ]);
@@ -94,8 +94,6 @@ function checkKeys(
 export const zoneSpec = z.object(zoneFields).strict().superRefine(checkKeys);
 export type ZoneSpec = z.output<typeof zoneSpec>;
 export type ZoneSpecInput = z.input<typeof zoneSpec>;
-export type CodeMeaning = z.output<typeof codeMeaning>;
-export type ErrorMeaning = z.output<typeof errorMeaning>;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 export type ListingCategory = (typeof LISTING_CATEGORIES)[number];
 
@@ -110,4 +108,3 @@ export const zoneOverride = z
     selfTest: zoneFields.selfTest,
   })
   .strict();
-export type ZoneOverride = z.output<typeof zoneOverride>;

@@ -24,7 +24,7 @@ const is2xx = (r: SmtpReply) => r.code >= 200 && r.code < 300;
 const is4xx = (r: SmtpReply) => r.code >= 400 && r.code < 500;
 
 /** 421 (service closing) or 4.7.0 with throttling words: the server is limiting this client. */
-export function isRateLimit(r: SmtpReply): boolean {
+function isRateLimit(r: SmtpReply): boolean {
   const words = /too many|rate|limit|throttl|slow down|busy|concurren/i.test(r.text);
   return (r.code === 421 && (words || r.enhanced === '4.7.0')) || (r.enhanced === '4.7.0' && words);
 }

@@ -126,4 +126,3 @@ export const smtpGroup = z
   })
   .strict();
 export type SmtpGroup = z.infer<typeof smtpGroup>;
-export type SmtpOptions = SmtpGroup['options'];

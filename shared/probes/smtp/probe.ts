@@ -3,8 +3,8 @@ import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { describeSecretRef } from '../../config/secret-ref';
-import { createResolver, DnsLookupError, type DnsResolver } from '../../dns/resolver';
-import type { Check, JsonValue } from '../../model/result';
+import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
+import type { Check } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
 import type { SessionPlan } from './plan';
@@ -46,16 +46,6 @@ async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addre
   };
 }
 
-/** Every string in a JSON value with the registered secrets masked (defence in depth for server echoes). */
-function masked<T extends JsonValue | undefined>(value: T, mask: (s: string) => string): T {
-  if (typeof value === 'string') return mask(value) as T;
-  if (Array.isArray(value)) return value.map((v) => masked(v, mask)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, mask)])) as T;
-  }
-  return value;
-}
-
 /** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
 const contexts = new Map<string, SecureContext>();
 const MAX_CONTEXTS = 64;
@@ -76,16 +66,25 @@ async function contextOf(endpoint: SmtpEndpoint): Promise<SecureContext | undefi
 
 export const smtpProbe: ProbeDefinition<SmtpGroup, SmtpEndpoint> = {
   kind: 'smtp',
-  targets: (_group, config) => config.targets.smtp.map((e) => ({ name: e.name, target: e })),
-
-  async run(endpoint, group, ctx) {
-    const checks = await probeEndpoint(endpoint, group, ctx);
-    const mask = (s: string) => ctx.transcript.mask(s);
-    return { checks: checks.map((c) => masked(c as unknown as JsonValue, mask) as unknown as Check) };
-  },
+  run: probeEndpoint,
+  // Time per phase (connect, banner, ehlo, starttls, tls, auth, mail, rcpt...): the dashboard graphs them.
+  metrics: (result) =>
+    Object.entries(result.timings).map(([phase, ms]) => ({
+      name: `Phase_${phase}`,
+      unit: 'Milliseconds',
+      value: ms,
+    })),
 };
 
-async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: ProbeContext): Promise<Check[]> {
+async function probeEndpoint(
+  endpoint: SmtpEndpoint,
+  group: SmtpGroup,
+  ctx: ProbeContext,
+): Promise<{ checks: Check[] }> {
+  return { checks: await endpointChecks(endpoint, group, ctx) };
+}
+
+async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: ProbeContext): Promise<Check[]> {
   const checks: Check[] = [];
   const options = group.options;
 
@@ -106,8 +105,7 @@ async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Prob
   let auth: SessionPlan['auth'];
   if (endpoint.auth) {
     try {
-      const password = await ctx.secrets(endpoint.auth.password);
-      ctx.transcript.redact(password);
+      const password = ctx.secret(endpoint.auth.password);
       auth = {
         user: endpoint.auth.user,
         password,
@@ -125,9 +123,7 @@ async function probeEndpoint(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Prob
 
   let address = endpoint.host;
   if (!isIP(endpoint.host)) {
-    const resolved = await ctx.timings.measure('dns', () =>
-      resolveHost(endpoint.host, createResolver(ctx.config.resolver)),
-    );
+    const resolved = await ctx.timings.measure('dns', () => resolveHost(endpoint.host, ctx.dns()));
     if (!('addresses' in resolved)) return [...checks, resolved];
     address = resolved.addresses[0] as string;
     checks.push({

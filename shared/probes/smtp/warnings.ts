@@ -1,22 +1,20 @@
-import type { MailprobeConfig } from '../../config/schema';
-
-export interface ConfigWarning {
-  /** Field path as written in the file, e.g. `targets.smtp[1].port`. */
-  path: string;
-  message: string;
-}
+import type { ConfigWarning } from '../../config/errors';
+import type { SmtpEndpoint, SmtpGroup } from './config';
 
 /**
  * Settings that validate but will not work as the operator probably expects: port 25 from Lambda, a TLS mode
  * that does not match the well-known port, a password sent in plaintext, a greylist retry longer than the run.
  * Pure: shown by `mailprobe validate` and at synth time.
  */
-export function smtpConfigWarnings(config: MailprobeConfig): ConfigWarning[] {
+export function smtpConfigWarnings(input: {
+  targets: { smtp: SmtpEndpoint[] };
+  groups: { group: SmtpGroup; path: string }[];
+}): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
-  const groups = config.probes.filter((g) => g.kind === 'smtp' && g.enabled);
+  const groups = input.groups.map((g) => g.group).filter((g) => g.enabled);
   const probed = (name: string) => groups.some((g) => !g.targets || g.targets.includes(name));
 
-  config.targets.smtp.forEach((e, i) => {
+  input.targets.smtp.forEach((e, i) => {
     if (!probed(e.name)) return;
     const at = (field: string) => `targets.smtp[${i}].${field}`;
     if (e.port === 25) {
@@ -54,11 +52,11 @@ export function smtpConfigWarnings(config: MailprobeConfig): ConfigWarning[] {
     }
   });
 
-  config.probes.forEach((g, i) => {
-    if (g.kind !== 'smtp' || !g.enabled) return;
+  input.groups.forEach(({ group: g, path }) => {
+    if (!g.enabled) return;
     if (g.options.greylistRetrySeconds > 0 && g.options.greylistRetrySeconds + 30 > g.timeoutSeconds) {
       warnings.push({
-        path: `probes[${i}].options.greylistRetrySeconds`,
+        path: `${path}.options.greylistRetrySeconds`,
         message: `the retry after ${g.options.greylistRetrySeconds}s does not fit in timeoutSeconds ${g.timeoutSeconds}: raise timeoutSeconds`,
       });
     }

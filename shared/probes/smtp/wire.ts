@@ -9,8 +9,8 @@ import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'n
  */
 
 /** Largest reply kept: replies are untrusted input. */
-export const MAX_REPLY_BYTES = 64 * 1024;
-export const MAX_REPLY_LINES = 200;
+const MAX_REPLY_BYTES = 64 * 1024;
+const MAX_REPLY_LINES = 200;
 /** Reply text kept in check details. */
 export const MAX_TEXT = 512;
 

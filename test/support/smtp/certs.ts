@@ -15,7 +15,7 @@ export interface KeyPair {
   cert: string;
 }
 
-export interface LeafOptions {
+interface LeafOptions {
   /** DNS names (and IPs) in subjectAltName; the first is also the CN. */
   names: string[];
   notBefore?: Date;

@@ -1,12 +1,11 @@
-import { parseConfig } from '../../../shared/config/load';
-import type { MailprobeConfigInput } from '../../../shared/config/schema';
-import type { SecretRef } from '../../../shared/config/secret-ref';
 import type { Check, ProbeOutcome } from '../../../shared/model/result';
-import { Timings } from '../../../shared/model/timings';
-import { Transcript } from '../../../shared/model/transcript';
 import type { SmtpGroup } from '../../../shared/probes/smtp/config';
 import { smtpProbe } from '../../../shared/probes/smtp/probe';
+import type { ProbeDefinition } from '../../../shared/probes/types';
+import { parseConfig } from '../../../shared/suite/load';
+import type { MailprobeConfigInput, ProbeGroup } from '../../../shared/suite/schema';
 import type { Log } from '../../../shared/util/log';
+import { runProbeOnce } from '../probe-context';
 
 type EndpointInput = NonNullable<NonNullable<MailprobeConfigInput['targets']>['smtp']>[number];
 type OptionsInput = Partial<SmtpGroup['options']>;
@@ -45,15 +44,6 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
     ],
   });
   const group = config.probes[0] as SmtpGroup;
-  const target = smtpProbe.targets(group, config)[0]?.target;
-  if (!target) throw new Error('no target');
-  const transcript = new Transcript();
-  const timings = new Timings();
-  const secrets = async (ref: SecretRef) => {
-    const value = 'env' in ref ? run.secrets?.[ref.env] : undefined;
-    if (value === undefined) throw new Error(`no secret for ${JSON.stringify(ref)}`);
-    return value;
-  };
   const logs: string[] = [];
   const record = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     logs.push(JSON.stringify({ level, message, extra }));
@@ -63,22 +53,22 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
     warn: record('warn'),
     error: record('error'),
   };
-  const outcome = await smtpProbe.run(target, group, {
-    signal: run.signal ?? new AbortController().signal,
-    scheduledAt: new Date(),
-    now: () => run.now ?? new Date(),
-    memo: undefined,
-    config,
-    secrets,
+  const {
     transcript,
     timings,
+    check: _check,
+    ...outcome
+  } = await runProbeOnce(smtpProbe as ProbeDefinition<ProbeGroup, unknown>, config, group, {
+    ...(run.secrets ? { secrets: run.secrets } : {}),
+    ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.now ? { now: () => run.now as Date } : {}),
     log,
   });
   return {
     outcome,
     checks: outcome.checks,
-    transcript: transcript.toLines(),
-    timings: timings.values,
+    transcript,
+    timings,
     logs,
     check(id: string) {
       const c = outcome.checks.find((x) => x.id === id);

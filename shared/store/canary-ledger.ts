@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE } from '../../store/table';
-import type { CanaryArrivalRecord, CanaryLedger, CanarySendRecord } from './ledger';
-import { isToken } from './token';
+import type { CanaryArrivalRecord, CanaryLedger, CanarySendRecord } from '../probes/canary/ledger';
+import { isToken } from '../probes/canary/token';
+import { TABLE } from './table';
 
 /**
  * Canary items in the results table, beside results and states and outside every index:
@@ -17,7 +17,7 @@ const SEND_KEY = 'SEND';
 const ARRIVAL_KEY = 'ARRIVAL';
 const DAY_MS = 86_400_000;
 
-export class CanaryLedgerError extends Error {
+class CanaryLedgerError extends Error {
   override readonly name = 'CanaryLedgerError';
 }
 

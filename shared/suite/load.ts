@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, formatPath } from './errors';
+import { ConfigError, type ConfigIssue, formatPath } from '../config/errors';
 import { configSchema, type MailprobeConfig } from './schema';
 
 function issuesOf(error: z.ZodError): ConfigIssue[] {

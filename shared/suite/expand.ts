@@ -1,7 +1,7 @@
+import type { Thresholds } from '../config/thresholds';
 import type { ProbeKind } from '../model/result';
-import type { ProbeDefinition, ProbeRegistry } from '../probes/types';
+import type { ProbeDefinition } from '../probes/types';
 import type { MailprobeConfig, ProbeGroup } from './schema';
-import type { Thresholds } from './thresholds';
 
 /** One probe: a group applied to one of its targets. The unit that is run, stored, evaluated and alerted on. */
 export interface ProbeSpec {
@@ -17,17 +17,21 @@ export interface ProbeSpec {
   definition: ProbeDefinition<ProbeGroup, unknown>;
 }
 
-export function probeId(group: string, targetName: string): string {
+function probeId(group: string, targetName: string): string {
   return `${group}/${targetName}`;
 }
 
-/** The probes of one group: one per target it covers. */
+/** How a kind's targets are found: its manifest's `targets`, or (in a Lambda) the list the stack computed at synth. */
+export type TargetsOf = (group: ProbeGroup) => { name: string; target: unknown }[];
+
+/** The probes of one group: one per target it covers (a group's own `targets` list picks among them). */
 export function expandGroup(
   config: MailprobeConfig,
   group: ProbeGroup,
+  targetsOf: TargetsOf,
   definition: ProbeDefinition<ProbeGroup, unknown>,
 ): ProbeSpec[] {
-  const all = definition.targets(group, config);
+  const all = targetsOf(group);
   const chosen = group.targets ? all.filter((t) => group.targets?.includes(t.name)) : all;
   return chosen.map((t) => ({
     id: probeId(group.name, t.name),
@@ -39,16 +43,4 @@ export function expandGroup(
     timeoutMs: group.timeoutSeconds * 1000,
     definition,
   }));
-}
-
-/**
- * Every enabled probe of the config, in config order. The registry is passed in, never imported here, so a
- * Lambda bundle holds only the probe kinds its handler names.
- */
-export function expandProbes(config: MailprobeConfig, registry: ProbeRegistry): ProbeSpec[] {
-  return config.probes
-    .filter((group) => group.enabled)
-    .flatMap((group) =>
-      expandGroup(config, group, registry[group.kind] as ProbeDefinition<ProbeGroup, unknown>),
-    );
 }

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './errors';
+import { ConfigError } from '../config/errors';
 import { parseConfig } from './load';
 import type { MailprobeConfig } from './schema';
 
-export const CONFIG_FILE_NAMES = [
+const CONFIG_FILE_NAMES = [
   'mailprobe.config.ts',
   'mailprobe.config.json',
   'mailprobe.config.yaml',
