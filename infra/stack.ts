@@ -10,7 +10,7 @@ import { parseConfig } from '../shared/suite/load';
 import type { MailprobeConfig } from '../shared/suite/schema';
 import { configWarnings } from '../shared/suite/warnings';
 import { Alerting } from './constructs/alerting';
-import { CanaryInbound } from './constructs/canary-inbound';
+import { CanaryInbound, inboundRecipients } from './constructs/canary-inbound';
 import { Observability } from './constructs/observability';
 import { ProbeRunners } from './constructs/probe-runners';
 import { ProbeSchedules } from './constructs/probe-schedules';
@@ -87,13 +87,11 @@ export class MailprobeStack extends Stack {
       runnerFor: (g) => runners.runnerFor(g),
     });
 
-    const inboundRecipients = config.targets.mailboxes
-      .filter((m) => m.arrival.via === 'ledger')
-      .map((m) => m.address);
+    const recipients = inboundRecipients(config);
     const inbound =
-      inboundRecipients.length > 0
+      recipients.length > 0
         ? new CanaryInbound(this, 'CanaryInbound', {
-            recipients: inboundRecipients,
+            recipients,
             configFile,
             logRetention,
             results,

@@ -5,8 +5,14 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as actions from 'aws-cdk-lib/aws-ses-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { MailprobeConfig } from '../../shared/suite/schema';
 import { MailprobeFunction } from './probe-function';
 import type { ResultsTable } from './results-table';
+
+/** The seed addresses whose arrivals SES inbound records: mailboxes with `arrival.via: ledger`. */
+export function inboundRecipients(config: MailprobeConfig): string[] {
+  return config.targets.mailboxes.filter((m) => m.arrival.via === 'ledger').map((m) => m.address);
+}
 
 export interface CanaryInboundProps {
   /** Seed addresses whose canaries SES receives (mailboxes with `arrival.via: ledger`). */
