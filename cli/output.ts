@@ -7,7 +7,13 @@ import type { RunReport } from '../shared/run/run-probe';
 import { csvCell, terminalText } from '../shared/util/sanitize';
 
 /** Exit codes: 1 only for a real failure; 3 (as in the monitoring plugins) when the worst news is "could not tell". */
-export const EXIT_CODES = { ok: 0, fail: 1, config: 2, unknown: 3, error: 4 } as const;
+export const EXIT_CODES = { ok: 0, fail: 1, config: 2, unknown: 3, error: 4, unrecorded: 5 } as const;
+
+/** The exit code of a run: a verdict that could not be recorded wins over every status. */
+export function exitCodeForRun(reports: RunReport[]): number {
+  if (reports.some((r) => r.stored === 'failed')) return EXIT_CODES.unrecorded;
+  return exitCodeFor(reports.map((r) => r.result.status));
+}
 
 export function exitCodeFor(statuses: Status[]): number {
   if (statuses.includes('fail')) return EXIT_CODES.fail;
@@ -56,7 +62,10 @@ export function formatRun(reports: RunReport[], style: Style): string {
   const blocks = reports.map(
     (r) =>
       formatResult(r.result, style) +
-      (r.stored === 'duplicate' ? '\n    (slot already recorded: not stored again)' : ''),
+      (r.stored === 'duplicate' ? '\n    (slot already recorded: not stored again)' : '') +
+      (r.stored === 'failed'
+        ? `\n    NOT RECORDED: ${terminalText(r.storeError ?? 'the store failed')}`
+        : ''),
   );
   const counts = new Map<Status, number>();
   for (const r of reports) counts.set(r.result.status, (counts.get(r.result.status) ?? 0) + 1);

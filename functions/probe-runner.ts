@@ -2,7 +2,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sqsWorkQueue } from '../shared/aws/sqs-work-queue';
 import type { ProbeDefinition } from '../shared/probes/types';
-import { BadEventError, parseEvent, probeBatch, scheduledEvent } from '../shared/run/events';
+import { BadEventError, checkSlot, parseEvent, probeBatch, scheduledEvent } from '../shared/run/events';
+import type { RunReport } from '../shared/run/run-probe';
 import { runSlot } from '../shared/run/run-slot';
 import type { OpenedStore } from '../shared/store/remote';
 import { expandGroup } from '../shared/suite/expand';
@@ -42,6 +43,7 @@ export function probeRunner(bind: (table: OpenedStore) => ProbeDefinition) {
     if (Array.isArray((event as Partial<SQSEvent>)?.Records))
       return runBatches(definition, event as SQSEvent);
     const slot = parseEvent(scheduledEvent, event, 'scheduled event');
+    checkSlot(slot.scheduledTime, new Date(), 'scheduled event');
     const queueUrl = process.env.MAILPROBE_WORK_QUEUE_URL;
     if (queueUrl) sqs ??= new SQSClient({});
     const queue = queueUrl && sqs ? sqsWorkQueue(sqs, queueUrl) : undefined;
@@ -54,8 +56,16 @@ export function probeRunner(bind: (table: OpenedStore) => ProbeDefinition) {
     publishRunMetrics(slot.group, definition, outcome.ran);
     const statuses = Object.fromEntries(outcome.ran.map((r) => [r.result.probeId, r.result.status]));
     log.info('group run finished', { ...slot, statuses });
+    failIfUnrecorded(outcome.ran);
     return { ...slot, statuses };
   };
+}
+
+/** Fails the invocation when a verdict could not be recorded (each was logged): the retry records the slot. */
+function failIfUnrecorded(reports: RunReport[]): void {
+  const failed = reports.filter((r) => r.stored === 'failed');
+  if (failed.length > 0)
+    throw new Error(`${failed.length} of ${reports.length} results not recorded: ${failed[0]?.storeError}`);
 }
 
 async function runBatches(definition: Definition, event: SQSEvent): Promise<SQSBatchResponse> {
@@ -64,11 +74,15 @@ async function runBatches(definition: Definition, event: SQSEvent): Promise<SQSB
   for (const record of event.Records) {
     try {
       const batch = parseEvent(probeBatch, JSON.parse(record.body), `work queue message ${record.messageId}`);
+      checkSlot(batch.scheduledTime, new Date(), `work queue message ${record.messageId}`);
       const outcome = await runSlot(slotProbes(definition, batch), batch, deps, {
         queue: undefined,
         batchSize: 0,
       });
-      if ('ran' in outcome) publishRunMetrics(batch.group, definition, outcome.ran);
+      if ('ran' in outcome) {
+        publishRunMetrics(batch.group, definition, outcome.ran);
+        failIfUnrecorded(outcome.ran);
+      }
     } catch (err) {
       log.error('batch failed', { messageId: record.messageId, error: (err as Error).message });
       batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import type { ProbeSpec } from '../../shared/suite/expand';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
-import { exitCodeFor, formatRun, styleFor } from '../output';
+import { exitCodeForRun, formatRun, styleFor } from '../output';
 
 /** `--only` matches a probe kind, a group name, a target name or a probe id. */
 function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
@@ -37,7 +37,7 @@ export function runCommand(): Command {
               : formatRun(reports, styleFor(process.stdout))
           }\n`,
         );
-        process.exitCode = exitCodeFor(reports.map((r) => r.result.status));
+        process.exitCode = exitCodeForRun(reports);
       } finally {
         await local.close();
       }

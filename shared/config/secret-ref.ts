@@ -34,3 +34,21 @@ export function secretRefsIn(value: unknown): SecretRef[] {
   walk(value);
   return [...found.values()];
 }
+
+/** Every secret that sits beside a `user` (AUTH credentials): its encodings include the user name. */
+export function loginsIn(value: unknown): { user: string; ref: SecretRef }[] {
+  const found: { user: string; ref: SecretRef }[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const user = (v as { user?: unknown }).user;
+      for (const field of Object.values(v)) {
+        if (typeof user === 'string' && field && typeof field === 'object' && isSecretRef(field))
+          found.push({ user, ref: field });
+        else walk(field);
+      }
+    }
+  };
+  walk(value);
+  return found;
+}

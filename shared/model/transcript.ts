@@ -1,3 +1,5 @@
+import { base64Cores, maskForms, textForms } from './secret-forms';
+
 /** Bounds for a stored transcript: enough to diagnose, never enough to bloat a DynamoDB item (400 KB). */
 const TRANSCRIPT_MAX_LINES = 200;
 const TRANSCRIPT_MAX_LINE = 500;
@@ -11,10 +13,20 @@ export class Transcript {
   private lines: string[] = [];
   private bytes = 0;
   private dropped = 0;
-  private secrets = new Set<string>();
+  private forms: string[] = [];
 
+  /** Registers a secret: every form of it (see secret-forms.ts) is masked from now on, in lines already kept too. */
   redact(secret: string): void {
-    if (secret.length > 0) this.secrets.add(secret);
+    if (secret.length === 0) return;
+    const added = [...textForms(secret), ...base64Cores(secret)];
+    this.forms = [...new Set([...this.forms, ...added])].sort((a, b) => b.length - a.length);
+  }
+
+  /** Registers a login: the AUTH PLAIN blobs of user and password are masked whole, not only their core. */
+  redactLogin(user: string, password: string): void {
+    this.redact(password);
+    for (const blob of [`\0${user}\0${password}`, `${user}\0${user}\0${password}`])
+      this.forms.unshift(Buffer.from(blob).toString('base64'));
   }
 
   add(line: string): void {
@@ -22,10 +34,12 @@ export class Transcript {
       this.dropped++;
       return;
     }
+    // Masked before it is cut: a secret straddling the cut must not leave its prefix behind.
+    const masked = this.mask(line);
     let text =
-      line.length > TRANSCRIPT_MAX_LINE
-        ? `${line.slice(0, TRANSCRIPT_MAX_LINE)}…[+${line.length - TRANSCRIPT_MAX_LINE} chars]`
-        : line;
+      masked.length > TRANSCRIPT_MAX_LINE
+        ? `${masked.slice(0, TRANSCRIPT_MAX_LINE)}…[+${masked.length - TRANSCRIPT_MAX_LINE} chars]`
+        : masked;
     text = text.slice(0, TRANSCRIPT_MAX_BYTES - this.bytes);
     this.lines.push(text);
     this.bytes += Buffer.byteLength(text);
@@ -37,12 +51,8 @@ export class Transcript {
     return this.dropped > 0 ? [...masked, `[${this.dropped} more lines not kept]`] : masked;
   }
 
-  /** Masks registered secrets (and their base64 forms, as in AUTH PLAIN/LOGIN) in any text. */
+  /** Masks every form of the registered secrets in any text (checks, logs, lines). */
   mask(text: string): string {
-    let out = text;
-    for (const s of this.secrets) {
-      for (const form of [s, Buffer.from(s).toString('base64')]) out = out.split(form).join('***');
-    }
-    return out;
+    return this.forms.length === 0 ? text : maskForms(text, this.forms);
   }
 }

@@ -40,6 +40,11 @@ export interface ProbeDefinition<
   kind: G['kind'];
   /** Runs the checks. Throws only on bugs: every expected failure is a check with a cause. */
   run(target: T, group: G, ctx: ProbeContext): Promise<ProbeOutcome>;
+  /**
+   * The run acts on the world (it sends a real message): the runner claims the schedule slot before running it,
+   * so a retried or duplicated invocation never acts twice.
+   */
+  sideEffects?: true;
   /** The kind's own metrics of a stored result (besides runs, statuses and duration, which every kind emits). */
   metrics?(result: ProbeResult): MetricPoint[];
 }

@@ -21,6 +21,27 @@ export const probeBatch = z.extend(scheduledEvent, {
 });
 export type ProbeBatch = z.infer<typeof probeBatch>;
 
+/** How far ahead of this machine's clock a slot may be (clock skew between the scheduler and the function). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How old a slot may be: the schedules retry for 10 minutes, and a fanned-out batch may wait on its queue behind
+ * others (capped concurrency, three receives of six function timeouts each); a day covers both.
+ */
+export const MAX_SLOT_AGE_MS = 86_400_000;
+
+/** Rejects a slot in the future beyond the skew or older than the retry horizon: it would change state wrongly. */
+export function checkSlot(scheduledTime: string, now: Date, what: string): Date {
+  const slot = new Date(scheduledTime);
+  const ahead = slot.getTime() - now.getTime();
+  if (ahead > MAX_CLOCK_SKEW_MS)
+    throw new BadEventError(
+      `${what}: scheduledTime ${scheduledTime} is ${Math.round(ahead / 60_000)} min in the future`,
+    );
+  if (-ahead > MAX_SLOT_AGE_MS)
+    throw new BadEventError(`${what}: scheduledTime ${scheduledTime} is older than the retry horizon (24 h)`);
+  return slot;
+}
+
 export class BadEventError extends Error {
   override readonly name = 'BadEventError';
 }

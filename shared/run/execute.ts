@@ -1,5 +1,11 @@
 import type { ResolverSettings } from '../config/resolver';
-import { describeSecretRef, type SecretRef, type SecretResolver, secretRefsIn } from '../config/secret-ref';
+import {
+  describeSecretRef,
+  loginsIn,
+  type SecretRef,
+  type SecretResolver,
+  secretRefsIn,
+} from '../config/secret-ref';
 import type { ResolverFactory } from '../dns/resolver';
 import type { CauseId } from '../model/causes/index';
 import type { Check, JsonObject, JsonValue, ProbeOutcome, ProbeResult } from '../model/result';
@@ -74,6 +80,10 @@ async function resolveSecrets(
       }
     }),
   );
+  for (const { user, ref } of loginsIn([spec.target, spec.group])) {
+    const value = values.get(describeSecretRef(ref));
+    if (typeof value === 'string') transcript.redactLogin(user, value);
+  }
   return (ref) => {
     const value = values.get(describeSecretRef(ref));
     if (typeof value === 'string') return value;
@@ -108,6 +118,30 @@ export async function createProbeContext(
     transcript,
     timings: new Timings(),
     log: maskedLog(deps.log, transcript),
+  };
+}
+
+/** A result the runner writes itself, without running the probe: one `unknown` check naming why. */
+export function runnerResult(
+  spec: ProbeSpec,
+  scheduledAt: Date,
+  deps: Pick<ExecuteDeps, 'now'>,
+  why: { cause: CauseId; message: string },
+): ProbeResult {
+  const at = deps.now().toISOString();
+  return {
+    probeId: spec.id,
+    kind: spec.kind,
+    group: spec.group.name,
+    target: spec.targetName,
+    scheduledAt: scheduledAt.toISOString(),
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 0,
+    status: 'unknown',
+    checks: [runnerCheck(why.cause, why.message)],
+    timings: {},
+    transcript: [],
   };
 }
 

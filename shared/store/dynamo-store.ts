@@ -10,6 +10,7 @@ import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import { StoreError, StoreInputError } from './errors';
 import {
+  claimSortKey,
   dayPartition,
   KEY_ATTRIBUTES,
   probePartition,
@@ -82,6 +83,39 @@ export class DynamoResultStore implements ResultStore {
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
     });
     return written ? 'written' : 'duplicate';
+  }
+
+  async getResult(probeId: string, scheduledAt: string): Promise<ProbeResult | undefined> {
+    const at = isoOf(scheduledAt, 'scheduledAt');
+    const out = await this.call('GetItem (result)', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [TABLE.partitionKey]: probePartition(probeId), [TABLE.sortKey]: resultSortKey(at) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!out.Item || !this.isLive(out.Item)) return undefined;
+    return strip(out.Item) as unknown as ProbeResult;
+  }
+
+  async claimSlot(probeId: string, scheduledAt: string): Promise<boolean> {
+    const at = isoOf(scheduledAt, 'scheduledAt');
+    return this.conditionalPut(
+      'PutItem (slot claim)',
+      {
+        [TABLE.partitionKey]: probePartition(probeId),
+        [TABLE.sortKey]: claimSortKey(at),
+        claimedAt: this.clock().toISOString(),
+        // A claim only has to outlive the slot's retries.
+        [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + 2 * DAY_MS),
+      },
+      {
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      },
+    );
   }
 
   async getState(probeId: string): Promise<ProbeState | undefined> {

@@ -41,6 +41,8 @@ export const STATE_SORT_KEY = 'STATE';
 export const STATES_PARTITION = 'STATES';
 
 export const probePartition = (probeId: string): string => `PROBE#${probeId}`;
+/** The claim a side-effect probe (a canary send) takes on its slot before it acts: outside every index. */
+export const claimSortKey = (scheduledAtIso: string): string => `CLAIM#${scheduledAtIso}`;
 export const resultSortKey = (scheduledAtIso: string): string => `${RESULT_PREFIX}${scheduledAtIso}`;
 export const targetPartition = (target: string): string => `TARGET#${target}`;
 /** The UTC day bucket of a normalised ISO timestamp. */

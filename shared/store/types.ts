@@ -15,6 +15,13 @@ export interface TimeWindow {
 export interface ResultStore {
   /** Writes a result once per (probeId, scheduledAt); a second write of the same slot is a `duplicate` and changes nothing. */
   putResult(result: ProbeResult): Promise<'written' | 'duplicate'>;
+  /** The stored result of one slot, if there is one. */
+  getResult(probeId: string, scheduledAt: string): Promise<ProbeResult | undefined>;
+  /**
+   * Claims a slot for a probe whose run has side effects (it sends a real message) before it acts: true for the
+   * first caller only, however many invocations of the slot run at once.
+   */
+  claimSlot(probeId: string, scheduledAt: string): Promise<boolean>;
   getState(probeId: string): Promise<ProbeState | undefined>;
   /**
    * Saves `state` only if the stored version is still `state.version - 1` (or absent when `state.version` is 1).

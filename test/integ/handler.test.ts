@@ -27,6 +27,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Slots an hour ago, inside the scheduler's retry horizon (the handler rejects slots older than a day). */
+const BASE = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+function slot(minute: number, millis = false): string {
+  const iso = new Date(BASE + minute * 60_000).toISOString();
+  return millis ? iso : iso.replace('.000Z', 'Z');
+}
+
 let embedded: EmbeddedStore;
 
 beforeAll(async () => {
@@ -74,7 +81,7 @@ beforeEach(() => {
 describe('run-smtp handler (the schedule target of smtp groups) on dynalite', () => {
   it('stores one result and sends one alert per probe when the same scheduled event is delivered twice', async () => {
     const { handler } = await import('../../functions/run-smtp');
-    const event = { group: 'smtp-5m', scheduledTime: '2026-11-23T10:05:00Z' };
+    const event = { group: 'smtp-5m', scheduledTime: slot(5) };
     const first = await handler(event);
     const replay = await handler(event);
     expect(first).toEqual({
@@ -85,10 +92,10 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
     expect(replay).toEqual(first);
 
     const history = await embedded.store.historyByProbe('smtp-5m/relay-a', {
-      since: new Date('2026-11-23T00:00:00Z'),
-      until: new Date('2026-11-24T00:00:00Z'),
+      since: new Date(BASE - 86_400_000),
+      until: new Date(BASE + 86_400_000),
     });
-    expect(history.map((r) => r.scheduledAt)).toEqual(['2026-11-23T10:05:00.000Z']);
+    expect(history.map((r) => r.scheduledAt)).toEqual([slot(5, true)]);
     expect(history[0]?.checks.some((c) => c.status === 'fail' && c.cause?.startsWith('smtp.'))).toBe(true);
 
     // The first run of a failing probe reports the pre-existing failure once per probe; the replay sends nothing.
@@ -107,12 +114,12 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
 
   it('alerts nothing more on the next slot while the failure continues', async () => {
     const { handler } = await import('../../functions/run-smtp');
-    await handler({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:10:00Z' });
+    await handler({ group: 'smtp-5m', scheduledTime: slot(10) });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     const state = await embedded.store.getState('smtp-5m/relay-a');
     expect(state).toMatchObject({
       phase: 'failing',
-      lastScheduledAt: '2026-11-23T10:10:00.000Z',
+      lastScheduledAt: slot(10, true),
       consecutiveFailures: 2,
     });
   });
@@ -120,17 +127,33 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
   it('rejects an event without a scheduled time, naming the field', async () => {
     const { handler } = await import('../../functions/run-smtp');
     await expect(handler({ group: 'smtp-5m' })).rejects.toThrow('scheduled event: scheduledTime:');
-    await expect(handler({ group: 'nope', scheduledTime: '2026-11-23T10:05:00Z' })).rejects.toThrow(
+    await expect(handler({ group: 'nope', scheduledTime: slot(5) })).rejects.toThrow(
       'no enabled probe group "nope"',
     );
+  });
+
+  it('rejects a slot far in the future or past the retry horizon, storing and changing nothing', async () => {
+    const { handler } = await import('../../functions/run-smtp');
+    await expect(handler({ group: 'smtp-5m', scheduledTime: '9999-01-01T00:00:00Z' })).rejects.toThrow(
+      /scheduledTime 9999-01-01T00:00:00Z is \d+ min in the future/,
+    );
+    await expect(handler({ group: 'smtp-5m', scheduledTime: '2020-01-01T00:00:00Z' })).rejects.toThrow(
+      'older than the retry horizon',
+    );
+    const state = await embedded.store.getState('smtp-5m/relay-a');
+    expect(Date.parse(state?.lastScheduledAt ?? '')).toBeLessThan(Date.now());
+    expect(
+      await embedded.store.historyByProbe('smtp-5m/relay-a', { since: new Date('2019-01-01T00:00:00Z') }),
+    ).toHaveLength(2);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('fans a group larger than one batch out to the work queue with the exact batches', async () => {
     process.env.MAILPROBE_WORK_QUEUE_URL = QUEUE;
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const { handler } = await import('../../functions/run-smtp');
-    const out = await handler({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:15:00Z' });
-    expect(out).toEqual({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:15:00Z', batches: 2 });
+    const out = await handler({ group: 'smtp-5m', scheduledTime: slot(15) });
+    expect(out).toEqual({ group: 'smtp-5m', scheduledTime: slot(15), batches: 2 });
     expect(sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input)).toEqual([
       {
         QueueUrl: QUEUE,
@@ -139,7 +162,7 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
             Id: 'b0',
             MessageBody: JSON.stringify({
               group: 'smtp-5m',
-              scheduledTime: '2026-11-23T10:15:00Z',
+              scheduledTime: slot(15),
               targets: ['relay-a'],
             }),
           },
@@ -147,16 +170,14 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
             Id: 'b1',
             MessageBody: JSON.stringify({
               group: 'smtp-5m',
-              scheduledTime: '2026-11-23T10:15:00Z',
+              scheduledTime: slot(15),
               targets: ['relay-b'],
             }),
           },
         ],
       },
     ]);
-    expect(
-      await embedded.store.historyByProbe('smtp-5m/relay-a', { since: new Date('2026-11-23T10:15:00Z') }),
-    ).toEqual([]);
+    expect(await embedded.store.historyByProbe('smtp-5m/relay-a', { since: new Date(slot(15)) })).toEqual([]);
   });
 });
 
@@ -166,21 +187,18 @@ describe('run-smtp handler as the consumer of its own work queue', () => {
     const record = (messageId: string, body: string) => ({ messageId, body }) as SQSEvent['Records'][number];
     const out = await handler({
       Records: [
-        record(
-          'm1',
-          JSON.stringify({ group: 'smtp-5m', scheduledTime: '2026-11-23T10:20:00Z', targets: ['relay-b'] }),
-        ),
+        record('m1', JSON.stringify({ group: 'smtp-5m', scheduledTime: slot(20), targets: ['relay-b'] })),
         record('m2', '{"group":"smtp-5m"}'),
       ],
     });
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
     const b = await embedded.store.historyByProbe('smtp-5m/relay-b', {
-      since: new Date('2026-11-23T10:20:00Z'),
+      since: new Date(slot(20)),
     });
     const a = await embedded.store.historyByProbe('smtp-5m/relay-a', {
-      since: new Date('2026-11-23T10:20:00Z'),
+      since: new Date(slot(20)),
     });
-    expect(b.map((r) => r.scheduledAt)).toEqual(['2026-11-23T10:20:00.000Z']);
+    expect(b.map((r) => r.scheduledAt)).toEqual([slot(20, true)]);
     expect(a).toEqual([]);
   });
 });

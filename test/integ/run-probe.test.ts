@@ -121,3 +121,94 @@ describe('runProbe on the embedded store', () => {
     expect(published).toHaveLength(1);
   });
 });
+
+describe('runProbe under retries, duplicates and store failures (at-least-once, side effects once)', () => {
+  const trustConfig = parseConfig({
+    targets: {
+      smtp: ['sender', 'crashy', 'future', 'storeless'].map((name) => ({ name, host: `${name}.test` })),
+    },
+    probes: [{ name: 'trust', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 5 }],
+    thresholds: { failuresBeforeAlert: 1 },
+  });
+  let sends = 0;
+  const failing = async () => ({
+    checks: [{ id: 'banner', status: 'fail' as const, cause: 'probe.crashed' as const, message: 'x' }],
+  });
+  const specOf = (target: string, sideEffects: boolean) => {
+    const definition: ProbeDefinition<ProbeGroup, unknown> = {
+      kind: 'smtp',
+      ...(sideEffects ? { sideEffects: true as const } : {}),
+      run: async () => {
+        sends += 1; // stands for the message a canary sends
+        await new Promise((resolve) => setImmediate(resolve));
+        return failing();
+      },
+    };
+    const found = expandProbes(trustConfig, new Map([['smtp', definition]])).find(
+      (s) => s.targetName === target,
+    );
+    if (!found) throw new Error(target);
+    return found;
+  };
+
+  it('runs a probe with side effects once for five concurrent invocations of one slot', async () => {
+    sends = 0;
+    const spec = specOf('sender', true);
+    const reports = await Promise.all(Array.from({ length: 5 }, () => runProbe(spec, slot(0), deps())));
+    expect(sends).toBe(1);
+    expect(reports.filter((r) => r.stored === 'written')).toHaveLength(1);
+    expect(published.filter((a) => a.probeId === spec.id).map((a) => a.type)).toEqual(['failure']);
+    // A later retry of the same slot neither sends nor alerts.
+    expect((await runProbe(spec, slot(0), deps())).stored).toBe('duplicate');
+    expect(sends).toBe(1);
+  });
+
+  it('evaluates and alerts a stored result whose state was never saved (the first invocation died between the writes)', async () => {
+    const spec = specOf('crashy', false);
+    const store = embedded.store;
+    const dying = {
+      ...deps(),
+      store: Object.assign(Object.create(store), {
+        saveState: async () => {
+          throw new Error('killed');
+        },
+      }),
+    };
+    const first = await runProbe(spec, slot(5), dying);
+    expect(first).toMatchObject({ stored: 'failed', alerts: [] });
+    expect(await store.getResult(spec.id, slot(5).toISOString())).toBeDefined();
+    const retry = await runProbe(spec, slot(5), deps());
+    expect(retry.stored).toBe('written');
+    expect(retry.alerts.map((a) => a.type)).toEqual(['failure']);
+    expect((await store.getState(spec.id))?.lastScheduledAt).toBe(slot(5).toISOString());
+  });
+
+  it('repairs a state that holds a far-future slot, so the probe alerts again', async () => {
+    const spec = specOf('future', false);
+    const store = embedded.store;
+    await runProbe(spec, new Date('9999-01-01T00:00:00Z'), deps());
+    const report = await runProbe(spec, slot(10), deps());
+    expect(report.stored).toBe('written');
+    expect((await store.getState(spec.id))?.lastScheduledAt).toBe(slot(10).toISOString());
+  });
+
+  it('keeps the verdict when the store fails: the report carries it, marked not recorded', async () => {
+    const spec = specOf('storeless', false);
+    const down = Object.assign(Object.create(embedded.store), {
+      getState: async () => {
+        throw new Error('DynamoDB GetItem (state) failed: ECONNREFUSED');
+      },
+    });
+    const report = await runProbe(spec, slot(15), { ...deps(), store: down });
+    expect(report).toMatchObject({ stored: 'failed', storeError: expect.stringContaining('ECONNREFUSED') });
+    expect(report.result).toMatchObject({
+      status: 'fail',
+      checks: [expect.objectContaining({ id: 'banner' })],
+    });
+    // A probe with side effects does not act without its claim.
+    sends = 0;
+    const sender = await runProbe(specOf('sender', true), slot(15), { ...deps(), store: down });
+    expect(sends).toBe(0);
+    expect(sender.result.checks[0]).toMatchObject({ status: 'unknown', cause: 'probe.store-unavailable' });
+  });
+});

@@ -37,4 +37,24 @@ export const probeCauses = {
       'Open the latest results (`mailprobe history <probe>`) and fix what the unknown checks name: a resolver that ' +
       'refuses queries, a missing secret, a network path from the probe to the target.',
   },
+  'probe.store-unavailable': {
+    title: 'Results table unavailable',
+    explanation:
+      'The results table (DynamoDB, or the embedded store locally) could not be read or written, so this run could ' +
+      'not be recorded or evaluated. Its verdict is printed (CLI) or logged (Lambda) and the invocation fails, so ' +
+      'the scheduler retries it; a probe that sends mail does not run without its slot claim.',
+    remediation:
+      'Check the error in the log: throttling or a missing table in AWS (the function role needs the table), a ' +
+      'full disk or a stale lock in `.mailprobe/` locally. Nothing else is needed: a retry of the slot records it.',
+  },
+  'probe.slot-taken': {
+    title: 'Another invocation ran this slot',
+    explanation:
+      'A probe that sends a real message (a canary) claims its schedule slot before it sends; this invocation found ' +
+      'the slot claimed by another one (a retry or a duplicate delivery) whose result was not stored yet, so it sent ' +
+      'nothing. The other invocation records the slot.',
+    remediation:
+      'Nothing to do when it is rare. If every slot shows it, two schedules or two deployments target the same ' +
+      'probe group: look for a second stack with the same config name.',
+  },
 } as const satisfies CauseTable;

@@ -165,6 +165,8 @@ function waitBudget(group: CanaryGroup, ctx: ProbeContext): number {
 export function createCanaryProbe(deps: CanaryProbeDeps): ProbeDefinition<CanaryGroup, MailboxTarget> {
   return {
     kind: 'canary',
+    // Every run sends a canary: one per schedule slot, however often the invocation is retried.
+    sideEffects: true,
     run: (mailbox, group, ctx) => runCanary(mailbox, group, ctx, deps),
     metrics: (result) => {
       const phases = Object.entries(result.timings).map(([phase, ms]) => ({
