@@ -27,7 +27,7 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * How old a slot may be: the schedules retry for 10 minutes, and a fanned-out batch may wait on its queue behind
  * others (capped concurrency, three receives of six function timeouts each); a day covers both.
  */
-export const MAX_SLOT_AGE_MS = 86_400_000;
+const MAX_SLOT_AGE_MS = 86_400_000;
 
 /** Rejects a slot in the future beyond the skew or older than the retry horizon: it would change state wrongly. */
 export function checkSlot(scheduledTime: string, now: Date, what: string): Date {
