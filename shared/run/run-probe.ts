@@ -2,6 +2,7 @@ import { evaluate } from '../alert/evaluate';
 import type { Alert, Alerter, ProbeState } from '../alert/types';
 import type { ProbeSpec } from '../config/expand';
 import type { ProbeResult } from '../model/result';
+import { recordRollups } from '../store/rollups';
 import type { ResultStore } from '../store/types';
 import { type ExecuteDeps, executeProbe } from './execute';
 
@@ -38,6 +39,7 @@ export async function runProbe(spec: ProbeSpec, scheduledAt: Date, deps: RunDeps
     });
     return { result, stored: 'duplicate', alerts: [], alertErrors: [] };
   }
+  await recordRollups(deps.store, result, previous, deps.log);
 
   let alerts: Alert[] = [];
   let saved: ProbeState | undefined;
