@@ -81,10 +81,12 @@ describe('rollups written on the result path', () => {
 
     const window = { since: slot(0, 0), until: slot(23, 0) };
     const hours = await embedded.store.rollups(spec.id, window, 'hour');
-    expect(hours.map((h) => [h.start, h.runs, h.counters['status:pass'], h.counters['status:fail']])).toEqual([
-      ['2026-11-23T10:00:00.000Z', 3, 2, 1],
-      ['2026-11-23T11:00:00.000Z', 1, 1, undefined],
-    ]);
+    expect(hours.map((h) => [h.start, h.runs, h.counters['status:pass'], h.counters['status:fail']])).toEqual(
+      [
+        ['2026-11-23T10:00:00.000Z', 3, 2, 1],
+        ['2026-11-23T11:00:00.000Z', 1, 1, undefined],
+      ],
+    );
     expect(hours[0]?.counters.certDaysSum).toBe(120);
     expect(hours[0]?.counters.certDaysN).toBe(3);
     const [day] = await embedded.store.rollups(spec.id, window, 'day');
