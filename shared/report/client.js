@@ -36,11 +36,7 @@
         ],
       },
     };
-    new uPlot(
-      opts,
-      [spec.x, ...spec.series.map((s) => s.values)],
-      el,
-    );
+    new uPlot(opts, [spec.x, ...spec.series.map((s) => s.values)], el);
   }
 
   for (const table of document.querySelectorAll('table.sortable')) {

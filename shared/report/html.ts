@@ -77,7 +77,14 @@ export function renderReport(collected: CollectedHistory, options: ReportOptions
 <main>
 <section id="overview">
 <h2>Overview</h2>
-${all.length === 0 ? '<p>No probe has stored a result in this store yet.</p>' : overview(all.map((a) => a.stats), all.map((_, i) => `p${i}`))}
+${
+  all.length === 0
+    ? '<p>No probe has stored a result in this store yet.</p>'
+    : overview(
+        all.map((a) => a.stats),
+        all.map((_, i) => `p${i}`),
+      )
+}
 </section>
 ${sections.join('\n')}
 </main>
@@ -135,7 +142,9 @@ function probeSection(s: ProbeStats, charts: ChartSpec[], anchor: string): strin
     );
   }
   for (const chart of charts) {
-    parts.push(`<figure><figcaption>${htmlText(chart.title)}</figcaption><div class="chart" id="${chart.id}"></div></figure>`);
+    parts.push(
+      `<figure><figcaption>${htmlText(chart.title)}</figcaption><div class="chart" id="${chart.id}"></div></figure>`,
+    );
   }
   if (s.kind === 'dnsbl') {
     parts.push(
@@ -146,7 +155,7 @@ function probeSection(s: ProbeStats, charts: ChartSpec[], anchor: string): strin
             ['zone', 'from', 'to', 'code', 'reason'],
             s.listings.map((l) => [
               htmlText(l.zone),
-              (l.from.startsWith('before') ? htmlText(l.from) : when(l.from)),
+              l.from.startsWith('before') ? htmlText(l.from) : when(l.from),
               l.to ? when(l.to) : 'still listed',
               htmlText(l.codes || '-'),
               htmlText(l.reason ?? '-'),

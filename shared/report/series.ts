@@ -21,7 +21,17 @@ export const STATUS_COLOURS: Record<Status, string> = {
   fail: '#d64541',
   unknown: '#8e6bbf',
 };
-const PALETTE = ['#3b6fd6', '#e07b39', '#2e9d5b', '#b8449b', '#5aa7b8', '#8c7a3e', '#d64541', '#6b6bd6', '#777'];
+const PALETTE = [
+  '#3b6fd6',
+  '#e07b39',
+  '#2e9d5b',
+  '#b8449b',
+  '#5aa7b8',
+  '#8c7a3e',
+  '#d64541',
+  '#6b6bd6',
+  '#777',
+];
 /** The SMTP phases in session order; others a probe records follow them. */
 const SMTP_PHASES = ['dns', 'connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'mail', 'rcpt'];
 const STATUSES: Status[] = ['pass', 'warn', 'fail', 'unknown'];
@@ -33,7 +43,8 @@ export function probeCharts(history: ProbeHistory, window: HistoryWindow, prefix
   const x = buckets.map((b) => Math.floor(Date.parse(b.start) / 1000));
   const charts: ChartSpec[] = [];
   const chart = (key: string, spec: Omit<ChartSpec, 'id' | 'x'>) => {
-    if (spec.series.some((s) => s.values.some((v) => v !== null))) charts.push({ id: `${prefix}-${key}`, x, ...spec });
+    if (spec.series.some((s) => s.values.some((v) => v !== null)))
+      charts.push({ id: `${prefix}-${key}`, x, ...spec });
   };
   const status = buckets.map((b) => bucketStatus(b.counters));
   chart('status', {

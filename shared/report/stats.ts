@@ -215,7 +215,12 @@ export function probeStats(history: ProbeHistory, window: HistoryWindow): ProbeS
     lastRun: state.lastScheduledAt,
     current: (latest?.checks ?? [])
       .filter((c) => c.status !== 'pass')
-      .map((c) => ({ check: c.id, status: c.status, ...(c.cause ? { cause: c.cause } : {}), message: c.message })),
+      .map((c) => ({
+        check: c.id,
+        status: c.status,
+        ...(c.cause ? { cause: c.cause } : {}),
+        message: c.message,
+      })),
     runs,
     counts,
     ...(decided > 0 ? { passRate: (counts.pass + counts.warn) / decided } : {}),

@@ -1,6 +1,6 @@
 /**
  * Log-bucketed histograms of milliseconds, the shape rollups store with atomic ADDs: bucket `k` counts values
- * in (2^((k-1)/4), 2^(k/4)] ms, so a percentile read back is within 19% of the true value whatever the scale.
+ * in (2^((k-1)/4), 2^(k/4)] ms, so a percentile read back is within 9% of the true value whatever the scale.
  */
 export interface Histogram {
   n: number;
@@ -33,16 +33,20 @@ export function addTo(target: Histogram, source: Histogram): void {
   }
 }
 
-/** The q-quantile (0..1) as the upper bound of the bucket holding it, capped by nothing; undefined when empty. */
+/**
+ * The q-quantile (0..1) as the geometric middle of the bucket holding it (within 9% of the true value), the
+ * value itself for a single sample; undefined when empty.
+ */
 export function quantile(h: Histogram, q: number): number | undefined {
   if (h.n <= 0) return undefined;
+  if (h.n === 1) return Math.round(h.sum);
   const rank = Math.max(1, Math.ceil(q * h.n));
   let seen = 0;
   for (const k of Object.keys(h.buckets)
     .map(Number)
     .sort((a, b) => a - b)) {
     seen += h.buckets[k] ?? 0;
-    if (seen >= rank) return Math.round(bucketValue(k));
+    if (seen >= rank) return Math.round(bucketValue(k - 0.5));
   }
   return undefined;
 }
