@@ -35,7 +35,7 @@ export interface CollectOptions {
 }
 
 /** Probes read side by side: enough to hide the latency of a remote table, few enough not to throttle it. */
-const READ_CONCURRENCY = 8;
+const READ_CONCURRENCY = 4;
 /** Up to this window, hour rollups (at most 192 points a chart); longer windows read day rollups. */
 const HOURLY_UP_TO_MS = 8 * 86_400_000;
 
