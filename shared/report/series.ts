@@ -1,6 +1,5 @@
 import type { Status } from '../model/status';
 import { quantile } from '../store/histogram';
-import { RESOLUTION_MS } from '../store/rollup-model';
 import type { HistoryWindow, ProbeHistory } from './collect';
 import { bucketStatus } from './stats';
 
@@ -154,7 +153,3 @@ export function probeCharts(history: ProbeHistory, window: HistoryWindow, prefix
   return charts;
 }
 
-/** The bucket width in seconds, for bar widths. */
-export function bucketSeconds(window: HistoryWindow): number {
-  return RESOLUTION_MS[window.resolution] / 1000;
-}
