@@ -4,6 +4,7 @@ import { causesCommand } from './commands/causes';
 import { sweepCommand } from './commands/dnsbl-sweep';
 import { historyCommand } from './commands/history';
 import { receiveCommand } from './commands/receive';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { statusCommand } from './commands/status';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(watchCommand())
     .addCommand(historyCommand())
+    .addCommand(reportCommand())
     .addCommand(statusCommand())
     .addCommand(validateCommand())
     .addCommand(schemaCommand())

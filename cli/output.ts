@@ -3,7 +3,9 @@ import type { ConfigError } from '../shared/config/errors';
 import { cause } from '../shared/model/causes/index';
 import type { Check, ProbeResult } from '../shared/model/result';
 import type { Status } from '../shared/model/status';
+import type { ProbeStats } from '../shared/report/stats';
 import type { RunReport } from '../shared/run/run-probe';
+import { humanDuration, relativeTime } from '../shared/util/duration-text';
 import { csvCell, terminalText } from '../shared/util/sanitize';
 
 /** Exit codes: 1 only for a real failure; 3 (as in the monitoring plugins) when the worst news is "could not tell". */
@@ -76,35 +78,133 @@ export function formatRun(reports: RunReport[], style: Style): string {
   return [...blocks, '', `${reports.length} probes: ${summary}`, ...alerts].join('\n');
 }
 
+/** The non-pass checks of a result as `check: cause`, or the check's status when it names no cause. */
+function failingChecks(result: ProbeResult): string {
+  return result.checks
+    .filter((c) => c.status !== 'pass')
+    .map((c) => `${c.id}: ${c.cause ?? c.status}`)
+    .join(', ');
+}
+
+/**
+ * Aligned columns with a header row. Cells are plain text (already escaped); `paint` colours a cell after it is
+ * padded, so escape codes never count towards a column's width.
+ */
+function formatColumns(
+  headers: string[],
+  rows: string[][],
+  paint: (column: number, row: number, padded: string) => string = (_c, _r, padded) => padded,
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[], row: number) =>
+    cells
+      .map((cell, i) => {
+        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0);
+        return row < 0 ? padded : paint(i, row, padded);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(headers, -1), ...rows.map((r, i) => line(r, i))].join('\n');
+}
+
 export function formatHistory(
   results: ProbeResult[],
   format: 'table' | 'json' | 'csv',
   style: Style,
+  now: Date = new Date(),
 ): string {
   if (format === 'json') return JSON.stringify(results, null, 2);
-  const rows = results.map((r) => ({
-    scheduledAt: r.scheduledAt,
-    probe: r.probeId,
-    status: r.status,
-    durationMs: String(r.durationMs),
-    causes: [...new Set(r.checks.flatMap((c) => (c.cause ? [c.cause] : [])))].join(' '),
-  }));
   if (format === 'csv') {
-    const header = 'scheduled_at,probe,status,duration_ms,causes';
+    const header = 'scheduled_at,probe,target,status,duration_ms,causes';
     return [
       header,
-      ...rows.map((r) =>
-        [r.scheduledAt, r.probe, r.status, r.durationMs, r.causes].map((cell) => csvCell(cell)).join(','),
+      ...results.map((r) =>
+        [r.scheduledAt, r.probeId, r.target, r.status, r.durationMs, failingChecks(r)]
+          .map((cell) => csvCell(cell))
+          .join(','),
       ),
     ].join('\n');
   }
-  if (rows.length === 0) return 'no results in this window';
-  return rows
-    .map(
-      (r, i) =>
-        `${r.scheduledAt}  ${statusTag(results[i]?.status ?? 'unknown', style)} ${terminalText(r.probe)}  ${r.durationMs} ms  ${r.causes}`,
-    )
-    .join('\n');
+  if (results.length === 0) return 'no results in this window';
+  const rows = results.map((r) => [
+    relativeTime(r.scheduledAt, now),
+    `${r.scheduledAt.slice(0, 16).replace('T', ' ')}Z`,
+    terminalText(r.probeId, { max: 80 }),
+    r.status.toUpperCase(),
+    `${r.durationMs} ms`,
+    terminalText(failingChecks(r), { max: 300 }) || '-',
+  ]);
+  return formatColumns(
+    ['WHEN', 'SCHEDULED (UTC)', 'PROBE', 'STATUS', 'DURATION', 'FAILING CHECKS'],
+    rows,
+    (column, row, padded) =>
+      column === 3 ? paint(style, COLOUR[results[row]?.status ?? 'unknown'], padded) : padded,
+  );
+}
+
+const msText = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value)} ms`);
+const rateText = (rate: number | undefined) => (rate === undefined ? '-' : `${(rate * 100).toFixed(2)}%`);
+
+/** `history --stats`: one row per probe (table, CSV) or the full aggregates (JSON), then the phases. */
+export function formatStats(stats: ProbeStats[], format: 'table' | 'json' | 'csv', style: Style): string {
+  if (format === 'json') return JSON.stringify(stats, null, 2);
+  const phases = [...new Set(stats.flatMap((s) => s.phases.map((p) => p.phase)))];
+  if (format === 'csv') {
+    const header = [
+      'probe,kind,target,status,runs,pass_rate,p50_ms,p95_ms,incidents,time_in_failure_ms,mttr_ms',
+      ...phases.flatMap((p) => [`${p}_p50_ms`, `${p}_p95_ms`].map((h) => h.replace(/[^a-z0-9_-]/gi, '_'))),
+    ].join(',');
+    return [
+      header,
+      ...stats.map((s) => {
+        const byPhase = new Map(s.phases.map((p) => [p.phase, p]));
+        return [
+          s.probeId,
+          s.kind,
+          s.target,
+          s.status,
+          s.runs,
+          s.passRate,
+          s.durationP50,
+          s.durationP95,
+          s.incidents.length,
+          s.timeInFailureMs,
+          s.mttrMs === undefined ? undefined : Math.round(s.mttrMs),
+          ...phases.flatMap((p) => [byPhase.get(p)?.p50, byPhase.get(p)?.p95]),
+        ]
+          .map((cell) => csvCell(cell))
+          .join(',');
+      }),
+    ].join('\n');
+  }
+  if (stats.length === 0) return 'no results in this window';
+  const main = formatColumns(
+    ['PROBE', 'STATUS', 'RUNS', 'PASS RATE', 'P50', 'P95', 'INCIDENTS', 'TIME IN FAILURE', 'MTTR'],
+    stats.map((s) => [
+      terminalText(s.probeId, { max: 80 }),
+      s.status.toUpperCase(),
+      String(s.runs),
+      rateText(s.passRate),
+      msText(s.durationP50),
+      msText(s.durationP95),
+      String(s.incidents.length),
+      s.timeInFailureMs > 0 ? humanDuration(s.timeInFailureMs) : '-',
+      s.mttrMs === undefined ? '-' : humanDuration(s.mttrMs),
+    ]),
+    (column, row, padded) =>
+      column === 1 ? paint(style, COLOUR[stats[row]?.status ?? 'unknown'], padded) : padded,
+  );
+  const phaseRows = stats.flatMap((s) =>
+    s.phases.map((p) => [
+      terminalText(s.probeId, { max: 80 }),
+      terminalText(p.phase, { max: 40 }),
+      msText(p.p50),
+      msText(p.p95),
+      msText(p.mean),
+    ]),
+  );
+  if (phaseRows.length === 0) return main;
+  return `${main}\n\n${formatColumns(['PROBE', 'PHASE', 'P50', 'P95', 'MEAN'], phaseRows)}`;
 }
 
 export function formatStates(states: ProbeState[], style: Style): string {

@@ -1,12 +1,17 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../shared/config/duration';
+import { collectHistory } from '../../shared/report/collect';
+import { probeStats } from '../../shared/report/stats';
+import type { ResultStore } from '../../shared/store/types';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
-import { formatHistory, styleFor } from '../output';
+import { EXIT_CODES, formatHistory, formatStats, styleFor } from '../output';
+
+type Format = 'table' | 'json' | 'csv';
 
 export function historyCommand(): Command {
   return withStoreOptions(
     new Command('history').description(
-      'Show stored results of a probe (group/target) or of every probe on a target',
+      'Show stored results of a probe (group/target) or of every probe on a target, or their --stats',
     ),
   )
     .argument('<probe-or-target>', 'a probe id such as smtp-5m/submission, or a target name')
@@ -15,23 +20,48 @@ export function historyCommand(): Command {
       new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'),
     )
     .option('--limit <n>', 'at most this many results, newest first', (v) => Number.parseInt(v, 10))
+    .option('--stats', 'aggregates per probe over the window (from rollups) instead of one row per run')
     .action(
       async (
         key: string,
-        opts: StoreOptions & { since: string; format: 'table' | 'json' | 'csv'; limit?: number },
+        opts: StoreOptions & { since: string; format: Format; limit?: number; stats?: boolean },
       ) => {
         const sinceMs = parseDuration(opts.since);
         if (sinceMs === undefined)
           throw new Error(`--since "${opts.since}" is not a duration such as 90m, 24h or 7d`);
-        const window = { since: new Date(Date.now() - sinceMs), newestFirst: true, limit: opts.limit };
-        const embedded = await openReadStore(opts);
+        const now = new Date();
+        const since = new Date(now.getTime() - sinceMs);
+        const opened = await openReadStore(opts);
         try {
-          let results = await embedded.store.historyByProbe(key, window);
-          if (results.length === 0) results = await embedded.store.historyByTarget(key, window);
-          process.stdout.write(`${formatHistory(results, opts.format, styleFor(process.stdout))}\n`);
+          if (!(await exists(opened.store, key))) {
+            process.stderr.write(
+              `mailprobe: no probe or target named "${key.slice(0, 200).replace(/[^\x20-\x7e]/g, '?')}" in this store (see mailprobe status)\n`,
+            );
+            process.exitCode = EXIT_CODES.config;
+            return;
+          }
+          const style = styleFor(process.stdout);
+          if (opts.stats) {
+            const collected = await collectHistory(opened.store, { since, until: now, only: [key] });
+            const stats = collected.probes
+              .filter((p) => p.state.probeId === key || p.state.target === key)
+              .map((p) => probeStats(p, collected.window));
+            process.stdout.write(`${formatStats(stats, opts.format, style)}\n`);
+            return;
+          }
+          const window = { since, until: now, newestFirst: true, limit: opts.limit };
+          let results = await opened.store.historyByProbe(key, window);
+          if (results.length === 0) results = await opened.store.historyByTarget(key, window);
+          process.stdout.write(`${formatHistory(results, opts.format, style, now)}\n`);
         } finally {
-          await embedded.close();
+          await opened.close();
         }
       },
     );
+}
+
+/** A probe or target exists when some probe state names it (every probe that ever ran has one). */
+async function exists(store: ResultStore, key: string): Promise<boolean> {
+  if (await store.getState(key)) return true;
+  return (await store.listStates()).some((s) => s.target === key);
 }

@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { buildReport } from '../../shared/report/build';
 import { runProbes } from '../../shared/run/run-group';
 import { parseConfig } from '../../shared/suite/load';
 import type { MailprobeConfigInput } from '../../shared/suite/schema';
@@ -10,6 +13,9 @@ import { startDnsServer } from './dns-server';
 import { dnsblDemo } from './dnsbl';
 import { smtpDemo } from './smtp';
 import type { DemoPart, DemoPartFactory } from './types';
+
+/** The demo's report covers the last day: every run the data directory holds from recent demos. */
+const REPORT_WINDOW_MS = 86_400_000;
 
 const PARTS: DemoPartFactory[] = [smtpDemo, dnsDemo, dnsblDemo, canaryDemo];
 
@@ -48,7 +54,11 @@ async function runDemo(dataDir: string): Promise<number> {
       const reports = await runProbes(local.specs, new Date(), local.deps);
       process.stdout.write(`\n${formatRun(reports, style)}\n\n`);
       const example = reports[0]?.result.probeId ?? '<probe>';
-      process.stdout.write(`stored in ${dataDir}/ — try: npx mailprobe history ${example} --format json\n`);
+      process.stdout.write(`stored in ${dataDir}/ — try: npx mailprobe history ${example}\n`);
+      const reportPath = resolve(dataDir, 'report.html');
+      const html = await buildReport(local.deps.store, { since: new Date(Date.now() - REPORT_WINDOW_MS) });
+      await writeFile(reportPath, html);
+      process.stdout.write(`report: ${reportPath}\n`);
       return exitCodeFor(reports.map((r) => r.result.status));
     } finally {
       await local.close();

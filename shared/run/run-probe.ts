@@ -1,6 +1,7 @@
 import { evaluate } from '../alert/evaluate';
 import type { Alert, Alerter, ProbeState } from '../alert/types';
 import type { JsonObject, ProbeResult } from '../model/result';
+import { recordRollups } from '../store/rollups';
 import type { ResultStore } from '../store/types';
 import type { ProbeSpec } from '../suite/expand';
 import { MAX_CLOCK_SKEW_MS } from './events';
@@ -80,8 +81,10 @@ export async function runProbe(spec: ProbeSpec, scheduledAt: Date, deps: RunDeps
 
   const { result, memo } = await executeProbe(spec, scheduledAt, previous?.memo, deps);
   try {
-    if ((await deps.store.putResult(result)) === 'written')
+    if ((await deps.store.putResult(result)) === 'written') {
+      await recordRollups(deps.store, result, previous, deps.log);
       return await settle(spec, result, memo, previous, deps);
+    }
     // Already recorded: finish what the first invocation may not have (evaluate and alert its stored result).
     const stored = (await deps.store.getResult(spec.id, slot)) ?? result;
     return await settle(spec, stored, undefined, previous, deps);

@@ -9,6 +9,8 @@ import {
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import { StoreError, StoreInputError } from './errors';
+import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
+import { RollupTable } from './rollups';
 import {
   claimSortKey,
   dayPartition,
@@ -54,6 +56,7 @@ export class DynamoResultStore implements ResultStore {
   private readonly tableName: string;
   private readonly retentionMs: number | undefined;
   private readonly clock: Clock;
+  private readonly rollupTable: RollupTable;
 
   constructor(options: DynamoResultStoreOptions) {
     const { retentionDays } = options;
@@ -64,6 +67,11 @@ export class DynamoResultStore implements ResultStore {
     this.tableName = options.tableName;
     this.retentionMs = retentionDays === undefined ? undefined : retentionDays * DAY_MS;
     this.clock = options.clock ?? (() => new Date());
+    this.rollupTable = new RollupTable({
+      client: this.client,
+      tableName: this.tableName,
+      now: () => this.clock().getTime(),
+    });
   }
 
   async putResult(result: ProbeResult): Promise<'written' | 'duplicate'> {
@@ -206,6 +214,26 @@ export class DynamoResultStore implements ResultStore {
     };
     const items = await this.collect('Query (states)', [query], undefined);
     return items.map((item) => strip(item) as unknown as ProbeState);
+  }
+
+  async addToRollups(result: ProbeResult, previous: ProbeState | undefined): Promise<void> {
+    await this.rollupTable.record(result, previous, this.retention('addToRollups'));
+  }
+
+  async rollups(probeId: string, window: TimeWindow, resolution: Resolution): Promise<Rollup[]> {
+    const range = this.range(window);
+    if (!range) return [];
+    return this.rollupTable.rollups(probeId, range.from, range.lastIncluded, resolution);
+  }
+
+  async events(probeId: string, window: TimeWindow): Promise<{ before?: ProbeEvent; events: ProbeEvent[] }> {
+    const range = this.range(window);
+    if (!range) return { events: [] };
+    const [before, events] = await Promise.all([
+      this.rollupTable.eventBefore(probeId, range.from),
+      this.rollupTable.events(probeId, range.from, range.lastIncluded),
+    ]);
+    return before ? { before, events } : { events };
   }
 
   /**

@@ -172,6 +172,8 @@ function localClient(endpoint: string): DynamoDBDocumentClient {
 }
 
 async function listen(server: Server): Promise<string> {
+  // Never close an idle keep-alive socket: the SDK may be sending on it at that moment (ECONNRESET under load).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -1,5 +1,6 @@
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
+import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 
 export interface TimeWindow {
   /** Inclusive lower bound (scheduledAt). */
@@ -36,4 +37,13 @@ export interface ResultStore {
   historyAll(window: TimeWindow): Promise<ProbeResult[]>;
   /** The state item of every probe. */
   listStates(): Promise<ProbeState[]>;
+  /**
+   * Adds a result that `putResult` wrote to its hour and day rollups, and records an event when the probe or a
+   * check changed against `previous`. Call it only after `written`: that is what keeps the counts exact.
+   */
+  addToRollups(result: ProbeResult, previous: ProbeState | undefined): Promise<void>;
+  /** Rollups of one probe whose buckets overlap the window, oldest first. */
+  rollups(probeId: string, window: TimeWindow, resolution: Resolution): Promise<Rollup[]>;
+  /** Events of one probe in the window, oldest first, preceded by the newest one before it (if any). */
+  events(probeId: string, window: TimeWindow): Promise<{ before?: ProbeEvent; events: ProbeEvent[] }>;
 }

@@ -161,3 +161,14 @@ const HTML_ENTITIES: Record<string, string> = {
 export function htmlText(text: string, max = 4 * FIELD_MAX): string {
   return plainText(text, max).replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
 }
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>` and `&` become `\u003c`-style escapes (so no
+ * `</script>` or `<!--` can end or change the block) and U+2028/U+2029 are escaped; JSON.parse reads it back.
+ */
+export function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

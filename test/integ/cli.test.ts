@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,8 +87,21 @@ describe('mailprobe CLI', () => {
       result.scheduledAt,
     ]);
     const byTarget = await cli(['history', 'relay', '--format', 'csv'], dir);
-    expect(byTarget.stdout.split('\n')[0]).toBe('scheduled_at,probe,status,duration_ms,causes');
-    expect(byTarget.stdout).toContain('"smtp-5m/relay","fail",');
+    expect(byTarget.stdout.split('\n')[0]).toBe('scheduled_at,probe,target,status,duration_ms,causes');
+    expect(byTarget.stdout).toContain('"smtp-5m/relay","relay","fail",');
+
+    const unknown = await cli(['history', 'smtp-5m/nope'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no probe or target named "smtp-5m/nope"');
+
+    const stats = await cli(['history', 'relay', '--stats', '--format', 'json'], dir);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject([{ probeId: 'smtp-5m/relay', runs: 1, status: 'fail' }]);
+
+    const report = await cli(['report', '--since', '1d', '--out', join(dir, 'r.html')], dir);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(`report written to ${join(dir, 'r.html')}`);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('smtp-5m/relay');
 
     const status = await cli(['status'], dir);
     expect(status.code).toBe(1);
@@ -113,7 +126,8 @@ describe('mailprobe CLI', () => {
     } finally {
       await served.close();
     }
-  });
+    // Eight CLI processes, each starting node and tsx.
+  }, 180_000);
 
   it('history --remote without a table name says what is missing', async () => {
     const { code, stderr } = await cli(

@@ -2,6 +2,7 @@ import {
   csvCell,
   FIELD_MAX,
   htmlText,
+  jsonForHtml,
   plainText,
   SNS_SUBJECT_MAX,
   slackCode,
@@ -166,5 +167,14 @@ describe('plainText and truncate', () => {
   it('does not split a surrogate pair when cutting', () => {
     expect(truncate('ab😀cd', 4)).toBe('ab…');
     expect(truncate('abcd', 4)).toBe('abcd');
+  });
+});
+
+describe('jsonForHtml', () => {
+  it('keeps a hostile string from ending or changing the JSON script block, and reads back unchanged', () => {
+    const hostile = { reason: '</script><script>alert(1)</script><!-- & \u2028' };
+    const json = jsonForHtml(hostile);
+    expect(json).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(json)).toEqual(hostile);
   });
 });
