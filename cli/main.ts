@@ -6,6 +6,7 @@ import { historyCommand } from './commands/history';
 import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { silenceCommand } from './commands/silence';
 import { statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
@@ -26,9 +27,11 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(sweepCommand())
     .addCommand(receiveCommand())
-    .addCommand(causesCommand());
+    .addCommand(causesCommand())
+    .addCommand(silenceCommand());
   // Usage errors anywhere exit 2 through main(), never with commander's own exit code 1 (which means "fail").
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of program.commands.flatMap(all)) command.exitOverride().showHelpAfterError();
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { ProbeState } from '../shared/alert/types';
+import type { ProbeState, SuppressedAlert } from '../shared/alert/types';
 import type { ConfigError } from '../shared/config/errors';
 import { cause } from '../shared/model/causes/index';
 import type { Check, ProbeResult } from '../shared/model/result';
@@ -63,8 +63,7 @@ export function formatRun(reports: RunReport[], style: Style): string {
   const summary = (['pass', 'warn', 'fail', 'unknown'] as const)
     .map((s) => `${counts.get(s) ?? 0} ${s}`)
     .join(', ');
-  const alerts = reports.flatMap((r) => r.alertErrors.map((e) => `alert not delivered: ${terminalText(e)}`));
-  return [...blocks, '', `${reports.length} probes: ${summary}`, ...alerts].join('\n');
+  return [...blocks, '', `${reports.length} probes: ${summary}`].join('\n');
 }
 
 export function formatHistory(
@@ -96,6 +95,17 @@ export function formatHistory(
         `${r.scheduledAt}  ${statusTag(results[i]?.status ?? 'unknown', style)} ${terminalText(r.probe)}  ${r.durationMs} ms  ${r.causes}`,
     )
     .join('\n');
+}
+
+/** Alerts silences held back, newest first: they were recorded, not sent. */
+export function formatSuppressed(records: SuppressedAlert[]): string {
+  const lines = records
+    .sort((a, b) => b.alert.scheduledAt.localeCompare(a.alert.scheduledAt))
+    .map(
+      (r) =>
+        `${r.alert.scheduledAt}  ${r.alert.type} ${terminalText(r.alert.probeId)}  silenced by ${r.silenceId}: ${terminalText(r.reason)}`,
+    );
+  return ['', 'Alerts held back by silences:', ...lines].join('\n');
 }
 
 export function formatStates(states: ProbeState[], style: Style): string {

@@ -26,6 +26,11 @@ export function runDeps(): { deps: RunDeps; table: OpenedStore } {
     now: () => new Date(),
     store: table.store,
     alerter: createSnsAlerter({ client: new SNSClient({}), topicArn: requiredEnv('MAILPROBE_TOPIC_ARN') }),
+    links: {
+      table: remote.tableName,
+      ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+      ...(process.env.MAILPROBE_DASHBOARD_URL ? { dashboardUrl: process.env.MAILPROBE_DASHBOARD_URL } : {}),
+    },
   };
   built = { deps, table };
   return built;

@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../shared/config/duration';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
-import { formatHistory, styleFor } from '../output';
+import { formatHistory, formatSuppressed, styleFor } from '../output';
 
 export function historyCommand(): Command {
   return withStoreOptions(
     new Command('history').description(
-      'Show stored results of a probe (group/target) or of every probe on a target',
+      'Show stored results of a probe (group/target) or of every probe on a target, and alerts silences held back',
     ),
   )
     .argument('<probe-or-target>', 'a probe id such as smtp-5m/submission, or a target name')
@@ -29,6 +29,15 @@ export function historyCommand(): Command {
           let results = await embedded.store.historyByProbe(key, window);
           if (results.length === 0) results = await embedded.store.historyByTarget(key, window);
           process.stdout.write(`${formatHistory(results, opts.format, styleFor(process.stdout))}\n`);
+          if (opts.format === 'table') {
+            const probeIds = [...new Set(results.map((r) => r.probeId))];
+            const suppressed = (
+              await Promise.all(
+                probeIds.map((id) => embedded.store.alerting.suppressedByProbe(id, window.since)),
+              )
+            ).flat();
+            if (suppressed.length > 0) process.stdout.write(`${formatSuppressed(suppressed)}\n`);
+          }
         } finally {
           await embedded.close();
         }

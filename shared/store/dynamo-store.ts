@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
+import { type AlertStore, DynamoAlertStore } from './alert-store';
 import { StoreError, StoreInputError } from './errors';
 import {
   dayPartition,
@@ -53,6 +54,7 @@ export class DynamoResultStore implements ResultStore {
   private readonly tableName: string;
   private readonly retentionMs: number | undefined;
   private readonly clock: Clock;
+  readonly alerting: AlertStore;
 
   constructor(options: DynamoResultStoreOptions) {
     const { retentionDays } = options;
@@ -63,6 +65,12 @@ export class DynamoResultStore implements ResultStore {
     this.tableName = options.tableName;
     this.retentionMs = retentionDays === undefined ? undefined : retentionDays * DAY_MS;
     this.clock = options.clock ?? (() => new Date());
+    this.alerting = new DynamoAlertStore({
+      client: this.client,
+      tableName: this.tableName,
+      ...(retentionDays !== undefined ? { retentionDays } : {}),
+      clock: this.clock,
+    });
   }
 
   async putResult(result: ProbeResult): Promise<'written' | 'duplicate'> {

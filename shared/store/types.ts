@@ -1,5 +1,6 @@
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
+import type { AlertStore } from './alert-store';
 
 export interface TimeWindow {
   /** Inclusive lower bound (scheduledAt). */
@@ -29,4 +30,6 @@ export interface ResultStore {
   historyAll(window: TimeWindow): Promise<ProbeResult[]>;
   /** The state item of every probe. */
   listStates(): Promise<ProbeState[]>;
+  /** Silences, suppressed alerts, incidents: the alerting items of the same table. */
+  readonly alerting: AlertStore;
 }
