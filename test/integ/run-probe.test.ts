@@ -103,9 +103,10 @@ describe('runProbe on the embedded store', () => {
       seen = ctx.memo;
       return { checks: [{ id: 'banner', status: 'pass', message: 'ok' }], memo: { fingerprint: 'abc' } };
     };
-    await runProbe(spec, slot(20), deps());
-    await runProbe(spec, slot(25), deps());
+    await runSlot(20);
+    await runSlot(25);
     expect(seen).toEqual({ fingerprint: 'abc' });
+    expect(published.map((a) => [a.type, a.incident?.phase])).toEqual([['recovery', 'resolved']]);
   });
 
   it('keeps an incident a channel could not take and sends it on the next run, without losing the stored result', async () => {
