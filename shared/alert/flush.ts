@@ -66,7 +66,8 @@ function decide(incident: Incident, visible: IncidentMember[], d: Destination, n
   const { groupWait, groupInterval, repeatInterval } = d.grouping;
   if (!last) {
     if (firing.length === 0) return alerting.length > 0 && incident.resolvedAt ? 'record' : undefined;
-    const first = Math.min(...firing.map((m) => Date.parse(m.since)));
+    // The wait counts from the first alert, not from when the problem began (`since` may be a soft failure ago).
+    const first = Math.min(...firing.map((m) => Date.parse(m.alert?.scheduledAt ?? m.since)));
     return now >= first + groupWait ? { phase: 'new', fingerprint: fp } : undefined;
   }
   if (fp !== last.fingerprint) {

@@ -99,7 +99,7 @@ export async function recordRun(run: ProbeRun, deps: IncidentDeps): Promise<void
       ...base,
       role: 'alert',
       firing: isFiring(alert),
-      since: alert.scheduledAt,
+      since: alert.since ?? alert.scheduledAt,
       findings: findingsOf(alert.checks),
       alert,
     };

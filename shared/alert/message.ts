@@ -45,7 +45,10 @@ export function incidentAlert(
   const ordered = [
     ...(rc ? [rc.root, ...rc.explained.filter((m) => m !== rc.root)] : []),
     ...[...visible].sort(bySince),
-  ].filter((m, i, all) => all.indexOf(m) === i);
+  ]
+    .filter((m, i, all) => all.indexOf(m) === i)
+    // A probe that alerted is listed once, as its alert; its earlier finding is what the cause sentence quotes.
+    .filter((m) => m.role === 'alert' || !alerting.some((a) => a.probeId === m.probeId));
   const view: IncidentView = {
     id: incident.id,
     ...(rc ? { cause: rc.sentence, rootProbeId: rc.root.probeId } : {}),

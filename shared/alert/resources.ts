@@ -9,8 +9,8 @@ import type { MailprobeConfig } from '../config/schema';
 import type { ResourceKind } from '../model/causes/relations';
 import type { ProbeResult } from '../model/result';
 import type { CanaryGroup, MailboxTarget } from '../probes/canary/config';
-import type { Subject } from '../probes/dnsbl/address';
 import type { DomainTarget } from '../probes/dns/config';
+import type { Subject } from '../probes/dnsbl/address';
 import type { SmtpEndpoint } from '../probes/smtp/config';
 
 export const resource = (kind: ResourceKind, value: string): string => `${kind}:${value.toLowerCase()}`;

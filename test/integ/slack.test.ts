@@ -123,11 +123,15 @@ describe('Slack alerter against a local webhook', () => {
     expect(req?.contentType).toBe('application/json; charset=utf-8');
     const payload = JSON.parse(req?.body ?? '{}') as SlackPayload;
     const c = causes['probe.crashed'];
-    expect(payload.text).toBe(`<!subteam^S0ONCALL> [FAIL] smtp submission/mail.example.com: ${c.title}`);
+    expect(payload.text).toBe(`<!subteam^S0ONCALL> [mailprobe] FAIL submission/mail.example.com: ${c.title}`);
     expect(payload.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
     expect(payload.blocks[0]).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: `[FAIL] smtp submission/mail.example.com: ${c.title}`, emoji: false },
+      text: {
+        type: 'plain_text',
+        text: `[mailprobe] FAIL submission/mail.example.com: ${c.title}`,
+        emoji: false,
+      },
     });
     expect(payload.blocks[1]).toEqual({
       type: 'section',
@@ -166,7 +170,7 @@ describe('Slack alerter against a local webhook', () => {
   it('mentions only on failure alerts', async () => {
     await alerter({ mention: '<!here>' }).publish({ ...alert, type: 'reminder' });
     const payload = JSON.parse(hook.requests[0]?.body ?? '{}') as SlackPayload;
-    expect(payload.text.startsWith('[STILL FAILING]')).toBe(true);
+    expect(payload.text.startsWith('[mailprobe] STILL FAILING')).toBe(true);
     expect(hook.requests[0]?.body).not.toContain('<!here>');
   });
 

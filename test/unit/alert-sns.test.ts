@@ -36,7 +36,7 @@ describe('SNS alerter', () => {
     const input = calls[0]?.args[0].input;
     expect({ ...input, Message: JSON.parse(input?.Message ?? '{}') }).toEqual({
       TopicArn: TOPIC,
-      Subject: `[FAIL] smtp submission/mail.example.com: ${c.title}`,
+      Subject: `[mailprobe] FAIL submission/mail.example.com: ${c.title}`,
       MessageStructure: 'json',
       Message: {
         lambda: JSON.stringify(alert),
@@ -71,7 +71,7 @@ describe('SNS alerter', () => {
     const subject = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject ?? '';
     expect(subject.length).toBeLessThan(100);
     expect(subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
-    expect(subject.startsWith('[FAIL] smtp grun/xxx')).toBe(true);
+    expect(subject.startsWith('[mailprobe] FAIL grun/xxx')).toBe(true);
   });
 
   it('sends alert type and severity for recoveries too, so filter policies can drop them', async () => {
