@@ -4,6 +4,7 @@
  */
 import { causes, isCauseId } from '../model/causes/index';
 import { type CauseRelation, causeRelations, matchesAny } from '../model/causes/relations';
+import { COVERAGE_CHECK_ID } from './evaluate';
 import { resourceKind, resourceValue } from './resources';
 import type { IncidentMember } from './types';
 
@@ -19,8 +20,13 @@ export interface RootCause {
   sentence: string;
 }
 
-const findingFor = (m: IncidentMember, patterns: readonly string[], checks?: readonly string[]) =>
-  m.findings.find((f) => matchesAny(f.cause, patterns) && (!checks || matchesAny(f.check, checks)));
+/** The member's finding that matches, the specific reason before the generic coverage-gap summary. */
+const findingFor = (m: IncidentMember, patterns: readonly string[], checks?: readonly string[]) => {
+  const matching = m.findings.filter(
+    (f) => matchesAny(f.cause, patterns) && (!checks || matchesAny(f.check, checks)),
+  );
+  return matching.find((f) => f.check !== COVERAGE_CHECK_ID) ?? matching[0];
+};
 
 function sharedResource(a: IncidentMember, b: IncidentMember, relation: CauseRelation): string | undefined {
   return a.resources.find((r) => relation.via.includes(resourceKind(r)) && b.resources.includes(r));

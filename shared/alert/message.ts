@@ -39,16 +39,21 @@ export function incidentAlert(
   phase: IncidentView['phase'],
 ): Alert | undefined {
   const alerting = visible.filter((m) => m.role === 'alert' && m.alert);
-  const rc = rootCause(visible);
+  // A probe that alerted is shown once, as its alert; its earlier finding is what the cause sentence quotes.
+  const canonical = (m: IncidentMember) =>
+    m.role === 'change' ? (alerting.find((a) => a.probeId === m.probeId) ?? m) : m;
+  const found = rootCause(visible);
+  const rc = found && {
+    ...found,
+    root: canonical(found.root),
+    explained: found.explained.map(canonical),
+  };
   const primary = primaryOf(alerting, rc);
   if (!primary?.alert) return undefined;
   const ordered = [
     ...(rc ? [rc.root, ...rc.explained.filter((m) => m !== rc.root)] : []),
-    ...[...visible].sort(bySince),
-  ]
-    .filter((m, i, all) => all.indexOf(m) === i)
-    // A probe that alerted is listed once, as its alert; its earlier finding is what the cause sentence quotes.
-    .filter((m) => m.role === 'alert' || !alerting.some((a) => a.probeId === m.probeId));
+    ...[...visible].sort(bySince).map(canonical),
+  ].filter((m, i, all) => all.indexOf(m) === i);
   const view: IncidentView = {
     id: incident.id,
     ...(rc ? { cause: rc.sentence, rootProbeId: rc.root.probeId } : {}),
