@@ -250,7 +250,7 @@ export function alertTextLines(
   return lines;
 }
 
-const STATE_WORD: Record<IncidentLine['state'], string> = {
+export const STATE_WORD: Record<IncidentLine['state'], string> = {
   firing: 'failing',
   resolved: 'recovered',
   change: 'changed',

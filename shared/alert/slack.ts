@@ -1,6 +1,6 @@
 import { type Log, silentLog } from '../util/log';
 import { plainText, slackCode, slackText, terminalText, truncate } from '../util/sanitize';
-import { formatTime, type RenderedCheck, renderAlert } from './render';
+import { formatTime, type RenderedCheck, renderAlert, STATE_WORD } from './render';
 import type { Alert, Alerter } from './types';
 
 export interface SlackAlerterOptions {
@@ -129,7 +129,7 @@ function incidentSection(incident: NonNullable<ReturnType<typeof renderAlert>['i
   const lines = [`*Incident* \`${slackCode(incident.id, 40)}\` · ${incident.summary}`];
   for (const m of incident.members) {
     lines.push(
-      `${EMOJI[m.status]} \`${slackCode(m.probeId, 100)}\` ${m.state} since ${formatTime(m.since)}: *${slackText(m.title, 150)}* ${slackText(m.message, 200)}`,
+      `${EMOJI[m.status]} \`${slackCode(m.probeId, 100)}\` ${STATE_WORD[m.state]} since ${formatTime(m.since)}: *${slackText(m.title, 150)}* ${slackText(m.message, 200)}`,
     );
   }
   if (incident.omitted > 0) lines.push(`…and ${incident.omitted} more probes`);
