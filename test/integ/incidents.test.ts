@@ -128,6 +128,25 @@ describe('incidents from event sequences on loopback', () => {
     }
   });
 
+  it('builds one incident and sends one message when two invocations alert and flush at the same time', async () => {
+    const lab = await openIncidentLab(labConfig(dns.server));
+    try {
+      dns.replace({ [LISTING]: [{ type: 'A', address: '127.0.0.2' }] });
+      lab.setCanary({ placement: 'spam' });
+      for (const minute of [0, 5, 10]) {
+        await Promise.all([lab.slot('bl', minute), lab.slot('canary', minute)]);
+      }
+      expect(lab.published).toHaveLength(1);
+      expect(lab.published[0]?.incident?.members.map((m) => m.probeId)).toEqual([
+        `bl/${SENDER}`,
+        'canary/seed',
+      ]);
+      expect(await lab.store.store.alerting.activeIncidents()).toHaveLength(1);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('traces DKIM failures at the receiver to the key change the dns probe saw', async () => {
     const lab = await openIncidentLab(labConfig(dns.server));
     try {
