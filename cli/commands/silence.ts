@@ -3,9 +3,8 @@ import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import type { Silence, SilenceMatcher } from '../../shared/alert/types';
 import { parseDuration } from '../../shared/config/duration';
-import { expandProbes } from '../../shared/config/expand';
-import { findConfigFile, loadConfig } from '../../shared/config/file';
-import { probes } from '../../shared/probes/registry';
+import { findConfigFile, loadConfig } from '../../shared/suite/file';
+import { manifestOf } from '../../shared/suite/manifests';
 import { terminalText } from '../../shared/util/sanitize';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
 
@@ -23,10 +22,14 @@ async function inferScope(value: string, configOption: string | undefined): Prom
     if (configOption) throw err;
     throw new Error(`no config file to tell what "${value}" is: give --scope probe|target|group`);
   }
-  const specs = expandProbes(config, probes);
-  if (specs.some((s) => s.id === value)) return 'probe';
+  const probes = config.probes.flatMap((g) =>
+    manifestOf(g.kind)
+      .targets(config.targets, g)
+      .map((t) => ({ id: `${g.name}/${t.name}`, target: t.name })),
+  );
+  if (probes.some((p) => p.id === value)) return 'probe';
   if (config.probes.some((g) => g.name === value)) return 'group';
-  if (specs.some((s) => s.targetName === value)) return 'target';
+  if (probes.some((p) => p.target === value)) return 'target';
   throw new Error(
     `"${value}" is no probe id, probe group or target name in the config (see mailprobe status)`,
   );

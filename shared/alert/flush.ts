@@ -9,15 +9,15 @@
  * send it once; a send that fails is un-claimed, and the next flush tries again.
  */
 import type { Grouping } from '../config/grouping';
-import type { MailprobeConfig } from '../config/schema';
 import type { AlertStore } from '../store/alert-store';
 import type { Log } from '../util/log';
+import type { AlertingConfig } from './incidents';
 import { incidentAlert } from './message';
 import { activeSilence } from './silences';
 import type { Alert, Alerter, Incident, IncidentMember, IncidentView, Silence } from './types';
 
 export interface FlushDeps {
-  config: MailprobeConfig;
+  alerting: AlertingConfig;
   store: { alerting: AlertStore };
   alerter: Alerter;
   log: Log;
@@ -38,7 +38,7 @@ export interface FlushReport {
 const ATTEMPTS = 3;
 
 /** One destination per channel of the alerter, each with its own pacing over `alerts.grouping`. */
-export function destinationsOf(alerter: Alerter, config: MailprobeConfig): Destination[] {
+export function destinationsOf(alerter: Alerter, config: AlertingConfig): Destination[] {
   const channels = alerter.channels ?? [alerter];
   const own: Record<string, object | undefined> = {
     sns: config.alerts.sns?.grouping,
@@ -88,7 +88,7 @@ export async function flushIncidents(deps: FlushDeps): Promise<FlushReport> {
   if (active.length === 0) return report;
   const now = deps.now();
   const silences = await store.listSilences(now);
-  const destinations = destinationsOf(deps.alerter, deps.config);
+  const destinations = destinationsOf(deps.alerter, deps.alerting);
   for (const listed of active) {
     await flushOne(listed, destinations, silences, deps, now, report);
   }
@@ -141,7 +141,7 @@ async function flushOne(
       break;
     }
   }
-  if (incident && isDone(incident, deps.config.alerts.grouping.correlationWindow, now)) {
+  if (incident && isDone(incident, deps.alerting.alerts.grouping.correlationWindow, now)) {
     await store.saveIncident({ ...incident, version: incident.version + 1 }, false);
   }
 }

@@ -9,21 +9,29 @@
  * their version; a run that loses a race re-reads and joins the winner, so concurrent Lambdas build one incident.
  */
 import { createHash } from 'node:crypto';
-import type { ProbeSpec } from '../config/expand';
-import type { MailprobeConfig } from '../config/schema';
+import type { ResolverSettings } from '../config/resolver';
 import type { CauseId } from '../model/causes/index';
 import { causeRelations, matchesAny } from '../model/causes/relations';
 import type { Check, ProbeResult } from '../model/result';
 import type { AlertStore, ResourceClaim } from '../store/alert-store';
+import type { ProbeSpec } from '../suite/expand';
+import type { MailprobeConfig } from '../suite/schema';
 import type { Log } from '../util/log';
 import { correlatedKinds } from './correlate';
 import { withEvidence } from './evidence';
-import { probeResources, resource, resourceKind } from './resources';
+import { probeResources, type ResourceContext, resource, resourceKind } from './resources';
 import { activeSilence } from './silences';
 import type { Alert, AlertLinks, Incident, IncidentMember, ProbeState } from './types';
 
+/** The parts of the config alerting reads: `alerts` (pacing) and the targets that tell which probes are related. */
+export interface AlertingConfig {
+  alerts: MailprobeConfig['alerts'];
+  targets: ResourceContext['targets'];
+}
+
 export interface IncidentDeps {
-  config: MailprobeConfig;
+  alerting: AlertingConfig;
+  resolver: ResolverSettings;
   store: { alerting: AlertStore };
   log: Log;
   now: () => Date;
@@ -65,7 +73,11 @@ export async function recordRun(run: ProbeRun, deps: IncidentDeps): Promise<void
   if (run.alerts.length === 0 && changes.length === 0) return;
   const now = deps.now();
   const store = deps.store.alerting;
-  const resources = probeResources(run.spec, deps.config, run.result);
+  const resources = probeResources(
+    run.spec,
+    { targets: deps.alerting.targets, resolver: deps.resolver },
+    run.result,
+  );
   const alerts = run.alerts.map((a) => withEvidence(a, run.result, deps.links));
 
   if (alerts.length > 0) {
@@ -142,7 +154,7 @@ async function join(
   now: Date,
 ): Promise<void> {
   const store = deps.store.alerting;
-  const window = deps.config.alerts.grouping.correlationWindow;
+  const window = deps.alerting.alerts.grouping.correlationWindow;
   const candidates = candidatesOf(member);
   const own = candidates[0] as string;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -187,7 +187,7 @@ function headlineOf(alert: Alert, checks: RenderedCheck[], duration: string | un
 }
 
 /** `2026-11-23T10:05:00.000Z` -> `2026-11-23 10:05 UTC`; anything unparsable is returned as it is. */
-function formatTime(iso: string): string {
+export function formatTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

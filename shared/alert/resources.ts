@@ -4,27 +4,34 @@
  * configuration) and from what its result observed (the certificate an endpoint presented).
  */
 import { isIP } from 'node:net';
-import type { ProbeSpec } from '../config/expand';
-import type { MailprobeConfig } from '../config/schema';
+import type { ResolverSettings } from '../config/resolver';
 import type { ResourceKind } from '../model/causes/relations';
-import type { ProbeResult } from '../model/result';
+import type { ProbeKind, ProbeResult } from '../model/result';
 import type { CanaryGroup, MailboxTarget } from '../probes/canary/config';
 import type { DomainTarget } from '../probes/dns/config';
 import type { Subject } from '../probes/dnsbl/address';
 import type { SmtpEndpoint } from '../probes/smtp/config';
+import type { ProbeSpec } from '../suite/expand';
+import type { MailprobeConfig } from '../suite/schema';
+
+/** What correlation needs of the config: where mail is sent from, and the resolver every DNS probe shares. */
+export interface ResourceContext {
+  targets: Pick<MailprobeConfig['targets'], 'domains' | 'sendingIps'>;
+  resolver: ResolverSettings;
+}
 
 export const resource = (kind: ResourceKind, value: string): string => `${kind}:${value.toLowerCase()}`;
 
 export const resourceKind = (key: string): ResourceKind => key.slice(0, key.indexOf(':')) as ResourceKind;
 export const resourceValue = (key: string): string => key.slice(key.indexOf(':') + 1);
 
-function resolverOf(config: MailprobeConfig): string {
+function resolverOf(config: ResourceContext): string {
   return resource('resolver', config.resolver.servers.join(',') || 'system');
 }
 
 const singleIps = (entries: readonly string[]) => entries.filter((e) => isIP(e) !== 0);
 
-function canaryResources(spec: ProbeSpec, config: MailprobeConfig): string[] {
+function canaryResources(spec: ProbeSpec, config: ResourceContext): string[] {
   const mailbox = spec.target as MailboxTarget;
   const { options } = spec.group as CanaryGroup;
   const fromDomain = options.from.slice(options.from.lastIndexOf('@') + 1);
@@ -42,8 +49,8 @@ function canaryResources(spec: ProbeSpec, config: MailprobeConfig): string[] {
 }
 
 /** The resources a probe's configuration says it depends on. */
-export function configResources(spec: ProbeSpec, config: MailprobeConfig): string[] {
-  switch (spec.kind) {
+export function configResources(spec: ProbeSpec, config: ResourceContext): string[] {
+  switch (spec.kind as ProbeKind) {
     case 'smtp':
       return [resource('host', (spec.target as SmtpEndpoint).host), resolverOf(config)];
     case 'dns': {
@@ -61,6 +68,8 @@ export function configResources(spec: ProbeSpec, config: MailprobeConfig): strin
     }
     case 'canary':
       return canaryResources(spec, config);
+    default:
+      return [resolverOf(config)];
   }
 }
 
@@ -76,6 +85,6 @@ export function observedResources(result: ProbeResult): string[] {
   return out;
 }
 
-export function probeResources(spec: ProbeSpec, config: MailprobeConfig, result: ProbeResult): string[] {
+export function probeResources(spec: ProbeSpec, config: ResourceContext, result: ProbeResult): string[] {
   return [...new Set([...configResources(spec, config), ...observedResources(result)])].sort();
 }

@@ -1,5 +1,5 @@
 import { evaluate } from '../alert/evaluate';
-import { recordRun } from '../alert/incidents';
+import { type AlertingConfig, recordRun } from '../alert/incidents';
 import type { Alert, Alerter, AlertLinks, ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import type { ResultStore } from '../store/types';
@@ -9,6 +9,8 @@ import { type ExecuteDeps, executeProbe } from './execute';
 export interface RunDeps extends ExecuteDeps {
   store: ResultStore;
   alerter: Alerter;
+  /** Pacing of incidents and the targets that relate probes (`alerts` and `targets` of the config). */
+  alerting: AlertingConfig;
   /** Where alerts point for evidence: the deployed table and dashboard. */
   links?: AlertLinks;
 }

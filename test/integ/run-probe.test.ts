@@ -50,6 +50,7 @@ const deps = () => ({
   resolver: config.resolver,
   dns: resolverFactory(),
   secrets: createSecretResolver({ env: {} }),
+  alerting: { alerts: config.alerts, targets: config.targets },
   log: silentLog,
   now: () => new Date(clock.getTime() + 2000),
   store: embedded.store,

@@ -2,16 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Alert, Alerter } from '../../shared/alert/types';
-import { expandProbes, type ProbeSpec } from '../../shared/config/expand';
-import { parseConfig } from '../../shared/config/load';
-import type { MailprobeConfig } from '../../shared/config/schema';
+import { sesClients } from '../../shared/aws/ses';
+import { resolverFactory } from '../../shared/dns/resolver';
 import type { Check, ProbeOutcome } from '../../shared/model/result';
-import { probes } from '../../shared/probes/registry';
-import type { ProbeRegistry } from '../../shared/probes/types';
+import type { ProbeDefinition } from '../../shared/probes/types';
 import { runProbes } from '../../shared/run/run-group';
 import type { RunDeps, RunReport } from '../../shared/run/run-probe';
 import { createSecretResolver } from '../../shared/secrets/resolve';
+import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
+import type { ProbeSpec } from '../../shared/suite/expand';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes, probeDefinitions } from '../../shared/suite/probes';
+import type { MailprobeConfig, ProbeGroup } from '../../shared/suite/schema';
 import { silentLog } from '../../shared/util/log';
 
 /** What the stand-in canary reports on its next run: placement and the receiver's verdicts. */
@@ -59,15 +62,19 @@ export function canaryChecks(o: CanaryOutcome): Check[] {
 export async function openIncidentLab(input: unknown, channel = 'sns') {
   const config: MailprobeConfig = parseConfig(input, 'incident lab config');
   let canary: CanaryOutcome = { placement: 'inbox' };
-  const registry: ProbeRegistry = {
-    ...probes,
-    canary: { ...probes.canary, run: async (): Promise<ProbeOutcome> => ({ checks: canaryChecks(canary) }) },
-  };
-  const specs = expandProbes(config, registry);
   const store: EmbeddedStore = await openEmbeddedStore({
     dataDir: mkdtempSync(join(tmpdir(), 'mailprobe-incidents-')),
     retentionDays: 30,
   });
+  const real = probeDefinitions({
+    canaryLedger: new DynamoCanaryLedger({ client: store.client, tableName: store.tableName }),
+    ses: sesClients(),
+  });
+  const standIn: ProbeDefinition<ProbeGroup, unknown> = {
+    kind: 'canary',
+    run: async (): Promise<ProbeOutcome> => ({ checks: canaryChecks(canary) }),
+  };
+  const specs = expandProbes(config, new Map([...real, ['canary', standIn]]));
   const published: Alert[] = [];
   let failing = false;
   const alerter: Alerter = {
@@ -80,7 +87,9 @@ export async function openIncidentLab(input: unknown, channel = 'sns') {
   const base = Date.UTC(2026, 10, 23, 10, 0);
   let clock = new Date(base);
   const deps: RunDeps = {
-    config,
+    resolver: config.resolver,
+    dns: resolverFactory(),
+    alerting: { alerts: config.alerts, targets: config.targets },
     secrets: createSecretResolver({ env: {} }),
     log: silentLog,
     now: () => clock,
