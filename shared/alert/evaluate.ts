@@ -54,7 +54,7 @@ const SEVERITY: Record<AlertType, Severity> = {
 };
 
 /** Id of the synthetic check that flapping alerts carry. */
-export const FLAPPING_CHECK_ID = 'flapping';
+const FLAPPING_CHECK_ID = 'flapping';
 
 /** Id of the synthetic check that coverage alerts carry. */
 export const COVERAGE_CHECK_ID = 'coverage';

@@ -2,7 +2,7 @@ import type { Check, JsonValue, ProbeResult } from '../model/result';
 import type { Alert, AlertCheck, AlertLinks } from './types';
 
 /** Lines of the run's transcript an alert quotes (the end, where a session fails), each bounded. */
-export const EXCERPT_LINES = 12;
+const EXCERPT_LINES = 12;
 const EXCERPT_LINE_MAX = 200;
 const OBSERVED_MAX = 300;
 /** Checks an incident keeps per member: the item and the message stay bounded. */

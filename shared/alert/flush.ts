@@ -24,7 +24,7 @@ export interface FlushDeps {
   now: () => Date;
 }
 
-export interface Destination {
+interface Destination {
   alerter: Alerter;
   grouping: Grouping;
 }
@@ -38,7 +38,7 @@ export interface FlushReport {
 const ATTEMPTS = 3;
 
 /** One destination per channel of the alerter, each with its own pacing over `alerts.grouping`. */
-export function destinationsOf(alerter: Alerter, config: AlertingConfig): Destination[] {
+function destinationsOf(alerter: Alerter, config: AlertingConfig): Destination[] {
   const channels = alerter.channels ?? [alerter];
   const own: Record<string, object | undefined> = {
     sns: config.alerts.sns?.grouping,

@@ -47,7 +47,7 @@ export interface ProbeRun {
 }
 
 /** Members an incident keeps listed; beyond it the oldest resolved ones are dropped and counted. */
-export const MAX_MEMBERS = 100;
+const MAX_MEMBERS = 100;
 const PASSING_KEPT = 20;
 const ATTEMPTS = 5;
 
@@ -58,7 +58,7 @@ const isFiring = (a: Alert) =>
 const ROOT_PATTERNS = causeRelations.flatMap((r) => r.cause);
 
 /** Checks that newly show a cause some relation names as a root: evidence for other probes' alerts. */
-export function changeFindings(previous: ProbeState | undefined, result: ProbeResult): Check[] {
+function changeFindings(previous: ProbeState | undefined, result: ProbeResult): Check[] {
   return result.checks.filter((c) => {
     if (c.status === 'pass' || c.status === 'unknown' || !c.cause || !matchesAny(c.cause, ROOT_PATTERNS))
       return false;

@@ -2,7 +2,7 @@ import { type RootCause, rootCause } from './correlate';
 import type { Alert, Incident, IncidentLine, IncidentMember, IncidentView } from './types';
 
 /** Members an incident message lists; the rest are counted. */
-export const MAX_LISTED_MEMBERS = 20;
+const MAX_LISTED_MEMBERS = 20;
 
 const bySince = (a: IncidentMember, b: IncidentMember) => a.since.localeCompare(b.since);
 

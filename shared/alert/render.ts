@@ -25,7 +25,7 @@ export interface RenderedCheck {
   observed?: string;
 }
 
-export interface RenderedIncident {
+interface RenderedIncident {
   id: string;
   /** Untrusted (built from check messages): the likely root cause in one sentence. */
   cause?: string;
@@ -257,9 +257,6 @@ export const STATE_WORD: Record<IncidentLine['state'], string> = {
 };
 
 /** `✗ canary/seed (canary, seed-gmail) failing since 10:10 UTC: Canary filed as spam: canary filed as spam (Junk)`. */
-export function incidentLineText(
-  m: RenderedIncident['members'][number],
-  clean: (text: string) => string,
-): string {
+function incidentLineText(m: RenderedIncident['members'][number], clean: (text: string) => string): string {
   return `${MARK[m.status]} ${clean(m.probeId)} ${STATE_WORD[m.state]} since ${formatTime(m.since)}: ${m.title}: ${clean(m.message)}`;
 }

@@ -49,7 +49,7 @@ function canaryResources(spec: ProbeSpec, config: ResourceContext): string[] {
 }
 
 /** The resources a probe's configuration says it depends on. */
-export function configResources(spec: ProbeSpec, config: ResourceContext): string[] {
+function configResources(spec: ProbeSpec, config: ResourceContext): string[] {
   switch (spec.kind as ProbeKind) {
     case 'smtp':
       return [resource('host', (spec.target as SmtpEndpoint).host), resolverOf(config)];
@@ -74,7 +74,7 @@ export function configResources(spec: ProbeSpec, config: ResourceContext): strin
 }
 
 /** Resources a result observed: the certificate (SHA-256 fingerprint) an SMTP endpoint presented. */
-export function observedResources(result: ProbeResult): string[] {
+function observedResources(result: ProbeResult): string[] {
   const out: string[] = [];
   for (const c of result.checks) {
     const fp = c.details?.fingerprint256;

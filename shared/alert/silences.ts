@@ -3,7 +3,7 @@ import type { Alert, IncidentMember, Silence, SilenceMatcher } from './types';
 type Subject = Pick<Alert, 'probeId' | 'target' | 'group'> | IncidentMember;
 
 /** Whether a silence covers a probe: its id, its target or its group, by exact name. */
-export function silenceMatches(matcher: SilenceMatcher, subject: Subject): boolean {
+function silenceMatches(matcher: SilenceMatcher, subject: Subject): boolean {
   switch (matcher.scope) {
     case 'probe':
       return subject.probeId === matcher.value;

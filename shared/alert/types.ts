@@ -132,7 +132,7 @@ export interface IncidentMember {
 }
 
 /** Delivery memory of one destination (channel) for one incident. */
-export interface IncidentDelivery {
+interface IncidentDelivery {
   /** What the last message showed (visible members and their latest alerts): a different one is news. */
   fingerprint: string;
   at: string;

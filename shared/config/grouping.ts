@@ -26,4 +26,3 @@ export type Grouping = z.infer<typeof grouping>;
 
 /** A destination's own pacing, over the defaults of `alerts.grouping`. */
 export const groupingOverride = z.object(fields).partial().strict();
-export type GroupingOverride = z.infer<typeof groupingOverride>;

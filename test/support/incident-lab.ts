@@ -24,7 +24,7 @@ export interface CanaryOutcome {
   dkim?: 'pass' | 'fail';
 }
 
-export function canaryChecks(o: CanaryOutcome): Check[] {
+function canaryChecks(o: CanaryOutcome): Check[] {
   const auth = (m: 'spf' | 'dkim' | 'dmarc', v: 'pass' | 'fail'): Check =>
     v === 'pass'
       ? { id: `auth.${m}`, status: 'pass', message: `${m.toUpperCase()} pass according to the receiver` }
