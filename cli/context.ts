@@ -48,6 +48,7 @@ export async function openLocal(
     log: cliLog,
     now: () => new Date(),
     store: embedded.store,
+    alerting: { alerts: config.alerts, targets: config.targets },
     alerter: buildAlerter(config, { secrets, stream: process.stdout }),
   };
   const definitions = probeDefinitions({

@@ -7,6 +7,7 @@ import { receiveCommand } from './commands/receive';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { silenceCommand } from './commands/silence';
 import { statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { watchCommand } from './commands/watch';
@@ -28,9 +29,11 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(sweepCommand())
     .addCommand(receiveCommand())
-    .addCommand(causesCommand());
+    .addCommand(causesCommand())
+    .addCommand(silenceCommand());
   // Usage errors anywhere exit 2 through main(), never with commander's own exit code 1 (which means "fail").
-  for (const command of program.commands) command.exitOverride().showHelpAfterError();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const command of program.commands.flatMap(all)) command.exitOverride().showHelpAfterError();
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { ProbeState } from '../shared/alert/types';
+import type { ProbeState, SuppressedAlert } from '../shared/alert/types';
 import type { ConfigError } from '../shared/config/errors';
 import { cause } from '../shared/model/causes/index';
 import type { Check, ProbeResult } from '../shared/model/result';
@@ -74,8 +74,7 @@ export function formatRun(reports: RunReport[], style: Style): string {
   const summary = (['pass', 'warn', 'fail', 'unknown'] as const)
     .map((s) => `${counts.get(s) ?? 0} ${s}`)
     .join(', ');
-  const alerts = reports.flatMap((r) => r.alertErrors.map((e) => `alert not delivered: ${terminalText(e)}`));
-  return [...blocks, '', `${reports.length} probes: ${summary}`, ...alerts].join('\n');
+  return [...blocks, '', `${reports.length} probes: ${summary}`].join('\n');
 }
 
 /** The non-pass checks of a result as `check: cause`, or the check's status when it names no cause. */
@@ -205,6 +204,17 @@ export function formatStats(stats: ProbeStats[], format: 'table' | 'json' | 'csv
   );
   if (phaseRows.length === 0) return main;
   return `${main}\n\n${formatColumns(['PROBE', 'PHASE', 'P50', 'P95', 'MEAN'], phaseRows)}`;
+}
+
+/** Alerts silences held back, newest first: they were recorded, not sent. */
+export function formatSuppressed(records: SuppressedAlert[]): string {
+  const lines = records
+    .sort((a, b) => b.alert.scheduledAt.localeCompare(a.alert.scheduledAt))
+    .map(
+      (r) =>
+        `${r.alert.scheduledAt}  ${r.alert.type} ${terminalText(r.alert.probeId)}  silenced by ${r.silenceId}: ${terminalText(r.reason)}`,
+    );
+  return ['', 'Alerts held back by silences:', ...lines].join('\n');
 }
 
 export function formatStates(states: ProbeState[], style: Style): string {

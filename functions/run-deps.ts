@@ -25,7 +25,13 @@ export function runDeps(): { deps: RunDeps; table: OpenedStore } {
     log,
     now: () => new Date(),
     store: table.store,
+    alerting: { alerts: config.alerts, targets: config.targets },
     alerter: createSnsAlerter({ client: new SNSClient({}), topicArn: requiredEnv('MAILPROBE_TOPIC_ARN') }),
+    links: {
+      table: table.tableName,
+      ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+      ...(process.env.MAILPROBE_DASHBOARD_URL ? { dashboardUrl: process.env.MAILPROBE_DASHBOARD_URL } : {}),
+    },
   };
   built = { deps, table };
   return built;

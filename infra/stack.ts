@@ -11,7 +11,7 @@ import type { MailprobeConfig } from '../shared/suite/schema';
 import { configWarnings } from '../shared/suite/warnings';
 import { Alerting } from './constructs/alerting';
 import { CanaryInbound, inboundRecipients } from './constructs/canary-inbound';
-import { Observability } from './constructs/observability';
+import { dashboardUrl, Observability } from './constructs/observability';
 import { ProbeRunners } from './constructs/probe-runners';
 import { ProbeSchedules } from './constructs/probe-schedules';
 import { ResultsTable } from './constructs/results-table';
@@ -117,5 +117,9 @@ export class MailprobeStack extends Stack {
       description: 'mailprobe history --remote --table <this>',
     });
     new CfnOutput(this, 'AlertTopicArn', { value: alerting.topic.topicArn });
+    // Alerts link to the dashboard and name the table in their `--remote` commands.
+    const dashboard = dashboardUrl(this, config);
+    for (const fn of runners.functions) fn.addEnvironment('MAILPROBE_DASHBOARD_URL', dashboard);
+    new CfnOutput(this, 'DashboardUrl', { value: dashboard });
   }
 }

@@ -4,14 +4,14 @@ import { collectHistory } from '../../shared/report/collect';
 import { probeStats } from '../../shared/report/stats';
 import type { ResultStore } from '../../shared/store/types';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
-import { EXIT_CODES, formatHistory, formatStats, styleFor } from '../output';
+import { EXIT_CODES, formatHistory, formatStats, formatSuppressed, styleFor } from '../output';
 
 type Format = 'table' | 'json' | 'csv';
 
 export function historyCommand(): Command {
   return withStoreOptions(
     new Command('history').description(
-      'Show stored results of a probe (group/target) or of every probe on a target, or their --stats',
+      'Show stored results of a probe (group/target) or of every probe on a target (and alerts silences held back), or their --stats',
     ),
   )
     .argument('<probe-or-target>', 'a probe id such as smtp-5m/submission, or a target name')
@@ -53,6 +53,15 @@ export function historyCommand(): Command {
           let results = await opened.store.historyByProbe(key, window);
           if (results.length === 0) results = await opened.store.historyByTarget(key, window);
           process.stdout.write(`${formatHistory(results, opts.format, style, now)}\n`);
+          if (opts.format === 'table') {
+            const probeIds = [...new Set(results.map((r) => r.probeId))];
+            const suppressed = (
+              await Promise.all(
+                probeIds.map((id) => opened.store.alerting.suppressedByProbe(id, window.since)),
+              )
+            ).flat();
+            if (suppressed.length > 0) process.stdout.write(`${formatSuppressed(suppressed)}\n`);
+          }
         } finally {
           await opened.close();
         }

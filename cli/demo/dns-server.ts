@@ -29,6 +29,8 @@ export interface DnsServer {
   port: number;
   /** Adds records; names that already exist keep their records and gain the new ones. */
   add(records: ZoneRecords): void;
+  /** Replaces the records of the names given (a key rotation, a record edited mid-run). */
+  replace(records: ZoneRecords): void;
   close(): Promise<void>;
 }
 
@@ -62,11 +64,11 @@ class Zone {
   private readonly records = new Map<string, ZoneRecord[]>();
   private readonly names = new Set<string>();
 
-  add(records: ZoneRecords): void {
+  add(records: ZoneRecords, replace = false): void {
     for (const [rawName, list] of Object.entries(records)) {
       const name = normalise(rawName);
       for (const record of list) validate(name, record);
-      this.records.set(name, [...(this.records.get(name) ?? []), ...list]);
+      this.records.set(name, [...(replace ? [] : (this.records.get(name) ?? [])), ...list]);
       const labels = name.split('.');
       for (let i = 0; i < labels.length; i++) this.names.add(labels.slice(i).join('.'));
     }
@@ -179,6 +181,7 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
     server: `127.0.0.1:${port}`,
     port,
     add: (records) => zone.add(records),
+    replace: (records) => zone.add(records, true),
     close: async () => {
       if (closed) return;
       closed = true;

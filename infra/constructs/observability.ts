@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,12 @@ import { Construct } from 'constructs';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
 import { MANIFESTS } from '../../shared/suite/manifests';
 import type { MailprobeConfig, ProbeGroup } from '../../shared/suite/schema';
+
+/** The console URL of the stack's dashboard: alerts link to it (MAILPROBE_DASHBOARD_URL, stack output DashboardUrl). */
+export function dashboardUrl(scope: Construct, config: MailprobeConfig): string {
+  const { region } = Stack.of(scope);
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/mailprobe-${config.name}`;
+}
 
 export interface ObservabilityProps {
   config: MailprobeConfig;

@@ -24,11 +24,18 @@
  *   recovery, ends an unknown streak) and never alerts by itself; a recovery alert shows checks that recovered
  *   only as far as `warn` with that status. Conditions that must page someone are `fail` by the probe's own
  *   thresholds (e.g. a certificate expiring within its critical window).
+ * - Hard graded by the probe: a failing check marked `hard` (the probe counted its own soft failures, as the
+ *   canary does with missed messages) raises the failure alert on that run, not `failuresBeforeAlert` runs later.
+ * - Flapping (Nagios-style, see flap.ts): the verdicts of the last `flapWindow` runs are kept; when their weighted
+ *   share of state changes reaches `flapStartPercent` (after at least 8 verdicts) one `flapping` alert with the
+ *   pattern goes out, and failure, reminder and recovery alerts are held back while it lasts; when the share drops
+ *   below `flapStopPercent` one `flap-settled` alert says how it settled. The streaks keep counting meanwhile.
  * - Late or duplicate results (scheduledAt <= lastScheduledAt) return the previous state object itself (same
  *   version) and no alerts. Every other result returns a state whose version is one more than before.
  */
 import type { Thresholds } from '../config/thresholds';
 import type { Check, ProbeResult } from '../model/result';
+import { FLAP_MIN_RUNS, flapPattern, flapPercent, type Verdict } from './flap';
 import type { Alert, AlertCheck, AlertType, CheckState, ProbeState, Severity } from './types';
 
 export interface Evaluation {
@@ -42,12 +49,28 @@ const SEVERITY: Record<AlertType, Severity> = {
   recovery: 'info',
   coverage: 'warning',
   'coverage-recovered': 'info',
+  flapping: 'warning',
+  'flap-settled': 'info',
 };
+
+/** Id of the synthetic check that flapping alerts carry. */
+const FLAPPING_CHECK_ID = 'flapping';
 
 /** Id of the synthetic check that coverage alerts carry. */
 export const COVERAGE_CHECK_ID = 'coverage';
 
 export function evaluate(
+  previous: ProbeState | undefined,
+  result: ProbeResult,
+  thresholds: Thresholds,
+  now: Date,
+): Evaluation {
+  const out = evaluateStreaks(previous, result, thresholds, now);
+  if (out.state === previous || result.status === 'unknown') return out;
+  return detectFlapping(out, result, previous ?? out.state, thresholds);
+}
+
+function evaluateStreaks(
   previous: ProbeState | undefined,
   result: ProbeResult,
   thresholds: Thresholds,
@@ -98,7 +121,8 @@ export function evaluate(
 
     if (before.phase === 'ok') {
       const preExisting = previous === undefined && thresholds.reportPreExisting;
-      if (preExisting || next.consecutiveFailures >= thresholds.failuresBeforeAlert) {
+      const hard = failing.some((c) => c.hard === true);
+      if (preExisting || hard || next.consecutiveFailures >= thresholds.failuresBeforeAlert) {
         next.phase = 'failing';
         next.lastAlertAt = result.scheduledAt;
         markAlerted(next.checks, failing);
@@ -151,6 +175,60 @@ export function evaluate(
     next.checks = mergeChecks({}, result.checks);
   }
   return { state: next, alerts };
+}
+
+/** Coverage alerts are about missing verdicts, which flapping does not hold back. */
+const isCoverage = (a: Alert) => a.type === 'coverage' || a.type === 'coverage-recovered';
+
+function detectFlapping(
+  { state, alerts }: Evaluation,
+  result: ProbeResult,
+  before: ProbeState,
+  t: Thresholds,
+): Evaluation {
+  const verdict: Verdict = result.status === 'fail' ? 'fail' : 'ok';
+  const recent = [...(state.recent ?? []), verdict].slice(-t.flapWindow);
+  const percent = flapPercent(recent);
+  const next: ProbeState = { ...state, recent };
+  const pattern = `${flapPattern(recent)}: ${percent}% state changes over the last ${recent.length} runs`;
+  const failing = result.checks
+    .filter((c) => c.status === 'fail')
+    .map((c) => alertCheck(c, before, 'ongoing'));
+  if (!state.flapping) {
+    if (recent.length < FLAP_MIN_RUNS || percent < t.flapStartPercent) return { state: next, alerts };
+    next.flapping = true;
+    const flap: AlertCheck = {
+      id: FLAPPING_CHECK_ID,
+      status: result.status,
+      cause: 'probe.flapping',
+      message: pattern,
+      change: 'new',
+    };
+    return {
+      state: next,
+      alerts: [...alerts.filter(isCoverage), makeAlert('flapping', result, before, [flap, ...failing], {})],
+    };
+  }
+  if (percent >= t.flapStopPercent) return { state: next, alerts: alerts.filter(isCoverage) };
+  delete next.flapping;
+  const settled: AlertCheck = {
+    id: FLAPPING_CHECK_ID,
+    status: result.status,
+    previousStatus: before.lastStatus,
+    cause: 'probe.flapping',
+    message: `settled ${next.phase === 'failing' ? 'failing' : 'passing'}; ${pattern}`,
+    change: 'recovered',
+  };
+  const alert = makeAlert(
+    'flap-settled',
+    result,
+    before,
+    [settled, ...failing],
+    withSince(next.failingSince),
+  );
+  // Settling into a failure is still a failure someone must look at.
+  if (next.phase === 'failing') alert.severity = 'critical';
+  return { state: next, alerts: [...alerts.filter(isCoverage), alert] };
 }
 
 function initialState(result: ProbeResult): ProbeState {

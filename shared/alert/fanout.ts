@@ -22,6 +22,7 @@ export class AlertDeliveryError extends AggregateError {
 export function createFanout(alerters: readonly Alerter[]): Alerter {
   return {
     name: alerters.map((a) => a.name).join('+') || 'none',
+    channels: alerters,
     async publish(alert: Alert): Promise<void> {
       const settled = await Promise.allSettled(alerters.map((a) => a.publish(alert)));
       const failed = settled.flatMap((s, i) =>

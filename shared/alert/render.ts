@@ -6,7 +6,7 @@
 import { type CauseId, causes, isCauseId } from '../model/causes/index';
 import type { Status } from '../model/status';
 import { SNS_SUBJECT_MAX } from '../util/sanitize';
-import type { Alert, AlertCheck, AlertType } from './types';
+import type { Alert, AlertCheck, AlertType, IncidentLine } from './types';
 
 export interface RenderedCheck {
   id: string;
@@ -21,6 +21,18 @@ export interface RenderedCheck {
   remediation?: string;
   /** Untrusted: what this run observed (banner text, TXT content...). */
   message: string;
+  /** Untrusted: the observed value itself (a record, a folder), when the check carries one. */
+  observed?: string;
+}
+
+interface RenderedIncident {
+  id: string;
+  /** Untrusted (built from check messages): the likely root cause in one sentence. */
+  cause?: string;
+  /** `3 probes, 2 still failing`. */
+  summary: string;
+  members: (IncidentLine & { title: string })[];
+  omitted: number;
 }
 
 export interface RenderedAlert {
@@ -35,7 +47,12 @@ export interface RenderedAlert {
   checks: RenderedCheck[];
   /** Checks left out of `checks` to keep the alert readable. */
   omittedChecks: number;
+  /** `mailprobe history <probe>`, with `--remote --table <name>` when the alert came from a deployed table. */
   historyCommand: string;
+  dashboardUrl?: string;
+  /** Untrusted, redacted: the end of the run's transcript. */
+  transcript: string[];
+  incident?: RenderedIncident;
 }
 
 /** More than this many checks in one alert are counted, not listed. */
@@ -47,6 +64,8 @@ const TAG: Record<AlertType, string> = {
   recovery: 'RECOVERED',
   coverage: 'COVERAGE GAP',
   'coverage-recovered': 'COVERAGE RESTORED',
+  flapping: 'FLAPPING',
+  'flap-settled': 'SETTLED',
 };
 
 /** Status marks shared by the text channels. */
@@ -61,14 +80,43 @@ export function renderAlert(alert: Alert): RenderedAlert {
   const checks = ordered.map(renderCheck);
   const listed = checks.slice(0, MAX_LISTED_CHECKS);
   const duration = alert.since ? elapsed(alert.since, alert.scheduledAt) : undefined;
+  const incident = alert.incident && alert.incident.members.length > 1 ? renderIncident(alert) : undefined;
   return {
-    subject: subjectOf(alert, checks),
+    subject: subjectOf(alert, checks, incident),
     headline: headlineOf(alert, checks, duration),
     at: formatTime(alert.scheduledAt),
     ...(alert.since ? { since: `${formatTime(alert.since)}${duration ? ` (${duration})` : ''}` } : {}),
     checks: listed,
     omittedChecks: checks.length - listed.length,
-    historyCommand: `mailprobe history ${shellWord(alert.probeId)}`,
+    historyCommand: historyCommandOf(alert),
+    ...(alert.links?.dashboardUrl ? { dashboardUrl: alert.links.dashboardUrl } : {}),
+    transcript: alert.transcript ?? [],
+    ...(incident ? { incident } : {}),
+  };
+}
+
+/** The exact command that shows the evidence: against the deployed table when the alert names one. */
+function historyCommandOf(alert: Alert): string {
+  const words = ['mailprobe', 'history', shellWord(alert.probeId)];
+  const { table, region } = alert.links ?? {};
+  if (table) words.push('--remote', '--table', shellWord(table));
+  if (table && region) words.push('--region', shellWord(region));
+  return words.join(' ');
+}
+
+const titleOfCause = (cause: string | undefined) =>
+  cause && isCauseId(cause) ? causes[cause].title : undefined;
+
+function renderIncident(alert: Alert): RenderedIncident {
+  const view = alert.incident as NonNullable<Alert['incident']>;
+  const probes = new Set(view.members.map((m) => m.probeId)).size;
+  const firing = view.members.filter((m) => m.state === 'firing').length;
+  return {
+    id: view.id,
+    ...(view.cause ? { cause: view.cause } : {}),
+    summary: `${probes + view.omitted} probes involved, ${firing} failing now`,
+    members: view.members.map((m) => ({ ...m, title: titleOfCause(m.cause) ?? m.status })),
+    omitted: view.omitted,
   };
 }
 
@@ -85,17 +133,25 @@ function renderCheck(c: AlertCheck): RenderedCheck {
       ? { explanation: entry.explanation, remediation: entry.remediation }
       : {}),
     message: c.message,
+    ...(c.observed !== undefined ? { observed: c.observed } : {}),
   };
 }
 
-/** `[FAIL] smtp submission/mail.example.com: SMTP AUTH rejected (+1 more)`, shortening the probe id first. */
-function subjectOf(alert: Alert, checks: RenderedCheck[]): string {
-  const tag = `[${TAG[alert.type]}] ${alert.kind} `;
+/**
+ * `[mailprobe] FAIL submission/mail.example.com: SMTP AUTH rejected (+1 more)`, and `(+2 related)` for an incident
+ * of several probes; the probe id is shortened first to stay within SNS's limit.
+ */
+function subjectOf(alert: Alert, checks: RenderedCheck[], incident: RenderedIncident | undefined): string {
+  const tag = `[mailprobe] ${TAG[alert.type]} `;
   const first = checks[0];
   // Count only checks in the same role as the first (newly failing, still failing, recovered).
   const peers = checks.filter((c) => c.change === first?.change).length;
-  const more = peers > 1 ? ` (+${peers - 1} more)` : '';
-  const what = `: ${first ? first.title : alert.status}${more}`;
+  const related = incident ? new Set(incident.members.map((m) => m.probeId)).size - 1 + incident.omitted : 0;
+  const more = [peers > 1 ? `+${peers - 1} more` : '', related > 0 ? `+${related} related` : '']
+    .filter(Boolean)
+    .join(', ');
+  const moreText = more ? ` (${more})` : '';
+  const what = `: ${first ? first.title : alert.status}${moreText}`;
   let id = alert.probeId;
   const room = SNS_SUBJECT_MAX - tag.length - what.length;
   if (id.length > room) id = `${id.slice(0, Math.max(room, 20) - 3)}...`;
@@ -123,11 +179,15 @@ function headlineOf(alert: Alert, checks: RenderedCheck[], duration: string | un
       return `No verdict${duration ? ` for ${duration}` : ''}: the last runs ended unknown, so this target is not being checked.`;
     case 'coverage-recovered':
       return `Runs reach a verdict again (${alert.status})${duration ? ` after ${duration} without one` : ''}.`;
+    case 'flapping':
+      return 'Flapping: the verdict keeps changing, so failure and recovery alerts are held back until it settles.';
+    case 'flap-settled':
+      return `Stopped flapping; the last run was ${alert.status}.`;
   }
 }
 
 /** `2026-11-23T10:05:00.000Z` -> `2026-11-23 10:05 UTC`; anything unparsable is returned as it is. */
-function formatTime(iso: string): string {
+export function formatTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -159,20 +219,44 @@ export function alertTextLines(
   rendered: RenderedAlert,
   clean: (text: string) => string,
 ): string[] {
-  const lines = [
+  const lines: string[] = [];
+  const incident = rendered.incident;
+  if (incident?.cause) lines.push(`Likely cause: ${clean(incident.cause)}`);
+  lines.push(
     rendered.headline,
     `Probe:  ${alert.kind} ${clean(alert.probeId)} (target ${clean(alert.target)})`,
     `Run:    ${rendered.at}${rendered.since ? `, since ${rendered.since}` : ''}`,
-  ];
+  );
   for (const c of rendered.checks) {
     const cause = c.causeId ? ` [${c.causeId}]` : '';
     const change = c.change ? ` (${c.change})` : '';
     lines.push('', `${MARK[c.status]} ${clean(c.id)}: ${c.title}${cause}${change}`);
     lines.push(`  Observed: ${clean(c.message)}`);
+    if (c.observed !== undefined) lines.push(`  Value: ${clean(c.observed)}`);
     if (c.explanation) lines.push(`  Why: ${c.explanation}`);
     if (c.remediation) lines.push(`  Fix: ${c.remediation}`);
   }
   if (rendered.omittedChecks > 0) lines.push('', `...and ${rendered.omittedChecks} more checks.`);
+  if (incident) {
+    lines.push('', `Incident ${incident.id}: ${incident.summary}`);
+    for (const m of incident.members) lines.push(`  ${incidentLineText(m, clean)}`);
+    if (incident.omitted > 0) lines.push(`  ...and ${incident.omitted} more probes.`);
+  }
+  if (rendered.transcript.length > 0) {
+    lines.push('', 'Transcript (end, redacted):', ...rendered.transcript.map((l) => `  ${clean(l)}`));
+  }
   lines.push('', `History: ${clean(rendered.historyCommand)}`);
+  if (rendered.dashboardUrl) lines.push(`Dashboard: ${clean(rendered.dashboardUrl)}`);
   return lines;
+}
+
+export const STATE_WORD: Record<IncidentLine['state'], string> = {
+  firing: 'failing',
+  resolved: 'recovered',
+  change: 'changed',
+};
+
+/** `✗ canary/seed (canary, seed-gmail) failing since 10:10 UTC: Canary filed as spam: canary filed as spam (Junk)`. */
+function incidentLineText(m: RenderedIncident['members'][number], clean: (text: string) => string): string {
+  return `${MARK[m.status]} ${clean(m.probeId)} ${STATE_WORD[m.state]} since ${formatTime(m.since)}: ${m.title}: ${clean(m.message)}`;
 }

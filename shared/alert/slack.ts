@@ -1,6 +1,6 @@
 import { type Log, silentLog } from '../util/log';
 import { plainText, slackCode, slackText, terminalText, truncate } from '../util/sanitize';
-import { type RenderedCheck, renderAlert } from './render';
+import { formatTime, type RenderedCheck, renderAlert, STATE_WORD } from './render';
 import type { Alert, Alerter } from './types';
 
 export interface SlackAlerterOptions {
@@ -38,10 +38,16 @@ export class SlackDeliveryError extends Error {
 type Text =
   | { type: 'mrkdwn'; text: string; verbatim: true }
   | { type: 'plain_text'; text: string; emoji: false };
+interface Button {
+  type: 'button';
+  text: { type: 'plain_text'; text: string; emoji: false };
+  url: string;
+}
 type Block =
   | { type: 'header'; text: Text }
   | { type: 'section'; text: Text }
-  | { type: 'context'; elements: Text[] };
+  | { type: 'context'; elements: Text[] }
+  | { type: 'actions'; elements: Button[] };
 export interface SlackPayload {
   text: string;
   blocks: Block[];
@@ -71,6 +77,7 @@ function checkSection(c: RenderedCheck): Block {
     .map((line) => `>${line}`)
     .join('\n');
   const lines = [`${EMOJI[c.status]} *${slackText(c.title, 150)}*  ${label}`, observed];
+  if (c.observed !== undefined) lines.push(`*Value:* \`${slackCode(c.observed, 300)}\``);
   if (c.explanation) lines.push(`*Why:* ${slackText(c.explanation, 1000)}`);
   if (c.remediation) lines.push(`*Fix:* ${slackText(c.remediation, 1000)}`);
   return { type: 'section', text: mrkdwn(truncate(lines.join('\n'), SECTION_MAX)) };
@@ -87,13 +94,46 @@ export function slackPayload(alert: Alert, mention?: string): SlackPayload {
   ].join('\n');
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: plainText(r.subject, HEADER_MAX), emoji: false } },
-    { type: 'section', text: mrkdwn(summary) },
-    ...r.checks.map(checkSection),
   ];
+  if (r.incident?.cause) {
+    blocks.push({ type: 'section', text: mrkdwn(`*Likely cause:* ${slackText(r.incident.cause, 1000)}`) });
+  }
+  blocks.push({ type: 'section', text: mrkdwn(summary) }, ...r.checks.map(checkSection));
   if (r.omittedChecks > 0)
     blocks.push({ type: 'context', elements: [mrkdwn(`…and ${r.omittedChecks} more checks`)] });
+  if (r.incident) blocks.push(incidentSection(r.incident));
+  if (r.transcript.length > 0) {
+    const excerpt = r.transcript.map((l) => slackCode(l, 200)).join('\n');
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(truncate(`*Transcript (end, redacted)*\n\`\`\`${excerpt}\`\`\``, SECTION_MAX)),
+    });
+  }
   blocks.push({ type: 'context', elements: [mrkdwn(`History: \`${slackCode(r.historyCommand)}\``)] });
+  if (r.dashboardUrl && /^https:\/\//.test(r.dashboardUrl) && r.dashboardUrl.length <= 3000) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'CloudWatch dashboard', emoji: false },
+          url: r.dashboardUrl,
+        },
+      ],
+    });
+  }
   return { text: `${ping}${slackText(r.subject)}`, blocks };
+}
+
+function incidentSection(incident: NonNullable<ReturnType<typeof renderAlert>['incident']>): Block {
+  const lines = [`*Incident* \`${slackCode(incident.id, 40)}\` · ${incident.summary}`];
+  for (const m of incident.members) {
+    lines.push(
+      `${EMOJI[m.status]} \`${slackCode(m.probeId, 100)}\` ${STATE_WORD[m.state]} since ${formatTime(m.since)}: *${slackText(m.title, 150)}* ${slackText(m.message, 200)}`,
+    );
+  }
+  if (incident.omitted > 0) lines.push(`…and ${incident.omitted} more probes`);
+  return { type: 'section', text: mrkdwn(truncate(lines.join('\n'), SECTION_MAX)) };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -20,6 +20,11 @@ export interface Check {
   expected?: JsonValue;
   /** Kind-specific facts: SMTP reply code/enhanced code/text, TXT reasons, fingerprints... */
   details?: JsonObject;
+  /**
+   * The probe graded this failure hard itself, having already counted its soft failures (the canary's second
+   * consecutive miss): the evaluator alerts on this run instead of waiting for `failuresBeforeAlert` more.
+   */
+  hard?: boolean;
 }
 
 /** What a probe returns; runProbe adds identity, timing and the rolled-up status. */

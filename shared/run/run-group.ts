@@ -1,3 +1,4 @@
+import { flushIncidents } from '../alert/flush';
 import type { ProbeSpec } from '../suite/expand';
 import { mapLimit } from '../util/concurrency';
 import { type RunDeps, type RunReport, runProbe } from './run-probe';
@@ -5,10 +6,13 @@ import { type RunDeps, type RunReport, runProbe } from './run-probe';
 /** Probes of one schedule slot run side by side, bounded so a large group cannot exhaust sockets or memory. */
 export const GROUP_CONCURRENCY = 16;
 
-export function runProbes(
+/** Runs one slot's probes, then delivers the incidents they are due: a burst within a slot is one message. */
+export async function runProbes(
   specs: readonly ProbeSpec[],
   scheduledAt: Date,
   deps: RunDeps,
 ): Promise<RunReport[]> {
-  return mapLimit(specs, GROUP_CONCURRENCY, (spec) => runProbe(spec, scheduledAt, deps));
+  const reports = await mapLimit(specs, GROUP_CONCURRENCY, (spec) => runProbe(spec, scheduledAt, deps));
+  await flushIncidents(deps);
+  return reports;
 }

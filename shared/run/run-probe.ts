@@ -1,5 +1,6 @@
 import { evaluate } from '../alert/evaluate';
-import type { Alert, Alerter, ProbeState } from '../alert/types';
+import { type AlertingConfig, recordRun } from '../alert/incidents';
+import type { Alert, Alerter, AlertLinks, ProbeState } from '../alert/types';
 import type { JsonObject, ProbeResult } from '../model/result';
 import { recordRollups } from '../store/rollups';
 import type { ResultStore } from '../store/types';
@@ -10,6 +11,10 @@ import { type ExecuteDeps, executeProbe, runnerResult } from './execute';
 export interface RunDeps extends ExecuteDeps {
   store: ResultStore;
   alerter: Alerter;
+  /** Pacing of incidents and the targets that relate probes (`alerts` and `targets` of the config). */
+  alerting: AlertingConfig;
+  /** Where alerts point for evidence: the deployed table and dashboard. */
+  links?: AlertLinks;
 }
 
 export interface RunReport {
@@ -19,15 +24,12 @@ export interface RunReport {
    * stored, evaluated or alerted again. `failed`: the store failed; the verdict was not recorded (`storeError`).
    */
   stored: 'written' | 'duplicate' | 'failed';
+  /** Alerts this run raised (recorded into incidents; runProbes delivers them once the whole slot is in). */
   alerts: Alert[];
-  /** Alerts a channel failed to deliver (kept in the state and sent again on the next run), with the reason. */
-  alertErrors: string[];
   storeError?: string;
 }
 
 const STATE_SAVE_ATTEMPTS = 3;
-/** Alerts kept for redelivery per probe, newest kept: a channel down for days must not grow the state item. */
-const MAX_UNDELIVERED = 20;
 
 /**
  * A state whose newest slot lies in the future (an event with a far-future scheduled time got through once) would
@@ -64,7 +66,7 @@ export async function runProbe(spec: ProbeSpec, scheduledAt: Date, deps: RunDeps
         cause: 'probe.slot-taken',
         message: `slot ${slot} is claimed by another invocation; nothing sent twice`,
       });
-      return { result, stored: 'duplicate', alerts: [], alertErrors: [] };
+      return { result, stored: 'duplicate', alerts: [] };
     }
   } catch (err) {
     // Without the state the probe can still tell its verdict, but a sending probe must not act unclaimed.
@@ -102,10 +104,10 @@ function storeFailed(result: ProbeResult, err: unknown, deps: RunDeps): RunRepor
     checks: result.checks.map((c) => `${c.id} ${c.status}${c.cause ? ` ${c.cause}` : ''}`),
     error: storeError,
   });
-  return { result, stored: 'failed', alerts: [], alertErrors: [], storeError };
+  return { result, stored: 'failed', alerts: [], storeError };
 }
 
-/** Evaluates a stored result against the state, saves the state conditionally and publishes the alerts. */
+/** Evaluates a stored result against the state, saves the state conditionally and records its alerts into incidents. */
 async function settle(
   spec: ProbeSpec,
   result: ProbeResult,
@@ -114,47 +116,21 @@ async function settle(
   deps: RunDeps,
 ): Promise<RunReport> {
   let previous = initial;
-  let alerts: Alert[] = [];
-  let saved: ProbeState | undefined;
   for (let attempt = 1; ; attempt++) {
     const evaluated = evaluate(previous, result, spec.thresholds, deps.now());
     if (evaluated.state.version === previous?.version) {
       // Nothing new: a late result, or a slot the state already reflects.
-      return { result, stored: 'duplicate', alerts: [], alertErrors: [] };
+      return { result, stored: 'duplicate', alerts: [] };
     }
-    const state: ProbeState = { ...evaluated.state, memo: memo ?? previous?.memo, undelivered: undefined };
+    const state: ProbeState = { ...evaluated.state, memo: memo ?? previous?.memo };
     if (await deps.store.saveState(state)) {
-      // Alerts a channel could not take on an earlier run go out first, then this run's.
-      alerts = [...(previous?.undelivered ?? []), ...evaluated.alerts];
-      saved = state;
-      break;
+      await recordRun({ spec, result, previous, alerts: evaluated.alerts }, deps);
+      return { result, stored: 'written', alerts: evaluated.alerts };
     }
     if (attempt === STATE_SAVE_ATTEMPTS) {
       deps.log.error('state kept changing under this run; alerts for it skipped', { probeId: spec.id });
-      break;
+      return { result, stored: 'written', alerts: [] };
     }
     previous = repaired(await deps.store.getState(spec.id), deps);
   }
-
-  const alertErrors: string[] = [];
-  const undelivered: Alert[] = [];
-  for (const alert of alerts) {
-    try {
-      await deps.alerter.publish(alert);
-    } catch (err) {
-      const reason = `${alert.type} alert for ${spec.id}: ${(err as Error).message}`;
-      alertErrors.push(reason);
-      undelivered.push(alert);
-      deps.log.error('alert not delivered; kept for the next run', { probeId: spec.id, reason });
-    }
-  }
-  if (saved && undelivered.length > 0) {
-    const kept = { ...saved, version: saved.version + 1, undelivered: undelivered.slice(-MAX_UNDELIVERED) };
-    if (!(await deps.store.saveState(kept))) {
-      deps.log.error('undelivered alerts could not be kept: the state changed meanwhile', {
-        probeId: spec.id,
-      });
-    }
-  }
-  return { result, stored: 'written', alerts, alertErrors };
 }

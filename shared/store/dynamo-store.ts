@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
+import { type AlertStore, DynamoAlertStore } from './alert-store';
 import { StoreError, StoreInputError } from './errors';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import { RollupTable } from './rollups';
@@ -57,6 +58,7 @@ export class DynamoResultStore implements ResultStore {
   private readonly retentionMs: number | undefined;
   private readonly clock: Clock;
   private readonly rollupTable: RollupTable;
+  readonly alerting: AlertStore;
 
   constructor(options: DynamoResultStoreOptions) {
     const { retentionDays } = options;
@@ -71,6 +73,12 @@ export class DynamoResultStore implements ResultStore {
       client: this.client,
       tableName: this.tableName,
       now: () => this.clock().getTime(),
+    });
+    this.alerting = new DynamoAlertStore({
+      client: this.client,
+      tableName: this.tableName,
+      ...(retentionDays !== undefined ? { retentionDays } : {}),
+      clock: this.clock,
     });
   }
 

@@ -7,6 +7,10 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | ------ | ---------------- | ------------------- | ------------------------------------ | ------------------------------------- | -------------------- |
  * | result | `PROBE#<probeId>`| `R#<scheduledAt>`   | `TARGET#<target>` / `<at>#<probeId>` | `DAY#yyyy-mm-dd` / `<at>#<probeId>`   | -                    |
  * | state  | `PROBE#<probeId>`| `STATE`             | -                                    | -                                     | `STATES` / `<probeId>` |
+ * | suppressed alert | `PROBE#<probeId>` | `S#<scheduledAt>#<type>` | -                             | -                                     | -                    |
+ * | silence  | `SILENCES`     | `SILENCE#<id>`      | -                                    | -                                     | -                    |
+ * | incident | `INCIDENT#<id>`| `INCIDENT`          | -                                    | -                                     | `INCIDENTS` / `<openedAt>#<id>` while active |
+ * | claim    | `RESOURCE#<kind:value>` | `INCIDENT` | -                                   | -                                     | -                    |
  *
  * `<at>` is the scheduled time as a normalised ISO-8601 UTC string (`Date.toISOString()`), so string order is time
  * order. `expiresAt` (epoch seconds) is the TTL attribute.
@@ -39,6 +43,14 @@ export const KEY_ATTRIBUTES = [
 const RESULT_PREFIX = 'R#';
 export const STATE_SORT_KEY = 'STATE';
 export const STATES_PARTITION = 'STATES';
+
+export const SUPPRESSED_PREFIX = 'S#';
+export const SILENCES_PARTITION = 'SILENCES';
+export const silenceSortKey = (id: string): string => `SILENCE#${id}`;
+export const INCIDENT_SORT_KEY = 'INCIDENT';
+export const INCIDENTS_PARTITION = 'INCIDENTS';
+export const incidentPartition = (id: string): string => `INCIDENT#${id}`;
+export const resourcePartition = (resource: string): string => `RESOURCE#${resource}`;
 
 export const probePartition = (probeId: string): string => `PROBE#${probeId}`;
 /** The claim a side-effect probe (a canary send) takes on its slot before it acts: outside every index. */

@@ -1,5 +1,6 @@
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
+import type { AlertStore } from './alert-store';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 
 export interface TimeWindow {
@@ -46,4 +47,6 @@ export interface ResultStore {
   rollups(probeId: string, window: TimeWindow, resolution: Resolution): Promise<Rollup[]>;
   /** Events of one probe in the window, oldest first, preceded by the newest one before it (if any). */
   events(probeId: string, window: TimeWindow): Promise<{ before?: ProbeEvent; events: ProbeEvent[] }>;
+  /** Silences, suppressed alerts, incidents: the alerting items of the same table. */
+  readonly alerting: AlertStore;
 }

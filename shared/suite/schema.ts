@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deploySettings } from '../config/deploy';
+import { grouping, groupingOverride } from '../config/grouping';
 import { resolverSettings } from '../config/resolver';
 import { secretRef } from '../config/secret';
 import { thresholds } from '../config/thresholds';
@@ -12,6 +13,7 @@ export type ProbeGroup = z.infer<typeof probeGroup>;
 const alerts = z
   .object({
     console: z.boolean().default(true).describe('Print alerts on the console (local runs)'),
+    grouping: grouping.prefault({}),
     sns: z
       .object({
         emails: z.array(z.email()).default([]).describe('Addresses subscribed to the alert topic'),
@@ -20,6 +22,7 @@ const alerts = z
           .startsWith('arn:')
           .optional()
           .describe('Existing topic to publish to (else the stack creates one)'),
+        grouping: groupingOverride.optional(),
       })
       .strict()
       .optional(),
@@ -34,6 +37,7 @@ const alerts = z
           )
           .optional()
           .describe('Who to mention on failure alerts'),
+        grouping: groupingOverride.optional(),
       })
       .strict()
       .optional(),

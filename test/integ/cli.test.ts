@@ -129,6 +129,48 @@ describe('mailprobe CLI', () => {
     // Eight CLI processes, each starting node and tsx.
   }, 180_000);
 
+  it('silence add/list/rm: a silenced failure is recorded, not printed, shown in history, and told once the silence is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const port = await closedPort();
+    writeFileSync(
+      join(dir, 'mailprobe.config.json'),
+      JSON.stringify({
+        targets: { smtp: [{ name: 'relay', host: '127.0.0.1', port, mode: 'plain' }] },
+        probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 10 }],
+      }),
+    );
+    const wrong = await cli(['silence', 'add', 'nothing', '--for', '2h', '--reason', 'x'], dir);
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain('"nothing" is no probe id, probe group or target name in the config');
+
+    const add = await cli(
+      ['silence', 'add', 'relay', '--for', '2h', '--reason', 'relay swap', '--json'],
+      dir,
+    );
+    expect(add.code).toBe(0);
+    const silence = JSON.parse(add.stdout);
+    expect(silence).toMatchObject({ matcher: { scope: 'target', value: 'relay' }, reason: 'relay swap' });
+    expect(Date.parse(silence.endsAt) - Date.parse(silence.startsAt)).toBe(2 * 3_600_000);
+    const list = await cli(['silence', 'list'], dir);
+    expect(list.stdout).toMatch(
+      new RegExp(`^${silence.id}  target relay  .+ \\((2h|119m) left\\)  by .+: relay swap\n$`),
+    );
+
+    const silenced = await cli(['run'], dir);
+    expect(silenced.code).toBe(1);
+    expect(silenced.stdout).not.toContain('[mailprobe] FAIL');
+    const history = await cli(['history', 'smtp-5m/relay'], dir);
+    expect(history.stdout).toContain('Alerts held back by silences:');
+    expect(history.stdout).toMatch(
+      new RegExp(`failure smtp-5m/relay  silenced by ${silence.id}: relay swap`),
+    );
+
+    expect((await cli(['silence', 'rm', silence.id], dir)).stdout).toBe(`silence ${silence.id} removed\n`);
+    expect((await cli(['silence', 'list'], dir)).stdout).toBe('no silences\n');
+    const told = await cli(['run'], dir);
+    expect(told.stdout).toContain('[mailprobe] FAIL smtp-5m/relay: ');
+  }, 180_000);
+
   it('history --remote without a table name says what is missing', async () => {
     const { code, stderr } = await cli(
       ['history', 'x', '--remote'],

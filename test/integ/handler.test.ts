@@ -98,13 +98,15 @@ describe('run-smtp handler (the schedule target of smtp groups) on dynalite', ()
     expect(history.map((r) => r.scheduledAt)).toEqual([slot(5, true)]);
     expect(history[0]?.checks.some((c) => c.status === 'fail' && c.cause?.startsWith('smtp.'))).toBe(true);
 
-    // The first run of a failing probe reports the pre-existing failure once per probe; the replay sends nothing.
+    // The first run reports the pre-existing failure; both relays refuse on the same host, so it is one incident,
+    // one message naming both; the replay sends nothing.
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
-    expect(published).toHaveLength(2);
-    expect(published.map((p) => p.MessageAttributes?.target?.StringValue).sort()).toEqual([
-      'relay-a',
-      'relay-b',
-    ]);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.Subject).toMatch(
+      /^\[mailprobe\] FAIL smtp-5m\/relay-[ab]: SMTP connection refused \(\+1 related\)$/,
+    );
+    const incident = JSON.parse(JSON.parse(published[0]?.Message ?? '{}').lambda).incident;
+    expect(incident.members.map((m: { target: string }) => m.target).sort()).toEqual(['relay-a', 'relay-b']);
     expect(
       published.every(
         (p) => p.TopicArn === TOPIC && p.MessageAttributes?.alertType?.StringValue === 'failure',

@@ -51,6 +51,7 @@ const deps = () => ({
   now: () => new Date(),
   store: embedded.store,
   alerter: silent,
+  alerting: { alerts: config.alerts, targets: config.targets },
 });
 const slot = (hour: number, minute: number) => new Date(Date.UTC(2026, 10, 23, hour, minute));
 const cert = (daysLeft: number): Check => ({

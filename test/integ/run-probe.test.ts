@@ -5,6 +5,7 @@ import type { Alert, Alerter } from '../../shared/alert/types';
 import { resolverFactory } from '../../shared/dns/resolver';
 import type { ProbeOutcome } from '../../shared/model/result';
 import type { ProbeContext, ProbeDefinition } from '../../shared/probes/types';
+import { runProbes } from '../../shared/run/run-group';
 import { runProbe } from '../../shared/run/run-probe';
 import { createSecretResolver } from '../../shared/secrets/resolve';
 import { type EmbeddedStore, openEmbeddedStore } from '../../shared/store/embedded';
@@ -42,26 +43,34 @@ beforeEach(() => {
   published.length = 0;
 });
 
+const slot = (minute: number) => new Date(Date.UTC(2026, 10, 23, 10, minute));
+/** The clock a few seconds into the slot being run, as in a deployed invocation. */
+let clock = slot(0);
 const deps = () => ({
   resolver: config.resolver,
   dns: resolverFactory(),
   secrets: createSecretResolver({ env: {} }),
+  alerting: { alerts: config.alerts, targets: config.targets },
   log: silentLog,
-  now: () => new Date(),
+  now: () => new Date(clock.getTime() + 2000),
   store: embedded.store,
   alerter: recorder,
 });
-const slot = (minute: number) => new Date(Date.UTC(2026, 10, 23, 10, minute));
+/** One scheduled slot: the probe, then the incident flush, as runProbes does in a Lambda. */
+function runSlot(minute: number, overrides: Partial<ReturnType<typeof deps>> = {}) {
+  clock = slot(minute);
+  return runProbes([spec], slot(minute), { ...deps(), ...overrides });
+}
 
 describe('runProbe on the embedded store', () => {
   it('records a crash and a hang as unknown results, and two in a row raise one coverage alert', async () => {
     behaviour = async () => {
       throw new Error('boom');
     };
-    const crashed = await runProbe(spec, slot(0), deps());
+    const [crashed] = await runSlot(0);
     behaviour = () => new Promise(() => {});
-    const hung = await runProbe(spec, slot(5), deps());
-    expect([crashed.result.checks[0]?.cause, hung.result.checks[0]?.cause]).toEqual([
+    const [hung] = await runSlot(5);
+    expect([crashed?.result.checks[0]?.cause, hung?.result.checks[0]?.cause]).toEqual([
       'probe.crashed',
       'probe.timeout',
     ]);
@@ -77,12 +86,15 @@ describe('runProbe on the embedded store', () => {
     behaviour = async () => ({
       checks: [{ id: 'banner', status: 'fail', cause: 'probe.crashed', message: 'x' }],
     });
+    clock = slot(10);
     const first = await runProbe(spec, slot(10), deps());
     const again = await runProbe(spec, slot(10), deps());
     expect([first.stored, again.stored]).toEqual(['written', 'duplicate']);
-    expect(published.map((a) => a.type)).toEqual(['coverage-recovered']);
-    const second = await runProbe(spec, slot(15), deps());
-    expect(second.alerts.map((a) => a.type)).toEqual(['failure']);
+    // The coverage incident resolves; the flush after the slot says so, once.
+    await runSlot(10);
+    expect(published.map((a) => [a.type, a.incident?.phase])).toEqual([['coverage-recovered', 'resolved']]);
+    const [second] = await runSlot(15);
+    expect(second?.alerts.map((a) => a.type)).toEqual(['failure']);
     expect(published.map((a) => a.type)).toEqual(['coverage-recovered', 'failure']);
   });
 
@@ -92,32 +104,36 @@ describe('runProbe on the embedded store', () => {
       seen = ctx.memo;
       return { checks: [{ id: 'banner', status: 'pass', message: 'ok' }], memo: { fingerprint: 'abc' } };
     };
-    await runProbe(spec, slot(20), deps());
-    await runProbe(spec, slot(25), deps());
+    await runSlot(20);
+    await runSlot(25);
     expect(seen).toEqual({ fingerprint: 'abc' });
+    expect(published.map((a) => [a.type, a.incident?.phase])).toEqual([['recovery', 'resolved']]);
   });
 
-  it('keeps an alert a channel could not take and sends it on the next run, without losing the stored result', async () => {
+  it('keeps an incident a channel could not take and sends it on the next run, without losing the stored result', async () => {
     behaviour = async () => ({
       checks: [{ id: 'banner', status: 'fail', cause: 'probe.crashed', message: 'x' }],
     });
     const failing: Alerter = {
-      name: 'broken',
+      name: 'recorder',
       publish: async () => Promise.reject(new Error('channel down')),
     };
-    await runProbe(spec, slot(30), { ...deps(), alerter: failing });
-    const report = await runProbe(spec, slot(35), { ...deps(), alerter: failing });
-    expect(report.alertErrors).toEqual(['failure alert for smtp-5m/relay: channel down']);
+    const errors: string[] = [];
+    const log = {
+      ...silentLog,
+      error: (_m: string, e?: Record<string, unknown>) => void errors.push(String(e?.reason)),
+    };
+    await runSlot(30, { alerter: failing, log });
+    await runSlot(35, { alerter: failing, log });
+    expect(errors).toEqual([
+      expect.stringMatching(/^incident \w+ \(failure smtp-5m\/relay\) to recorder: channel down$/),
+    ]);
     expect((await embedded.store.historyByProbe(spec.id, { since: slot(35) })).length).toBe(1);
-    expect(
-      (await embedded.store.getState(spec.id))?.undelivered?.map((a) => [a.type, a.scheduledAt]),
-    ).toEqual([['failure', '2026-11-23T10:35:00.000Z']]);
 
-    // The channel is back: the next run (still failing, no new transition) delivers the kept alert, once.
-    await runProbe(spec, slot(40), deps());
+    // The channel is back: the next run (still failing, no new transition) delivers the incident, once.
+    await runSlot(40);
     expect(published.map((a) => [a.type, a.scheduledAt])).toEqual([['failure', '2026-11-23T10:35:00.000Z']]);
-    expect((await embedded.store.getState(spec.id))?.undelivered).toBeUndefined();
-    await runProbe(spec, slot(45), deps());
+    await runSlot(45);
     expect(published).toHaveLength(1);
   });
 });
@@ -157,7 +173,7 @@ describe('runProbe under retries, duplicates and store failures (at-least-once, 
     const reports = await Promise.all(Array.from({ length: 5 }, () => runProbe(spec, slot(0), deps())));
     expect(sends).toBe(1);
     expect(reports.filter((r) => r.stored === 'written')).toHaveLength(1);
-    expect(published.filter((a) => a.probeId === spec.id).map((a) => a.type)).toEqual(['failure']);
+    expect(reports.flatMap((r) => r.alerts).map((a) => a.type)).toEqual(['failure']);
     // A later retry of the same slot neither sends nor alerts.
     expect((await runProbe(spec, slot(0), deps())).stored).toBe('duplicate');
     expect(sends).toBe(1);

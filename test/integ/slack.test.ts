@@ -9,8 +9,8 @@ import {
 import type { Alert } from '../../shared/alert/types';
 import { causes } from '../../shared/model/causes/index';
 import type { Log } from '../../shared/util/log';
-import { slackText } from '../../shared/util/sanitize';
-import { failureAlert } from '../support/alert';
+import { slackCode, slackText } from '../../shared/util/sanitize';
+import { failureAlert, incidentFailureAlert } from '../support/alert';
 
 jest.setTimeout(15_000);
 
@@ -123,11 +123,15 @@ describe('Slack alerter against a local webhook', () => {
     expect(req?.contentType).toBe('application/json; charset=utf-8');
     const payload = JSON.parse(req?.body ?? '{}') as SlackPayload;
     const c = causes['probe.crashed'];
-    expect(payload.text).toBe(`<!subteam^S0ONCALL> [FAIL] smtp submission/mail.example.com: ${c.title}`);
+    expect(payload.text).toBe(`<!subteam^S0ONCALL> [mailprobe] FAIL submission/mail.example.com: ${c.title}`);
     expect(payload.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
     expect(payload.blocks[0]).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: `[FAIL] smtp submission/mail.example.com: ${c.title}`, emoji: false },
+      text: {
+        type: 'plain_text',
+        text: `[mailprobe] FAIL submission/mail.example.com: ${c.title}`,
+        emoji: false,
+      },
     });
     expect(payload.blocks[1]).toEqual({
       type: 'section',
@@ -163,10 +167,77 @@ describe('Slack alerter against a local webhook', () => {
     });
   });
 
+  it('posts an incident as Block Kit: likely cause, members, transcript, remote history and the dashboard button', async () => {
+    await alerter().publish(incidentFailureAlert());
+    const payload = JSON.parse(hook.requests[0]?.body ?? '{}') as SlackPayload;
+    const listed = causes['dnsbl.listed'];
+    const spam = causes['canary.placement.spam'];
+    expect(payload.text).toBe(`[mailprobe] FAIL bl/192.0.2.10: ${listed.title} (+1 related)`);
+    expect(payload.blocks.map((b) => b.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'section',
+      'section',
+      'context',
+      'actions',
+    ]);
+    expect(payload.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        verbatim: true,
+        text: '*Likely cause:* canary filed as spam (Junk) (canary/seed) 10 minutes after 192.0.2.10: listed on zen.spamhaus.org: SBL (127.0.0.2); DKIM and SPF unchanged',
+      },
+    });
+    expect(payload.blocks[3]).toMatchObject({
+      text: { text: expect.stringContaining('*Value:* `["127.0.0.2"]`') },
+    });
+    expect(payload.blocks[4]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        verbatim: true,
+        text: [
+          '*Incident* `f00dfeed12345678` · 2 probes involved, 2 failing now',
+          `:red_circle: \`bl/192.0.2.10\` failing since 2026-11-23 10:00 UTC: *${listed.title}* listed on zen.spamhaus.org: SBL (127.0.0.2)`,
+          `:red_circle: \`canary/seed\` failing since 2026-11-23 10:10 UTC: *${spam.title}* canary filed as spam (Junk)`,
+        ].join('\n'),
+      },
+    });
+    // The remote side's text stays inert inside the code block: no mention, no formatting.
+    const transcript = (payload.blocks[5] as { text: { text: string } }).text.text;
+    expect(transcript).toBe(
+      `*Transcript (end, redacted)*\n\`\`\`${slackCode('A 10.2.0.192.zen.spamhaus.org: 127.0.0.2', 200)}\n${slackCode('TXT 10.2.0.192.zen.spamhaus.org: "<!channel> *buy*"', 200)}\`\`\``,
+    );
+    expect(transcript).not.toContain('<!channel>');
+    expect(payload.blocks[6]).toEqual({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: 'History: `mailprobe history bl/192.0.2.10 --remote --table mailprobe-prod-Results --region eu-west-1`',
+        },
+      ],
+    });
+    expect(payload.blocks[7]).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'CloudWatch dashboard', emoji: false },
+          url: 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/mailprobe-prod',
+        },
+      ],
+    });
+  });
+
   it('mentions only on failure alerts', async () => {
     await alerter({ mention: '<!here>' }).publish({ ...alert, type: 'reminder' });
     const payload = JSON.parse(hook.requests[0]?.body ?? '{}') as SlackPayload;
-    expect(payload.text.startsWith('[STILL FAILING]')).toBe(true);
+    expect(payload.text.startsWith('[mailprobe] STILL FAILING')).toBe(true);
     expect(hook.requests[0]?.body).not.toContain('<!here>');
   });
 

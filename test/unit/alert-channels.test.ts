@@ -37,7 +37,7 @@ describe('buildAlerter', () => {
     });
     expect(alerter.name).toBe('console+sns');
     await alerter.publish(alert);
-    expect(String(stream.read())).toContain('[COVERAGE GAP] smtp smtp-5m/submission');
+    expect(String(stream.read())).toContain('[mailprobe] COVERAGE GAP smtp-5m/submission');
     expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(TOPIC);
   });
 

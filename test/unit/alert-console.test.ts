@@ -49,7 +49,7 @@ describe('console alerter', () => {
     await createConsoleAlerter({ stream }).publish(hostile);
     expect(text()).not.toContain(ESC);
     expect(text().split('\n')[0]).toBe(
-      `[FAIL] smtp submission/mail.example.com: ${causes['probe.crashed'].title}`,
+      `[mailprobe] FAIL submission/mail.example.com: ${causes['probe.crashed'].title}`,
     );
   });
 
@@ -59,7 +59,7 @@ describe('console alerter', () => {
       delete process.env.NO_COLOR;
       const tty = capture(true);
       await createConsoleAlerter({ stream: tty.stream }).publish(hostile);
-      expect(tty.text().startsWith(`${ESC}[1;31m[FAIL]`)).toBe(true);
+      expect(tty.text().startsWith(`${ESC}[1;31m[mailprobe] FAIL`)).toBe(true);
 
       process.env.NO_COLOR = '1';
       const plain = capture(true);
@@ -73,6 +73,6 @@ describe('console alerter', () => {
 
   it('colours a recovery green when colour is forced', () => {
     const out = formatConsoleAlert({ ...hostile, type: 'recovery', severity: 'info' }, true);
-    expect(out.startsWith(`${ESC}[1;32m[RECOVERED]`)).toBe(true);
+    expect(out.startsWith(`${ESC}[1;32m[mailprobe] RECOVERED`)).toBe(true);
   });
 });

@@ -17,24 +17,24 @@ const alertOf = (overrides: Partial<Alert> = {}): Alert => failureAlert({ checks
 describe('renderAlert', () => {
   it('puts the alert type, kind, probe and the cause title in the subject', () => {
     expect(renderAlert(alertOf()).subject).toBe(
-      `[FAIL] smtp submission/mail.example.com: ${causes['probe.crashed'].title}`,
+      `[mailprobe] FAIL submission/mail.example.com: ${causes['probe.crashed'].title}`,
     );
   });
 
   it.each([
-    ['reminder', '[STILL FAILING]'],
-    ['recovery', '[RECOVERED]'],
-    ['coverage', '[COVERAGE GAP]'],
-    ['coverage-recovered', '[COVERAGE RESTORED]'],
+    ['reminder', '[mailprobe] STILL FAILING'],
+    ['recovery', '[mailprobe] RECOVERED'],
+    ['coverage', '[mailprobe] COVERAGE GAP'],
+    ['coverage-recovered', '[mailprobe] COVERAGE RESTORED'],
   ] as const)('tags a %s alert %s', (type, tag) => {
-    expect(renderAlert(alertOf({ type })).subject.startsWith(`${tag} smtp `)).toBe(true);
+    expect(renderAlert(alertOf({ type })).subject.startsWith(`${tag} submission/`)).toBe(true);
   });
 
   it('counts further checks in the same role without listing them in the subject', () => {
     const second: AlertCheck = { ...crashed, id: 'tls', cause: 'probe.timeout' };
     const ongoing: AlertCheck = { ...crashed, id: 'connect', change: 'ongoing' };
     expect(renderAlert(alertOf({ checks: [ongoing, crashed, second] })).subject).toBe(
-      `[FAIL] smtp submission/mail.example.com: ${causes['probe.crashed'].title} (+1 more)`,
+      `[mailprobe] FAIL submission/mail.example.com: ${causes['probe.crashed'].title} (+1 more)`,
     );
   });
 
@@ -42,7 +42,7 @@ describe('renderAlert', () => {
     const probeId = `submission/${'very-long-host-name.'.repeat(10)}example.com`;
     const { subject } = renderAlert(alertOf({ probeId }));
     expect(subject.length).toBeLessThanOrEqual(99);
-    expect(subject.startsWith('[FAIL] smtp submission/very-long')).toBe(true);
+    expect(subject.startsWith('[mailprobe] FAIL submission/very-long')).toBe(true);
     expect(subject.endsWith(`...: ${causes['probe.crashed'].title}`)).toBe(true);
   });
 

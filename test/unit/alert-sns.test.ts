@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createSnsAlerter, SnsPublishError } from '../../shared/alert/sns';
 import type { Alert } from '../../shared/alert/types';
 import { causes } from '../../shared/model/causes/index';
-import { failureAlert } from '../support/alert';
+import { failureAlert, incidentFailureAlert } from '../support/alert';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:mailprobe-alerts';
 const snsMock = mockClient(SNSClient);
@@ -36,7 +36,7 @@ describe('SNS alerter', () => {
     const input = calls[0]?.args[0].input;
     expect({ ...input, Message: JSON.parse(input?.Message ?? '{}') }).toEqual({
       TopicArn: TOPIC,
-      Subject: `[FAIL] smtp submission/mail.example.com: ${c.title}`,
+      Subject: `[mailprobe] FAIL submission/mail.example.com: ${c.title}`,
       MessageStructure: 'json',
       Message: {
         lambda: JSON.stringify(alert),
@@ -64,6 +64,56 @@ describe('SNS alerter', () => {
     });
   });
 
+  it('publishes an incident with its likely cause, members, evidence and the remote history command exactly', async () => {
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const incident = incidentFailureAlert();
+    await createSnsAlerter({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC }).publish(
+      incident,
+    );
+    const listed = causes['dnsbl.listed'];
+    const spam = causes['canary.placement.spam'];
+    const input = snsMock.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect({ ...input, Message: JSON.parse(input?.Message ?? '{}') }).toEqual({
+      TopicArn: TOPIC,
+      Subject: `[mailprobe] FAIL bl/192.0.2.10: ${listed.title} (+1 related)`,
+      MessageStructure: 'json',
+      Message: {
+        lambda: JSON.stringify(incident),
+        default: [
+          'Likely cause: canary filed as spam (Junk) (canary/seed) 10 minutes after 192.0.2.10: listed on zen.spamhaus.org: SBL (127.0.0.2); DKIM and SPF unchanged',
+          'Now failing (last run: pass).',
+          'Probe:  dnsbl bl/192.0.2.10 (target 192.0.2.10)',
+          'Run:    2026-11-23 10:05 UTC, since 2026-11-23 10:00 UTC (5m)',
+          '',
+          `✗ zone:zen.spamhaus.org: ${listed.title} [dnsbl.listed] (new)`,
+          '  Observed: listed on zen.spamhaus.org: SBL (127.0.0.2)',
+          '  Value: ["127.0.0.2"]',
+          `  Why: ${listed.explanation}`,
+          `  Fix: ${listed.remediation}`,
+          '',
+          'Incident f00dfeed12345678: 2 probes involved, 2 failing now',
+          `  ✗ bl/192.0.2.10 failing since 2026-11-23 10:00 UTC: ${listed.title}: listed on zen.spamhaus.org: SBL (127.0.0.2)`,
+          `  ✗ canary/seed failing since 2026-11-23 10:10 UTC: ${spam.title}: canary filed as spam (Junk)`,
+          '',
+          'Transcript (end, redacted):',
+          '  A 10.2.0.192.zen.spamhaus.org: 127.0.0.2',
+          '  TXT 10.2.0.192.zen.spamhaus.org: "<!channel> *buy*"',
+          '',
+          'History: mailprobe history bl/192.0.2.10 --remote --table mailprobe-prod-Results --region eu-west-1',
+          'Dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/mailprobe-prod',
+          '',
+          '-- mailprobe',
+        ].join('\n'),
+      },
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        kind: { DataType: 'String', StringValue: 'dnsbl' },
+        target: { DataType: 'String', StringValue: '192.0.2.10' },
+        alertType: { DataType: 'String', StringValue: 'failure' },
+      },
+    });
+  });
+
   it('keeps the subject SNS-legal: printable ASCII, one line, under 100 characters', async () => {
     snsMock.on(PublishCommand).resolves({});
     const odd = { ...alert, probeId: `grün/${'x'.repeat(200)}\nBcc: x` };
@@ -71,7 +121,7 @@ describe('SNS alerter', () => {
     const subject = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject ?? '';
     expect(subject.length).toBeLessThan(100);
     expect(subject).toMatch(/^[\x21-\x7e][\x20-\x7e]*$/);
-    expect(subject.startsWith('[FAIL] smtp grun/xxx')).toBe(true);
+    expect(subject.startsWith('[mailprobe] FAIL grun/xxx')).toBe(true);
   });
 
   it('sends alert type and severity for recoveries too, so filter policies can drop them', async () => {

@@ -30,6 +30,9 @@ describe('config', () => {
     expect(config.retentionDays).toBe(90);
     expect(config.thresholds).toEqual({
       failuresBeforeAlert: 2,
+      flapStartPercent: 50,
+      flapStopPercent: 25,
+      flapWindow: 20,
       passesBeforeRecovery: 2,
       reminderEvery: 6 * 3_600_000,
       unknownsBeforeCoverageAlert: 6,

@@ -14,6 +14,9 @@ const base: Thresholds = {
   reminderEvery: 6 * HOUR,
   unknownsBeforeCoverageAlert: 3,
   reportPreExisting: false,
+  flapWindow: 20,
+  flapStartPercent: 50,
+  flapStopPercent: 25,
 };
 
 /** A probe with two checks, `connect` and `auth`; a step says what each returned. */
@@ -461,6 +464,7 @@ describe('evaluate: ordering, duplicates and versions', () => {
       coverageAlerted: false,
       updatedAt: now.toISOString(),
       checks: { connect: { status: 'warn', alerted: false }, auth: { status: 'pass', alerted: false } },
+      recent: ['ok'],
     });
   });
 

@@ -12,7 +12,7 @@ const LAYERS: string[][] = [
   ['shared/probes'],
   ['shared/suite'],
   ['shared/store', 'shared/alert'],
-  ['shared/run'],
+  ['shared/run', 'shared/report'],
   ['shared/aws'],
   ['functions', 'cli', 'infra', 'bench', 'examples'],
 ];

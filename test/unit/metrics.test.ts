@@ -21,7 +21,6 @@ function report(result: Partial<ProbeResult>, stored: RunReport['stored'] = 'wri
     },
     stored,
     alerts: [],
-    alertErrors: [],
   };
 }
 

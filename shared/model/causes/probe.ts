@@ -57,4 +57,16 @@ export const probeCauses = {
       'Nothing to do when it is rare. If every slot shows it, two schedules or two deployments target the same ' +
       'probe group: look for a second stack with the same config name.',
   },
+  'probe.flapping': {
+    title: 'Target flapping between pass and fail',
+    explanation:
+      'The verdict changed state often within the recent runs (weighted, Nagios-style flap detection), so ' +
+      'failure and recovery alerts are held back until it settles. Typical sources: a load balancer with one bad ' +
+      'member behind it, a flaky network path, rate limiting or greylisting that only some runs hit, a resolver ' +
+      'that answers intermittently.',
+    remediation:
+      'Compare the passing and failing runs (`mailprobe history <probe>`): the failing checks, the peer address and ' +
+      'the timings usually show which backend or path differs. Take the bad member out of rotation, or fix the ' +
+      'limit the probe hits; the flapping alert clears by itself once the state is stable again.',
+  },
 } as const satisfies CauseTable;

@@ -128,5 +128,7 @@ export function missingCheck(token: string, sentAt: Date, misses: number, window
       `canary ${token} sent ${sentAt.toISOString()} not seen within ${Math.round(windowMs / 60_000)} min` +
       (misses >= 2 ? ` (${misses} consecutive misses)` : ' (first miss: soft failure)'),
     details: { token, sentAt: sentAt.toISOString(), consecutiveMisses: misses },
+    // The first miss was the soft failure: the second is hard, and alerts at once.
+    ...(misses >= 2 ? { hard: true } : {}),
   };
 }
