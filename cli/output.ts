@@ -4,7 +4,7 @@ import { cause } from '../shared/model/causes/index';
 import type { Check, ProbeResult } from '../shared/model/result';
 import type { Status } from '../shared/model/status';
 import type { RunReport } from '../shared/run/run-probe';
-import { csvCell, terminalText } from '../shared/util/sanitize';
+import { csvCell, jsonText, terminalText } from '../shared/util/sanitize';
 
 /** Exit codes: 1 only for a real failure; 3 (as in the monitoring plugins) when the worst news is "could not tell". */
 export const EXIT_CODES = { ok: 0, fail: 1, config: 2, unknown: 3, error: 4 } as const;
@@ -72,7 +72,7 @@ export function formatHistory(
   format: 'table' | 'json' | 'csv',
   style: Style,
 ): string {
-  if (format === 'json') return JSON.stringify(results, null, 2);
+  if (format === 'json') return jsonText(results, 2);
   const rows = results.map((r) => ({
     scheduledAt: r.scheduledAt,
     probe: r.probeId,

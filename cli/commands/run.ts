@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import type { ProbeSpec } from '../../shared/suite/expand';
+import { jsonText } from '../../shared/util/sanitize';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { exitCodeFor, formatRun, styleFor } from '../output';
 
@@ -21,7 +22,8 @@ export function runCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
-      const local = await openLocal(config, opts.dataDir);
+      // With --json, stdout carries the JSON document only: console alerts go to stderr.
+      const local = await openLocal(config, opts.dataDir, opts.json ? process.stderr : process.stdout);
       try {
         const specs = selectProbes(local.specs, opts.only);
         if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
@@ -29,9 +31,8 @@ export function runCommand(): Command {
         process.stdout.write(
           `${
             opts.json
-              ? JSON.stringify(
+              ? jsonText(
                   reports.map((r) => r.result),
-                  null,
                   2,
                 )
               : formatRun(reports, styleFor(process.stdout))

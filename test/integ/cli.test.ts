@@ -115,6 +115,62 @@ describe('mailprobe CLI', () => {
     }
   });
 
+  it('run --json prints the JSON document alone on stdout while a console alert fires (on stderr)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const refusing = createServer((socket) => socket.end('554 5.3.2 no service here\r\n'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = refusing.address() as { port: number };
+      writeFileSync(
+        join(dir, 'mailprobe.config.json'),
+        JSON.stringify({
+          targets: { smtp: [{ name: 'relay', host: '127.0.0.1', port, mode: 'plain' }] },
+          probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 10 }],
+          thresholds: { reportPreExisting: true },
+          alerts: { console: true },
+        }),
+      );
+      const run = await cli(['run', '--json'], dir);
+      expect(run.code).toBe(1);
+      const results = JSON.parse(run.stdout);
+      expect(results).toEqual([expect.objectContaining({ probeId: 'smtp-5m/relay', status: 'fail' })]);
+      expect(run.stderr).toMatch(/smtp-5m\/relay/);
+      expect(run.stderr).toContain('no service here');
+    } finally {
+      refusing.close();
+    }
+  });
+
+  it('history and status --json escape raw C1 controls that a stored result carries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const hostile = 'banner \u009b2J\u0085 \u202egpj.exe';
+    const at = new Date().toISOString();
+    const store = await openEmbeddedStore({ dataDir: join(dir, '.mailprobe'), retentionDays: 30 });
+    try {
+      await store.store.putResult({
+        probeId: 'smtp-5m/relay',
+        kind: 'smtp',
+        group: 'smtp-5m',
+        target: 'relay',
+        scheduledAt: at,
+        startedAt: at,
+        finishedAt: at,
+        durationMs: 1,
+        status: 'fail',
+        checks: [{ id: 'banner', status: 'fail', cause: 'smtp.banner.rejected', message: hostile }],
+        timings: {},
+        transcript: [`S: 554 ${hostile}`],
+      });
+    } finally {
+      await store.close();
+    }
+    const history = await cli(['history', 'smtp-5m/relay', '--format', 'json'], dir);
+    expect(history.code).toBe(0);
+    expect(history.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(history.stdout).toContain('\\u009b2J\\u0085 \\u202egpj.exe');
+    expect(JSON.parse(history.stdout)[0].checks[0].message).toBe(hostile);
+  });
+
   it('history --remote without a table name says what is missing', async () => {
     const { code, stderr } = await cli(
       ['history', 'x', '--remote'],
