@@ -3,10 +3,12 @@ import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { formatRun, styleFor } from '../output';
+import { gracefulStop } from '../signals';
 
 /**
  * The local stand-in for EventBridge Scheduler: fires each group at the slots its schedule defines and passes
- * the slot time as the scheduled time, exactly as the deployed schedules do. Stops cleanly on SIGINT/SIGTERM.
+ * the slot time as the scheduled time, exactly as the deployed schedules do. A first SIGINT/SIGTERM stops it
+ * after the runs in flight are stored (see cli/signals.ts).
  */
 export function watchCommand(): Command {
   return new Command('watch')
@@ -24,10 +26,10 @@ export function watchCommand(): Command {
           schedule: parseSchedule(g.schedule) as Schedule,
           specs: specs.filter((s) => s.group.name === g.name),
         }));
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      let running = 0;
+      const stop = gracefulStop(() =>
+        running === 0 ? 'nothing in flight' : `the ${running} probe group run(s) in flight`,
+      );
       const style = styleFor(process.stdout);
       process.stderr.write(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops\n`);
       try {
@@ -45,15 +47,17 @@ export function watchCommand(): Command {
             firing.map(async (g) => {
               const slot = next.get(g.group.name) as Date;
               next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
-              const reports = await runProbes(g.specs, slot, local.deps);
+              running += 1;
+              const reports = await runProbes(g.specs, slot, local.deps).finally(() => {
+                running -= 1;
+              });
               process.stdout.write(`\n${slot.toISOString()} ${g.group.name}\n${formatRun(reports, style)}\n`);
             }),
           );
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
         await local.close();
+        stop.dispose();
       }
     });
 }
