@@ -38,11 +38,13 @@ export function watchCommand(): Command {
           groups.map((g) => [g.group.name, nextFireTime(g.schedule, now, config.timezone)]),
         );
         while (!stop.signal.aborted) {
-          const due = Math.min(...[...next.values()].map((d) => d.getTime()));
+          const due = Math.min(...[...next.values()].map((d) => d?.getTime() ?? Number.POSITIVE_INFINITY));
           await sleep(due - Date.now(), stop.signal);
           if (stop.signal.aborted) break;
           now = new Date();
-          const firing = groups.filter((g) => (next.get(g.group.name) as Date).getTime() <= now.getTime());
+          const firing = groups.filter(
+            (g) => (next.get(g.group.name)?.getTime() ?? Number.POSITIVE_INFINITY) <= now.getTime(),
+          );
           await Promise.all(
             firing.map(async (g) => {
               const slot = next.get(g.group.name) as Date;
@@ -62,9 +64,12 @@ export function watchCommand(): Command {
     });
 }
 
+/** Node's timers fire at once beyond about 24.8 days: a longer wait is cut, and the loop simply waits again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, ms));
+    const timer = setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     signal.addEventListener(
       'abort',
       () => {
