@@ -38,6 +38,7 @@ function write(level: string, message: string, extra?: Record<string, unknown>):
 export async function openLocal(
   config: MailprobeConfig,
   dataDir: string,
+  alertStream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
 ): Promise<{ deps: RunDeps; specs: ProbeSpec[]; close(): Promise<void> }> {
   const embedded = await openEmbeddedStore({ dataDir, retentionDays: config.retentionDays });
   const secrets = createSecretResolver();
@@ -49,7 +50,7 @@ export async function openLocal(
     now: () => new Date(),
     store: embedded.store,
     alerting: { alerts: config.alerts, targets: config.targets },
-    alerter: buildAlerter(config, { secrets, stream: process.stdout }),
+    alerter: buildAlerter(config, { secrets, stream: alertStream }),
   };
   const definitions = probeDefinitions({
     canaryLedger: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),

@@ -6,7 +6,7 @@ import type { Status } from '../shared/model/status';
 import type { ProbeStats } from '../shared/report/stats';
 import type { RunReport } from '../shared/run/run-probe';
 import { humanDuration, relativeTime } from '../shared/util/duration-text';
-import { csvCell, terminalText } from '../shared/util/sanitize';
+import { csvCell, jsonText, terminalText } from '../shared/util/sanitize';
 
 /** Exit codes: 1 only for a real failure; 3 (as in the monitoring plugins) when the worst news is "could not tell". */
 export const EXIT_CODES = { ok: 0, fail: 1, config: 2, unknown: 3, error: 4, unrecorded: 5 } as const;
@@ -112,7 +112,7 @@ export function formatHistory(
   style: Style,
   now: Date = new Date(),
 ): string {
-  if (format === 'json') return JSON.stringify(results, null, 2);
+  if (format === 'json') return jsonText(results, 2);
   if (format === 'csv') {
     const header = 'scheduled_at,probe,target,status,duration_ms,causes';
     return [

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { causes } from '../../shared/model/causes/index';
+import { jsonText } from '../../shared/util/sanitize';
 
 /** The cause catalog, for an operator reading an alert: every cause id with its explanation and fix. */
 export function causesCommand(): Command {
@@ -13,7 +14,7 @@ export function causesCommand(): Command {
       );
       if (entries.length === 0) throw new Error(`no cause id starts with ${prefixes.join(' or ')}`);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`);
+        process.stdout.write(`${jsonText(Object.fromEntries(entries), 2)}\n`);
         return;
       }
       const text = entries.map(

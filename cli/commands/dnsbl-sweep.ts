@@ -7,7 +7,7 @@ import { cause } from '../../shared/model/causes/index';
 import { dnsblOptions } from '../../shared/probes/dnsbl/config';
 import { parseSweepTargets, runSweep, type SweepRow, type SweepStats } from '../../shared/probes/dnsbl/sweep';
 import { ZONE_CATALOG } from '../../shared/probes/dnsbl/zones';
-import { terminalText } from '../../shared/util/sanitize';
+import { jsonText, terminalText } from '../../shared/util/sanitize';
 import { exitCodeFor, type Style, statusTag, styleFor } from '../output';
 
 /** A target file (`@file`) is read whole: bound it so a wrong path (a disk image) fails fast. */
@@ -183,9 +183,7 @@ export function sweepCommand(): Command {
             if (flags.quiet && row.status === 'pass') return;
             if (flags.json) {
               const notPass = row.checks.filter((c) => c.status !== 'pass');
-              print(
-                JSON.stringify({ target: row.target, kind: row.kind, status: row.status, checks: notPass }),
-              );
+              print(jsonText({ target: row.target, kind: row.kind, status: row.status, checks: notPass }));
             } else {
               print(rowLine(row, style));
             }

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import type { ProbeSpec } from '../../shared/suite/expand';
+import { jsonText } from '../../shared/util/sanitize';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { exitCodeForRun, formatRun, styleFor } from '../output';
+import { gracefulStop } from '../signals';
 
 /** `--only` matches a probe kind, a group name, a target name or a probe id. */
 function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
@@ -21,17 +23,19 @@ export function runCommand(): Command {
     .option('--json', 'print the results as JSON')
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
-      const local = await openLocal(config, opts.dataDir);
+      // With --json, stdout carries the JSON document only: console alerts go to stderr.
+      const local = await openLocal(config, opts.dataDir, opts.json ? process.stderr : process.stdout);
+      const specs = selectProbes(local.specs, opts.only);
+      // Ctrl-C lets the probes in flight finish and be stored; nothing new starts after the run anyway.
+      const stop = gracefulStop(() => `the ${specs.length} probe(s) of this run`);
       try {
-        const specs = selectProbes(local.specs, opts.only);
         if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
         const reports = await runProbes(specs, new Date(), local.deps);
         process.stdout.write(
           `${
             opts.json
-              ? JSON.stringify(
+              ? jsonText(
                   reports.map((r) => r.result),
-                  null,
                   2,
                 )
               : formatRun(reports, styleFor(process.stdout))
@@ -40,6 +44,7 @@ export function runCommand(): Command {
         process.exitCode = exitCodeForRun(reports);
       } finally {
         await local.close();
+        stop.dispose();
       }
     });
 }

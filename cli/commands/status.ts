@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { jsonText } from '../../shared/util/sanitize';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
 import { exitCodeFor, formatStates, styleFor } from '../output';
 
@@ -10,7 +11,7 @@ export function statusCommand(): Command {
       try {
         const states = (await embedded.store.listStates()).sort((a, b) => a.probeId.localeCompare(b.probeId));
         process.stdout.write(
-          `${opts.json ? JSON.stringify(states, null, 2) : formatStates(states, styleFor(process.stdout))}\n`,
+          `${opts.json ? jsonText(states, 2) : formatStates(states, styleFor(process.stdout))}\n`,
         );
         process.exitCode = exitCodeFor(states.map((s) => s.lastStatus));
       } finally {

@@ -3,10 +3,12 @@ import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { formatRun, styleFor } from '../output';
+import { gracefulStop } from '../signals';
 
 /**
  * The local stand-in for EventBridge Scheduler: fires each group at the slots its schedule defines and passes
- * the slot time as the scheduled time, exactly as the deployed schedules do. Stops cleanly on SIGINT/SIGTERM.
+ * the slot time as the scheduled time, exactly as the deployed schedules do. A first SIGINT/SIGTERM stops it
+ * after the runs in flight are stored (see cli/signals.ts).
  */
 export function watchCommand(): Command {
   return new Command('watch')
@@ -24,10 +26,10 @@ export function watchCommand(): Command {
           schedule: parseSchedule(g.schedule) as Schedule,
           specs: specs.filter((s) => s.group.name === g.name),
         }));
-      const stop = new AbortController();
-      const onSignal = () => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      let running = 0;
+      const stop = gracefulStop(() =>
+        running === 0 ? 'nothing in flight' : `the ${running} probe group run(s) in flight`,
+      );
       const style = styleFor(process.stdout);
       process.stderr.write(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops\n`);
       try {
@@ -36,31 +38,38 @@ export function watchCommand(): Command {
           groups.map((g) => [g.group.name, nextFireTime(g.schedule, now, config.timezone)]),
         );
         while (!stop.signal.aborted) {
-          const due = Math.min(...[...next.values()].map((d) => d.getTime()));
+          const due = Math.min(...[...next.values()].map((d) => d?.getTime() ?? Number.POSITIVE_INFINITY));
           await sleep(due - Date.now(), stop.signal);
           if (stop.signal.aborted) break;
           now = new Date();
-          const firing = groups.filter((g) => (next.get(g.group.name) as Date).getTime() <= now.getTime());
+          const firing = groups.filter(
+            (g) => (next.get(g.group.name)?.getTime() ?? Number.POSITIVE_INFINITY) <= now.getTime(),
+          );
           await Promise.all(
             firing.map(async (g) => {
               const slot = next.get(g.group.name) as Date;
               next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
-              const reports = await runProbes(g.specs, slot, local.deps);
+              running += 1;
+              const reports = await runProbes(g.specs, slot, local.deps).finally(() => {
+                running -= 1;
+              });
               process.stdout.write(`\n${slot.toISOString()} ${g.group.name}\n${formatRun(reports, style)}\n`);
             }),
           );
         }
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
         await local.close();
+        stop.dispose();
       }
     });
 }
 
+/** Node's timers fire at once beyond about 24.8 days: a longer wait is cut, and the loop simply waits again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, ms));
+    const timer = setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, ms)));
     signal.addEventListener(
       'abort',
       () => {

@@ -29,8 +29,10 @@ const DAY_S = 86_400;
 function scheduleIntervalSeconds(group: ProbeGroup, timezone: string): number {
   const schedule = parseSchedule(group.schedule) as Schedule;
   if (schedule.kind === 'rate') return schedule.everyMs / 1000;
+  // A cron limited to years without slots after this date: a day, the alarm's floor.
   const first = nextFireTime(schedule, new Date(Date.UTC(2026, 0, 5)), timezone);
-  return (nextFireTime(schedule, first, timezone).getTime() - first.getTime()) / 1000;
+  const second = first && nextFireTime(schedule, first, timezone);
+  return first && second ? (second.getTime() - first.getTime()) / 1000 : DAY_S;
 }
 
 function groupMetric(

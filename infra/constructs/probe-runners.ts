@@ -44,10 +44,12 @@ const title = (kind: string) => `${kind[0]?.toUpperCase()}${kind.slice(1)}`;
  */
 export class ProbeRunners extends Construct {
   private readonly runners = new Map<string, Runner>();
+  private readonly suite: DeployedSuite;
   readonly deadLetterQueues: sqs.Queue[] = [];
 
   constructor(scope: Construct, id: string, props: ProbeRunnersProps) {
     super(scope, id);
+    this.suite = props.suite;
     const { config, targets } = props.suite;
     const egressGroups = new Set(config.deploy.staticEgress?.groups ?? []);
     const groupsByRunner = new Map<string, ProbeGroup[]>();
@@ -140,7 +142,20 @@ export class ProbeRunners extends Construct {
           stack.formatArn({ service: 'ses', resource, resourceName: name });
         const resources = [arn('identity', from), arn('identity', from.split('@')[1] as string)];
         if (send.configurationSet) resources.push(arn('configuration-set', send.configurationSet));
-        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources }));
+        // From that address only, and only to the group's seed mailboxes.
+        const recipients = (this.suite.targets[group.name] ?? []).map(
+          (t) => (t.target as { address: string }).address,
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources,
+            conditions: {
+              StringEquals: { 'ses:FromAddress': from },
+              'ForAllValues:StringEquals': { 'ses:Recipients': recipients },
+            },
+          }),
+        );
       }
     }
   }

@@ -1,16 +1,18 @@
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { type CronSpec, nextCronTime, parseCron } from './cron';
 
 /**
  * Schedules use EventBridge Scheduler syntax so the same string deploys unchanged:
- * `rate(5 minutes)` or `cron(minutes hours day-of-month month day-of-week year)`.
- * The local scheduler (`mailprobe watch`) computes fire times from the same expression.
+ * `rate(5 minutes)` or `cron(minutes hours day-of-month month day-of-week year)` (see cron.ts).
+ * The local scheduler (`mailprobe watch`) and the stack's dead-man's switch compute fire times from it.
  */
 export type Schedule =
   | { kind: 'rate'; everyMs: number; expression: string }
-  | { kind: 'cron'; expression: string; fields: string[] };
+  | { kind: 'cron'; expression: string; fields: string[]; spec: CronSpec };
 
 const RATE_UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+/** The longest rate accepted: a probe that runs less than once a year is not monitoring. */
+const RATE_MAX_MS = 365 * 86_400_000;
 
 export function parseSchedule(expression: string): Schedule | string {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
@@ -21,42 +23,30 @@ export function parseSchedule(expression: string): Schedule | string {
     if (n < 1) return 'rate must be at least 1';
     if (n === 1 && plural) return `EventBridge wants the singular: rate(1 ${unit})`;
     if (n > 1 && !plural) return `EventBridge wants the plural: rate(${n} ${unit}s)`;
-    return { kind: 'rate', everyMs: n * (RATE_UNIT_MS[unit] as number), expression };
+    const everyMs = n * (RATE_UNIT_MS[unit] as number);
+    if (everyMs > RATE_MAX_MS) return 'rate must be at most a year (365 days, 8760 hours, 525600 minutes)';
+    return { kind: 'rate', everyMs, expression };
   }
   const cron = /^cron\((.+)\)$/.exec(expression.trim());
   if (cron) {
     const fields = (cron[1] as string).trim().split(/\s+/);
-    if (fields.length !== 6) return 'cron needs 6 fields: minutes hours day-of-month month day-of-week year';
-    if (fields[2] !== '?' && fields[4] !== '?') return 'cron: one of day-of-month and day-of-week must be ?';
-    try {
-      toCronParser(fields);
-    } catch (err) {
-      return `cron: ${(err as Error).message}`;
-    }
-    return { kind: 'cron', expression, fields };
+    const spec = parseCron(fields);
+    if (typeof spec === 'string') return spec;
+    return { kind: 'cron', expression, fields, spec };
   }
   return 'must be rate(<n> minutes|hours|days) or cron(<6 fields>)';
 }
 
-/** EventBridge cron fields -> cron-parser's (seconds first, no year, Sunday = 0). */
-function toCronParser(fields: string[]): string {
-  const [min, hour, dom, month, dow] = fields as [string, string, string, string, string];
-  const shiftedDow = dow.replace(/\d+/g, (d) => String((Number(d) + 6) % 7));
-  const star = (f: string) => (f === '?' ? '*' : f);
-  return `0 ${min} ${hour} ${star(dom)} ${month} ${star(shiftedDow)}`;
-}
-
-/** The first fire time strictly after `after`. Rates are aligned to the epoch so every process agrees on slots. */
-export function nextFireTime(schedule: Schedule, after: Date, timezone = 'UTC'): Date {
+/**
+ * The first fire time strictly after `after`, or undefined when a cron's years are over. Rates are aligned to
+ * the epoch so every process agrees on slots.
+ */
+export function nextFireTime(schedule: Schedule, after: Date, timezone = 'UTC'): Date | undefined {
   if (schedule.kind === 'rate') {
     const t = after.getTime();
     return new Date((Math.floor(t / schedule.everyMs) + 1) * schedule.everyMs);
   }
-  const expr = CronExpressionParser.parse(toCronParser(schedule.fields), {
-    currentDate: after,
-    tz: timezone,
-  });
-  return expr.next().toDate();
+  return nextCronTime(schedule.spec, after, timezone);
 }
 
 export const scheduleExpression = z.string().superRefine((s, ctx) => {

@@ -1,4 +1,6 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -57,13 +59,19 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions = {}): Pro
   let lastClaim: LockClaim | undefined;
   while (Date.now() < deadline) {
     if (await claim(lockPath)) return openAsOwner(join(dataDir, 'dynamodb'), lockPath, tableName, options);
-    lastClaim = await readClaim(lockPath);
+    const held = await readClaim(lockPath);
+    if (held === 'missing') continue;
+    lastClaim = held.claim;
     if (lastClaim?.endpoint) {
       const guest = await openAsGuest(lastClaim.endpoint, tableName, options);
       if (guest) return guest;
     }
-    // The owner is gone (its lock released with it): take the directory over.
-    if (lastClaim && !isRunning(lastClaim.pid)) await rm(lockPath, { force: true });
+    // A lock is only ever created whole (see claim), so an unreadable one is debris, say of a full disk under an
+    // older version; a lock whose process is gone was left by a crash. Either way: take the directory over.
+    if (!lastClaim || !isRunning(lastClaim.pid)) {
+      await removeStaleLock(lockPath, held.inode);
+      continue;
+    }
     // Otherwise the owner is still starting or closing: ask again shortly.
     await delay(OPEN_RETRY_MS);
   }
@@ -89,15 +97,16 @@ async function openAsOwner(
   };
   try {
     const endpoint = await listen(server);
-    await writeFile(lockPath, JSON.stringify({ pid: process.pid, endpoint } satisfies LockClaim));
+    await replaceLock(lockPath, { pid: process.pid, endpoint });
     client = localClient(endpoint);
     await ensureTable(client, tableName);
     return { ...storeOn(client, tableName, options), endpoint, role: 'owner', close };
   } catch (err) {
     await close().catch(() => undefined);
-    throw new EmbeddedStoreError(`could not open the embedded DynamoDB table ${tableName} in ${path}`, {
-      cause: err,
-    });
+    throw new EmbeddedStoreError(
+      `could not open the embedded DynamoDB table ${tableName} in ${path}: ${fsReason(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -118,39 +127,115 @@ async function openAsGuest(
   return { ...storeOn(client, tableName, options), endpoint, role: 'guest', close };
 }
 
-/** Creates the lock file; false when another process holds it. */
+/**
+ * Creates the lock file atomically, content included: the claim is written to a private temporary file, which is
+ * then hard-linked as the lock (link fails when the lock exists). A full disk therefore leaves no empty lock
+ * behind, only an error that says so. False when another process holds the lock.
+ */
 async function claim(lockPath: string): Promise<boolean> {
+  const temp = await writeTemp(lockPath, { pid: process.pid });
   try {
-    await writeFile(lockPath, JSON.stringify({ pid: process.pid } satisfies LockClaim), { flag: 'wx' });
+    await link(temp, lockPath);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new EmbeddedStoreError(`could not create ${lockPath}`, { cause: err });
+    throw new EmbeddedStoreError(`could not create ${lockPath}: ${fsReason(err)}`, { cause: err });
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 
-async function readClaim(lockPath: string): Promise<LockClaim | undefined> {
+/** Rewrites the owner's lock (now with its endpoint) by an atomic rename, so a reader never sees half of it. */
+async function replaceLock(lockPath: string, claimed: LockClaim): Promise<void> {
+  const temp = await writeTemp(lockPath, claimed);
   try {
-    const parsed: unknown = JSON.parse(await readFile(lockPath, 'utf8'));
+    await rename(temp, lockPath);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function writeTemp(lockPath: string, claimed: LockClaim): Promise<string> {
+  const temp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(claimed), { flag: 'wx' });
+    return temp;
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new EmbeddedStoreError(`could not create ${lockPath}: ${fsReason(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Removes a lock judged stale, unless another process replaced it meanwhile: the lock is moved aside first and
+ * put back (with link, which never overwrites) if it is not the file that was judged.
+ */
+async function removeStaleLock(lockPath: string, inode: number): Promise<void> {
+  const aside = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await rename(lockPath, aside);
+  } catch {
+    return; // Already gone: someone else took it over or the owner left.
+  }
+  try {
+    if ((await stat(aside)).ino !== inode) await link(aside, lockPath).catch(() => undefined);
+  } finally {
+    await rm(aside, { force: true });
+  }
+}
+
+/** The claim in the lock (undefined when unreadable) and the lock's inode, or 'missing'. */
+async function readClaim(
+  lockPath: string,
+): Promise<{ claim: LockClaim | undefined; inode: number } | 'missing'> {
+  let inode: number;
+  let text: string;
+  try {
+    inode = (await stat(lockPath)).ino;
+    text = await readFile(lockPath, 'utf8');
+  } catch {
+    return 'missing'; // The owner just left: the caller claims the directory.
+  }
+  return { claim: parseClaim(text), inode };
+}
+
+function parseClaim(text: string): LockClaim | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { pid, endpoint } = parsed as Record<string, unknown>;
-    if (typeof pid !== 'number') return undefined;
+    if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
     // Only ever connect to a loopback endpoint, whatever the file says.
     const local = typeof endpoint === 'string' && /^http:\/\/127\.0\.0\.1:\d{1,5}$/.test(endpoint);
     return { pid, endpoint: local ? endpoint : undefined };
   } catch {
-    // Missing (the owner just left) or half-written (the owner is starting): the caller asks again.
     return undefined;
   }
 }
 
+/** Whether `pid` is a live process: a zombie (exited, not yet reaped) is not. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true; // No /proc (macOS): signal 0 is all there is.
+  }
+}
+
+/** A file-system error in words an operator acts on: a full disk is named as such. */
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return 'no space left on device (ENOSPC): free some space and run again';
+  if (code === 'EDQUOT') return 'disk quota exceeded (EDQUOT)';
+  if (code === 'EROFS') return 'read-only file system (EROFS)';
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code})`;
+  return err instanceof Error ? err.message : String(err);
 }
 
 function storeOn(

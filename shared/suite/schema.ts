@@ -4,6 +4,7 @@ import { grouping, groupingOverride } from '../config/grouping';
 import { resolverSettings } from '../config/resolver';
 import { secretRef } from '../config/secret';
 import { thresholds } from '../config/thresholds';
+import { timeZoneField } from '../config/timezone';
 import { GROUP_SCHEMAS, manifestOf, TARGET_FIELDS } from './manifests';
 
 /** A probe group: the `kind` names the manifest whose group schema applies. */
@@ -54,7 +55,7 @@ export const configSchema = z
       )
       .default('mailprobe')
       .describe('Deployment name: prefixes stack and resource names'),
-    timezone: z.string().default('UTC').describe('Time zone of cron schedules'),
+    timezone: timeZoneField.default('UTC').describe('IANA time zone of cron schedules'),
     retentionDays: z
       .number()
       .int()

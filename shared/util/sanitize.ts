@@ -172,3 +172,19 @@ export function jsonForHtml(value: unknown): string {
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** DEL, the C1 controls (U+009B is a terminal CSI on its own), the line separators and the bidi controls. */
+const JSON_RAW_CONTROLS = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A value as JSON text for stdout, a file or a pipe. JSON.stringify escapes only U+0000-U+001F; here every other
+ * control a terminal or a JavaScript parser would act on leaves as a `\uXXXX` escape, so `cat`-ing the output or
+ * embedding it in a script is inert. The parsed value is unchanged. (These characters can only occur inside
+ * JSON strings, so escaping them in the serialised text is always valid.)
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    JSON_RAW_CONTROLS,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

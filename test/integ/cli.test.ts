@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedStore } from '../../shared/store/embedded';
@@ -170,6 +170,125 @@ describe('mailprobe CLI', () => {
     const told = await cli(['run'], dir);
     expect(told.stdout).toContain('[mailprobe] FAIL smtp-5m/relay: ');
   }, 180_000);
+
+  it('run --json prints the JSON document alone on stdout while a console alert fires (on stderr)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const refusing = createServer((socket) => socket.end('554 5.3.2 no service here\r\n'));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = refusing.address() as { port: number };
+      writeFileSync(
+        join(dir, 'mailprobe.config.json'),
+        JSON.stringify({
+          targets: { smtp: [{ name: 'relay', host: '127.0.0.1', port, mode: 'plain' }] },
+          probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 10 }],
+          thresholds: { reportPreExisting: true },
+          alerts: { console: true },
+        }),
+      );
+      const run = await cli(['run', '--json'], dir);
+      expect(run.code).toBe(1);
+      const results = JSON.parse(run.stdout);
+      expect(results).toEqual([expect.objectContaining({ probeId: 'smtp-5m/relay', status: 'fail' })]);
+      expect(run.stderr).toMatch(/smtp-5m\/relay/);
+      expect(run.stderr).toContain('no service here');
+    } finally {
+      refusing.close();
+    }
+  });
+
+  it('history and status --json escape raw C1 controls that a stored result carries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const hostile = 'banner \u009b2J\u0085 \u202egpj.exe';
+    const at = new Date().toISOString();
+    const store = await openEmbeddedStore({ dataDir: join(dir, '.mailprobe'), retentionDays: 30 });
+    try {
+      await store.store.putResult({
+        probeId: 'smtp-5m/relay',
+        kind: 'smtp',
+        group: 'smtp-5m',
+        target: 'relay',
+        scheduledAt: at,
+        startedAt: at,
+        finishedAt: at,
+        durationMs: 1,
+        status: 'fail',
+        checks: [{ id: 'banner', status: 'fail', cause: 'smtp.banner.rejected', message: hostile }],
+        timings: {},
+        transcript: [`S: 554 ${hostile}`],
+      });
+    } finally {
+      await store.close();
+    }
+    const history = await cli(['history', 'smtp-5m/relay', '--format', 'json'], dir);
+    expect(history.code).toBe(0);
+    expect(history.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(history.stdout).toContain('\\u009b2J\\u0085 \\u202egpj.exe');
+    expect(JSON.parse(history.stdout)[0].checks[0].message).toBe(hostile);
+  });
+
+  it('finishes and stores the probe in flight on a first and a second Ctrl-C, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    // A server that holds every connection until the test lets it answer.
+    const held: Socket[] = [];
+    let connected: () => void = () => undefined;
+    const firstConnection = new Promise<void>((resolve) => {
+      connected = resolve;
+    });
+    const holding = createServer((socket) => {
+      held.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => holding.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = holding.address() as { port: number };
+      writeFileSync(
+        join(dir, 'mailprobe.config.json'),
+        JSON.stringify({
+          targets: { smtp: [{ name: 'relay', host: '127.0.0.1', port, mode: 'plain' }] },
+          probes: [{ name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 120 }],
+          alerts: { console: false },
+        }),
+      );
+      const child = spawn(process.execPath, [BIN, 'run', '--json'], {
+        cwd: dir,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.stderr.on('data', (d) => (stderr += d));
+      /** Resolves once stderr says `text`; fails if the CLI exits first (as one killed by the signal does). */
+      const said = async (text: string) => {
+        while (!stderr.includes(text)) {
+          const next = await Promise.race([
+            new Promise((resolve) => child.stderr.once('data', () => resolve('data'))),
+            exited.then(() => 'exited'),
+          ]);
+          if (next === 'exited' && !stderr.includes(text))
+            throw new Error(`the CLI exited before saying "${text}"; stderr: ${stderr}`);
+        }
+      };
+
+      await firstConnection;
+      child.kill('SIGINT');
+      await said('SIGINT received: stopping after the 1 probe(s) of this run (results are stored)');
+      child.kill('SIGINT');
+      await said('still finishing the 1 probe(s) of this run');
+      for (const socket of held) socket.end('554 5.3.2 closed for maintenance\r\n');
+
+      expect(await exited).toBe(1);
+      expect(JSON.parse(stdout)).toEqual([
+        expect.objectContaining({ probeId: 'smtp-5m/relay', status: 'fail' }),
+      ]);
+      const history = await cli(['history', 'smtp-5m/relay', '--format', 'json'], dir);
+      expect(JSON.parse(history.stdout)).toHaveLength(1);
+    } finally {
+      for (const socket of held) socket.destroy();
+      holding.close();
+    }
+  });
 
   it('history --remote without a table name says what is missing', async () => {
     const { code, stderr } = await cli(

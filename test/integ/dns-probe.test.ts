@@ -49,7 +49,7 @@ afterEach(() => {
 
 function configFor(domain: string, mtaStsFetch: Record<string, unknown>): MailprobeConfig {
   return parseConfig({
-    resolver: { servers: [dns.server], timeoutMs: 500, tries: 1 },
+    resolver: { servers: [dns.server], timeoutMs: 3000, tries: 1 },
     targets: {
       domains: [
         { name: GOOD_DOMAIN, dkimSelectors: ['s1'], sendingIps: [GOOD_SENDER] },
@@ -123,7 +123,7 @@ describe('dns probe against a loopback DNS server and HTTPS policy server', () =
 });
 
 describe('MTA-STS policy fetch over HTTPS', () => {
-  const resolve = () => createResolver({ servers: [dns.server], timeoutMs: 500, tries: 1 });
+  const resolve = () => createResolver({ servers: [dns.server], timeoutMs: 3000, tries: 1 });
   const options = (extra: Record<string, unknown> = {}) =>
     dnsGroup.parse({
       name: 'dns',

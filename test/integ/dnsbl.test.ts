@@ -73,7 +73,7 @@ describe('dnsbl probe against a loopback DNS server', () => {
       },
     });
     const config = parseConfig({
-      resolver: { servers: [server.server], timeoutMs: 600, tries: 1 },
+      resolver: { servers: [server.server], timeoutMs: 3000, tries: 1 },
       targets: { sendingIps: ['192.0.2.1'] },
       probes: [
         {
@@ -206,7 +206,7 @@ describe('dnsbl bitmask zone against a loopback DNS server', () => {
     });
     try {
       const config = parseConfig({
-        resolver: { servers: [server.server], timeoutMs: 500, tries: 1 },
+        resolver: { servers: [server.server], timeoutMs: 3000, tries: 1 },
         targets: { domains: [{ name: 'spam.example' }] },
         probes: [
           {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,6 +346,47 @@ describe('DynamoResultStore on embedded dynalite', () => {
       expect(JSON.parse(await readFile(join(dataDir, 'dynamodb.lock'), 'utf8'))).toEqual({
         pid: process.pid,
         endpoint: opened.endpoint,
+      });
+    });
+
+    it.each([
+      ['empty', ''],
+      ['half-written', '{"pid": 12'],
+      ['not a claim', '{"pid": "me"}'],
+    ])(
+      'takes over a directory whose lock is %s (debris of a full disk or a crash)',
+      async (_what, content) => {
+        await opened.store.putResult(result('p', NOW - HOUR));
+        await opened.close();
+        await writeFile(join(dataDir, 'dynamodb.lock'), content);
+
+        opened = await open();
+        expect(opened.role).toBe('owner');
+        expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toHaveLength(1);
+      },
+    );
+
+    it('says "no space left on device" on a full disk, leaves no lock behind, and opens once space is freed', () => {
+      const root = mkdtempSync(join(tmpdir(), 'mailprobe-full-'));
+      const script = join(__dirname, '../support/store/full-disk.ts');
+      const run = spawnSync(
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          'mount -t tmpfs -o size=4m tmpfs "$0" && exec "$1" --import tsx "$2" "$0"',
+          root,
+          process.execPath,
+          script,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual({
+        whenFull: expect.stringContaining('no space left on device'),
+        leftBehind: [],
+        afterFreeing: 'owner',
       });
     });
 

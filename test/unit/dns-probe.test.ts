@@ -190,6 +190,51 @@ describe('expected values', () => {
   });
 });
 
+describe('expected patterns run in linear time', () => {
+  it('matches a nested-quantifier pattern against a crafted record without backtracking', async () => {
+    // A backtracking engine tries 2^n ways to split the run of a's before it can fail at the '!'.
+    const crafted = `v=spf1 ${'a'.repeat(20_000)}!`;
+    const zone: ZoneRecords = {
+      [GOOD_DOMAIN]: [{ type: 'TXT', data: [crafted.slice(0, 255), ...chunks(crafted.slice(255))] }],
+    };
+    const { checks } = await run(zone, { name: GOOD_DOMAIN, expect: { spf: { pattern: '^v=spf1 (a+)+$' } } });
+    expect(checks.find((c) => c.id === 'expect:spf')).toMatchObject({
+      status: 'fail',
+      cause: 'dns.expect.mismatch',
+      expected: '/^v=spf1 (a+)+$/',
+    });
+  });
+
+  it('keeps RegExp semantics for the patterns RE2 shares: a match anywhere, anchors, classes, alternation', async () => {
+    const { checks } = await run(demoZones(), {
+      name: GOOD_DOMAIN,
+      dkimSelectors: ['s1'],
+      expect: {
+        spf: { pattern: 'ip4:' },
+        dkim: { s1: { pattern: '^v=DKIM1; k=(rsa|ed25519); p=[A-Za-z0-9+/]' } },
+      },
+    });
+    expect(status(checks)).toMatchObject({ 'expect:spf': 'pass', 'expect:dkim:s1': 'pass' });
+  });
+
+  it('rejects at validation the patterns the probe cannot run (backreferences, lookaround), naming the field', () => {
+    const withPattern = (pattern: string) => () =>
+      parseConfig({
+        targets: { domains: [{ name: GOOD_DOMAIN, expect: { dmarc: { pattern } } }] },
+        probes: [{ name: 'dns', kind: 'dns', schedule: 'rate(1 hour)' }],
+      });
+    expect(withPattern('^(v)=\\1')).toThrow(/targets\.domains\[0\]\.expect\.dmarc\.pattern[\s\S]*RE2 syntax/);
+    expect(withPattern('^v=DMARC1(?=;)')).toThrow(/expect\.dmarc\.pattern[\s\S]*RE2 syntax/);
+    expect(withPattern('^v=DMARC1; p=(none|reject)')).not.toThrow();
+  });
+});
+
+function chunks(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += 255) out.push(text.slice(i, i + 255));
+  return out;
+}
+
 describe('expected DKIM keys', () => {
   it('checks a selector named only in expect.dkim', async () => {
     const { checks } = await run(demoZones(), {

@@ -38,7 +38,7 @@ const withPassword = (password: SecretRef) => ({
 
 async function execute(
   run: (ctx: ProbeContext) => Promise<ProbeOutcome>,
-  timeoutMs = 200,
+  timeoutMs = 10_000,
   env: NodeJS.ProcessEnv = {},
   target: unknown = config.targets.smtp[0],
   deps: Partial<ExecuteDeps> = {},
@@ -144,7 +144,7 @@ describe('executeProbe', () => {
         ctx.transcript.add(`C: AUTH PLAIN ${Buffer.from(password).toString('base64')}`);
         throw new Error(`server echoed ${password}`);
       },
-      200,
+      10_000,
       { SMTP_PASSWORD: 'Correct-Horse-42' },
       withPassword({ env: 'SMTP_PASSWORD' }),
     );

@@ -3,6 +3,7 @@ import {
   FIELD_MAX,
   htmlText,
   jsonForHtml,
+  jsonText,
   plainText,
   SNS_SUBJECT_MAX,
   slackCode,
@@ -176,5 +177,22 @@ describe('jsonForHtml', () => {
     const json = jsonForHtml(hostile);
     expect(json).not.toMatch(/[<>&\u2028]/);
     expect(JSON.parse(json)).toEqual(hostile);
+  });
+});
+
+describe('jsonText', () => {
+  it('escapes C1 controls, DEL and line separators so the JSON text is inert and parses to the same value', () => {
+    const value = { banner: ANSI, bidi: BIDI, sep: 'a\u2028b\u2029c\u007fd\u0085e' };
+    const text = jsonText(value, 2);
+    expect(text.replace(/\n/g, '')).not.toMatch(CONTROL);
+    expect(text).not.toMatch(/[\u2028\u2029]/);
+    expect(text).toContain('\\u009b1m');
+    expect(text).toContain('\\u0085e');
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('keeps the layout JSON.stringify gives, indented or on one line', () => {
+    expect(jsonText({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}');
+    expect(jsonText({ a: 1 }, 2)).toBe('{\n  "a": 1\n}');
   });
 });

@@ -63,6 +63,70 @@ describe('smtp endpoint config', () => {
   });
 });
 
+describe('config validation of hosts, time zones and schedules', () => {
+  const issues = (input: unknown): string[] => {
+    try {
+      parseConfig(input);
+      return [];
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return err.issues.map((i) => `${i.path}: ${i.message}`);
+    }
+  };
+  const withHost = (host: string) => ({
+    targets: { smtp: [{ name: 'a', host }] },
+    probes: [{ name: 'smtp', kind: 'smtp', schedule: 'rate(5 minutes)' }],
+  });
+
+  it.each([
+    'smtp..example.com',
+    'smtp://x:587',
+    'host:587',
+    '999.1.1.1',
+    'smtp example.com',
+    '-smtp.example.com',
+    `${'a'.repeat(64)}.example.com`,
+    '[192.0.2.1]',
+  ])('rejects the SMTP host %p naming the field', (host) => {
+    expect(issues(withHost(host))).toEqual([expect.stringMatching(/^targets\.smtp\[0\]\.host: must be/)]);
+  });
+
+  it('accepts host names and IP literals, lowercased, internationalised names as punycode', () => {
+    const host = (h: string) => parseConfig(withHost(h)).targets.smtp[0]?.host;
+    expect(host('Smtp.Example.COM')).toBe('smtp.example.com');
+    expect(host('192.0.2.10')).toBe('192.0.2.10');
+    expect(host('[2001:db8::25]')).toBe('2001:db8::25');
+    expect(host('mail.bücher.de')).toBe('mail.xn--bcher-kva.de');
+  });
+
+  it('warns about a host label that mixes Latin and Cyrillic letters (a homoglyph)', () => {
+    const warnings = configWarnings(parseConfig(withHost('smtp.ex\u0430mple.com')));
+    expect(warnings).toEqual([
+      { path: 'targets.smtp[0].host', message: expect.stringContaining('mixes Latin with Cyrillic') },
+    ]);
+  });
+
+  it('rejects an unknown time zone and impossible schedules with their paths', () => {
+    expect(
+      issues({
+        timezone: 'Mars/Olympus',
+        targets: { smtp: [{ name: 'a', host: 'smtp.example.com' }] },
+        probes: [
+          { name: 'a', kind: 'smtp', schedule: 'cron(99 * * * ? *)' },
+          { name: 'b', kind: 'smtp', schedule: 'rate(99999999999 days)' },
+        ],
+      }),
+    ).toEqual([
+      expect.stringMatching(/^timezone: must be an IANA time zone/),
+      'probes[0].schedule: cron: minutes: "99" is not 0-59',
+      expect.stringMatching(/^probes\[1\]\.schedule: rate must be at most a year/),
+    ]);
+    expect(issues({ ...withHost('smtp.example.com'), timezone: 'America/Argentina/Buenos_Aires' })).toEqual(
+      [],
+    );
+  });
+});
+
 describe('smtpConfigWarnings', () => {
   it('warns that Lambda cannot reach port 25', () => {
     const warnings = configWarnings(config([{ name: 'mx', host: 'mx.example.com', port: 25 }]));
@@ -98,6 +162,18 @@ describe('smtpConfigWarnings', () => {
     );
     expect(warnings).toEqual([
       { path: 'probes[0].options.greylistRetrySeconds', message: expect.any(String) },
+    ]);
+  });
+
+  it('warns when one reply may take longer than the whole run', () => {
+    const warnings = configWarnings(
+      config([{ name: 'a', host: 'h.example' }], { replyTimeoutSeconds: 90 }, 60),
+    );
+    expect(warnings).toEqual([
+      {
+        path: 'probes[0].options.replyTimeoutSeconds',
+        message: expect.stringContaining('timeoutSeconds 60'),
+      },
     ]);
   });
 

@@ -16,7 +16,7 @@ function synth(input: MailprobeConfigInput, withNag = false): { template: Templa
 
 const { template } = synth(example);
 
-function statements(t: Template): { Action: string | string[]; Resource: unknown }[] {
+function statements(t: Template): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
   return Object.values(t.findResources('AWS::IAM::Policy')).flatMap(
     (p) =>
       (
@@ -225,13 +225,52 @@ describe('MailprobeStack from the example config', () => {
     }
   });
 
-  it('lets the runners send canaries through SES as the configured From identity only', () => {
+  it('lets the runners send canaries through SES as the configured From identity only, to the seed mailboxes only', () => {
     const ses = statements(template).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
     expect(ses.length).toBeGreaterThan(0);
     for (const s of ses) {
       expect(s.Action).toBe('ses:SendEmail');
       expect(JSON.stringify(s.Resource)).toMatch(/identity\/monitor@example\.com.*identity\/example\.com/);
+      expect(s.Condition).toEqual({
+        StringEquals: { 'ses:FromAddress': 'monitor@example.com' },
+        'ForAllValues:StringEquals': {
+          'ses:Recipients': example.targets?.mailboxes?.map((m) => m.address),
+        },
+      });
     }
+  });
+
+  it('gives the functions that parse untrusted input only the table actions their code performs', () => {
+    const tableStatements = statements(template).filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(tableStatements.length).toBeGreaterThan(0);
+    for (const s of tableStatements) {
+      expect([s.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      // The table itself, not its indexes or streams.
+      expect(JSON.stringify(s.Resource)).not.toMatch(/index|stream/);
+    }
+    const roles = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('dynamodb:'))
+      .map((p) => (p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles[0]?.Ref ?? '');
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^RunSmtp/),
+        expect.stringMatching(/^RunCanary/),
+        expect.stringMatching(/^CanaryInbound/),
+      ]),
+    );
+  });
+
+  it('lets a canary group that names its targets send only to those seed mailboxes', () => {
+    const input = structuredClone(example);
+    const canary = input.probes.find((g) => g.kind === 'canary') as { targets?: string[] };
+    canary.targets = ['ses-inbound'];
+    const ses = statements(synth(input).template).filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    for (const s of ses)
+      expect((s as { Condition?: unknown }).Condition).toMatchObject({
+        'ForAllValues:StringEquals': { 'ses:Recipients': ['canary@canary.example.com'] },
+      });
   });
 
   it('receives ledger seed mailboxes with SES: scanned, raw message to S3 with expiry, arrival recorded by a function', () => {

@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { duration } from '../../config/duration';
 import { groupBase } from '../../config/group';
+import { hostField } from '../../config/host';
 import { secretRef } from '../../config/secret';
 
 const hostName = z
@@ -9,12 +9,8 @@ const hostName = z
   .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i, {
     message: 'must be a host name',
   });
-const host = z
-  .string()
-  .min(1)
-  .refine((s) => isIP(s) !== 0 || hostName.safeParse(s).success, {
-    message: 'must be a host name or IP address',
-  });
+/** IMAP and relay hosts: the same host validation (and IDN normalisation) as the SMTP targets. */
+const host = hostField;
 const email = z.email({ message: 'must be an email address' }).max(254);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

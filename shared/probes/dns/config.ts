@@ -1,12 +1,13 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { groupBase } from '../../config/group';
+import { linearPattern } from '../../config/pattern';
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i;
 
 /**
  * What a record set must look like. A string (or list of strings) is an exact value: the records found, compared as
- * a set, must equal it. `{ pattern }` is a regular expression every record must match. MX records are written
+ * a set, must equal it. `{ pattern }` is a regular expression (RE2 syntax, matched in linear time) every record must match. MX records are written
  * `<preference> <host>` (e.g. `10 mx1.example.com`); other kinds are the TXT value with its strings joined.
  */
 const expectation = z.union([
@@ -14,17 +15,7 @@ const expectation = z.union([
   z.array(z.string().min(1)).min(1),
   z
     .object({
-      pattern: z.string().refine(
-        (p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { message: 'must be a valid regular expression' },
-      ),
+      pattern: linearPattern,
     })
     .strict(),
 ]);

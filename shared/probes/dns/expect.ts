@@ -1,3 +1,4 @@
+import { compilePattern } from '../../config/pattern';
 import type { Check } from '../../model/result';
 import type { Expectation } from './config';
 import { clip } from './lookup';
@@ -15,7 +16,7 @@ function matches(records: string[], expectation: Expectation): boolean {
     const have = [...new Set(records.map((r) => r.trim()))].sort();
     return want.length === have.length && want.every((w, i) => w === have[i]);
   }
-  const re = new RegExp(expectation.pattern);
+  const re = compilePattern(expectation.pattern);
   return records.length > 0 && records.every((r) => re.test(r));
 }
 

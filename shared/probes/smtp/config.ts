@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { groupBase } from '../../config/group';
+import { hostField } from '../../config/host';
 import { secretRef } from '../../config/secret';
 
 const hostName = z
@@ -15,7 +16,9 @@ const mailbox = z.email({ message: 'must be an email address' }).max(254);
 export const smtpEndpoint = z
   .object({
     name: z.string().min(1).describe('Stable name: results, state and alerts are keyed on it'),
-    host: z.string().min(1).describe('Host name (preferred: TLS names are checked against it) or IP address'),
+    host: hostField.describe(
+      'Host name (preferred: TLS names are checked against it; IDN accepted, used as punycode) or IP address',
+    ),
     port: z.number().int().min(1).max(65535).default(587),
     mode: z
       .enum(['starttls', 'implicit-tls', 'plain'])

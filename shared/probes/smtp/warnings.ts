@@ -1,4 +1,5 @@
 import type { ConfigWarning } from '../../config/errors';
+import { mixedScriptProblem } from '../../config/host';
 import type { SmtpEndpoint, SmtpGroup } from './config';
 
 /**
@@ -17,6 +18,8 @@ export function smtpConfigWarnings(input: {
   input.targets.smtp.forEach((e, i) => {
     if (!probed(e.name)) return;
     const at = (field: string) => `targets.smtp[${i}].${field}`;
+    const spoof = mixedScriptProblem(e.host);
+    if (spoof) warnings.push({ path: at('host'), message: spoof });
     if (e.port === 25) {
       warnings.push({
         path: at('port'),
@@ -54,6 +57,12 @@ export function smtpConfigWarnings(input: {
 
   input.groups.forEach(({ group: g, path }) => {
     if (!g.enabled) return;
+    if (g.options.replyTimeoutSeconds > g.timeoutSeconds) {
+      warnings.push({
+        path: `${path}.options.replyTimeoutSeconds`,
+        message: `a reply may take ${g.options.replyTimeoutSeconds}s but the whole run has timeoutSeconds ${g.timeoutSeconds}: a slow server is reported as a probe timeout (unknown), not as the slow step; lower replyTimeoutSeconds or raise timeoutSeconds`,
+      });
+    }
     if (g.options.greylistRetrySeconds > 0 && g.options.greylistRetrySeconds + 30 > g.timeoutSeconds) {
       warnings.push({
         path: `${path}.options.greylistRetrySeconds`,

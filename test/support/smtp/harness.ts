@@ -32,7 +32,7 @@ export interface RunOptions {
 /** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
 export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}): Promise<ProbeRun> {
   const config = parseConfig({
-    resolver: { servers: run.resolverServers ?? ['127.0.0.1:9'], timeoutMs: 500, tries: 1 },
+    resolver: { servers: run.resolverServers ?? ['127.0.0.1:9'], timeoutMs: 3000, tries: 1 },
     targets: { smtp: [endpoint] },
     probes: [
       {
