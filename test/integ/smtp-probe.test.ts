@@ -218,15 +218,6 @@ describe('smtp probe names connection and greeting failures', () => {
     expect(helo.check('ehlo')).toMatchObject({ status: 'warn', cause: 'smtp.ehlo.rejected' });
   });
 
-  it('fails with the greeting timeout when the server says nothing', async () => {
-    const s = await track(startRaw(() => {}));
-    const run = await runSmtpProbe(
-      { name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' },
-      { options: { replyTimeoutSeconds: 1 } },
-    );
-    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.banner.timeout' });
-  });
-
   it.each([
     [
       554,
@@ -282,6 +273,26 @@ describe('smtp probe names connection and greeting failures', () => {
     });
   });
 
+  it('fails with the greeting timeout, saying what the follow-ups saw, when a port answers nothing at all', async () => {
+    const s = await track(startRaw(() => {}));
+    const run = await runSmtpProbe(
+      { name: 'mute', host: '127.0.0.1', port: s.port, mode: 'plain' },
+      { options: { replyTimeoutSeconds: 4 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.banner.timeout',
+      details: {
+        followUps: {
+          tls: expect.stringContaining('no TLS handshake within 2 s'),
+          dns: 'no answer within 2 s',
+          http: 'no answer within 2 s',
+        },
+      },
+    });
+    expect(run.check('banner').message).toContain('no greeting within 4 s');
+  }, 15_000);
+
   it('names plaintext spoken to an implicit-TLS port', async () => {
     const s = await submission({ secure: true });
     const run = await runSmtpProbe(endpoint(s.port), { secrets, options: { replyTimeoutSeconds: 1 } });
@@ -316,7 +327,7 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
     expect(run.check('banner')).toMatchObject({
       status: 'fail',
       cause: 'smtp.mode.plain-on-tls-port',
-      details: { received: expect.stringMatching(/^\\x15\\x03/) },
+      details: { service: 'tls', followUps: { tls: expect.stringContaining('TLS alert') } },
     });
   });
 
@@ -357,7 +368,12 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
   it('fails when the TLS handshake cannot complete', async () => {
     const s = await submission({ maxVersion: 'TLSv1', minVersion: 'TLSv1' } as never);
     const run = await runSmtpProbe(endpoint(s.port), { secrets });
-    expect(run.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.tls.handshake-failed' });
+    const tls = run.check('tls');
+    expect(tls).toMatchObject({ status: 'fail', cause: 'smtp.tls.handshake-failed' });
+    // The meaning leads; OpenSSL's own string (error:0A...:SSL routines:...) is kept in the details only.
+    expect(tls.message).toMatch(/^TLS handshake failed: no TLS version in common/);
+    expect(tls.message).not.toMatch(/error:[0-9A-F]{8}|\.c:\d+/);
+    expect(tls.details?.raw).toMatch(/error:[0-9A-F]{8}:SSL routines/);
   });
 
   it.each([
@@ -413,6 +429,21 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
     const run = await runSmtpProbe(endpoint(s.port), { secrets });
     expect(run.check('tls.certificate')).toMatchObject({ status: 'warn', cause: 'smtp.tls.cert-expiring' });
     expect(run.check('auth').status).toBe('pass');
+  });
+
+  it('gives the time to expiry in hours and minutes when under two days are left, not "0 days"', async () => {
+    const notAfter = new Date(Date.now() + 23.9 * 3_600_000);
+    const pair = await ca.issue({ names: [HOST], notAfter });
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    const cert = run.check('tls.certificate');
+    expect(cert).toMatchObject({
+      status: 'warn',
+      cause: 'smtp.tls.cert-expiring',
+      observed: { daysLeft: 0 },
+    });
+    expect(cert.message).toMatch(/^certificate expires in 23 h 5\d min /);
+    expect(cert.details?.hoursLeft).toBeCloseTo(23.9, 0);
   });
 
   it('reads the CA from tls.caFile and reports an unreadable file as unknown', async () => {

@@ -68,6 +68,33 @@ describe('smtp probe against lab Postfix', () => {
     expect(tlsOnPlain.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.mode.tls-on-plain-port' });
   });
 
+  it('names plaintext spoken to the smtps port within seconds, not after the full reply timeout', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.smtps), {
+      secrets,
+      options: { replyTimeoutSeconds: 30 },
+    });
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.mode.plain-on-tls-port',
+      details: { service: 'tls' },
+    });
+    expect(run.timings.banner).toBeLessThan(15_000);
+  });
+
+  it("identifies NSD's TCP port as a DNS server instead of reporting a slow SMTP greeting", async () => {
+    const run = await runSmtpProbe(
+      { name: 'dns-port', host: LAB_HOST, port: labPorts.dns, mode: 'starttls' },
+      { options: { replyTimeoutSeconds: 30 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      details: { service: 'dns' },
+    });
+    expect(run.check('banner').message).toContain(`DNS service listens on port ${labPorts.dns}`);
+    expect(run.timings.banner).toBeLessThan(15_000);
+  });
+
   it('names AUTH before TLS on the submission port', async () => {
     const run = await runSmtpProbe(endpoint(labPorts.submission, { mode: 'plain', tls: undefined }), {
       secrets,

@@ -2,6 +2,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
+import { errorMeaning } from '../../util/net-error';
 import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
 import {
@@ -13,7 +15,7 @@ import {
   type Verdict,
 } from './classify';
 import { sendData } from './data';
-import { bannerFailure } from './greeting';
+import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
 import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
 
@@ -62,7 +64,10 @@ function tcpConnect(address: string, port: number, timeoutMs: number, signal: Ab
     };
     const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
     const timer = setTimeout(
-      () => done(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })),
+      () =>
+        done(
+          Object.assign(new Error(`no answer within ${formatDuration(timeoutMs)}`), { code: 'ETIMEDOUT' }),
+        ),
       timeoutMs,
     );
     socket.once('connect', () => done());
@@ -87,12 +92,13 @@ const CONNECT_CAUSES: Record<string, CauseId> = {
  */
 export function connectFailureCheck(address: string, port: number, code: string, message: string): Check {
   const port25 = code === 'ETIMEDOUT' && port === 25;
+  const { meaning, raw } = errorMeaning(message, code);
   return {
     id: 'connect',
     status: port25 ? 'unknown' : 'fail',
     cause: port25 ? 'smtp.connect.port25-timeout' : (CONNECT_CAUSES[code] ?? 'smtp.connect.unreachable'),
-    message: `${address} port ${port}: ${bounded(message, 200)} (${code})`,
-    details: { address, port, code },
+    message: `${address} port ${port}: ${bounded(meaning, 200)}`,
+    details: { address, port, code, raw: bounded(raw, 300) },
   };
 }
 
@@ -176,12 +182,13 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       if (err.code === 'ABORT_ERR') checks.push(abortedCheck('tls'));
       else {
         const notTls = plan.mode === 'implicit-tls' && NOT_TLS.test(err.message);
+        const { meaning, raw } = errorMeaning(err.message, err.code);
         checks.push({
           id: 'tls',
           status: 'fail',
           cause: notTls ? 'smtp.mode.tls-on-plain-port' : 'smtp.tls.handshake-failed',
-          message: `TLS handshake failed: ${bounded(err.message, 300)}`,
-          details: { code: err.code ?? 'unknown' },
+          message: `TLS handshake failed: ${bounded(meaning, 300)}`,
+          details: { code: err.code ?? 'unknown', raw: bounded(raw, 300) },
         });
       }
       throw new Stop();
@@ -215,7 +222,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- banner ----------------------------------------------------------------------------------------------
     let banner: SmtpReply;
     try {
-      banner = await step('banner', () => w.readReply(plan.replyTimeoutMs));
+      banner = await step('banner', () => readBanner(w, plan, signal));
     } catch (err) {
       checks.push(await bannerFailure(err, w, plan));
       throw new Stop();
