@@ -1,6 +1,13 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { startDnsServer } from '../../cli/demo/dns-server';
+import { resolverFactory } from '../../shared/dns/resolver';
+import { executeProbe } from '../../shared/run/execute';
+import { createSecretResolver } from '../../shared/secrets/resolve';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes } from '../../shared/suite/probes';
+import { silentLog } from '../../shared/util/log';
+import { testProbeDefinitions } from '../support/probe-context';
 import { createTestCa, type KeyPair, selfSigned, type TestCa } from '../support/smtp/certs';
 import { runSmtpProbe } from '../support/smtp/harness';
 import {
@@ -709,6 +716,38 @@ describe('smtp probe names broken sessions', () => {
       options: { replyTimeoutSeconds: 60 },
     });
     expect(run.check('mail')).toMatchObject({ status: 'unknown', cause: 'probe.timeout' });
+  });
+});
+
+describe('smtp probe under the runner time budget', () => {
+  it('keeps the passed connect check and says the wait was for the banner', async () => {
+    const s = await track(startRaw(() => {}));
+    const config = parseConfig({
+      targets: { smtp: [{ name: 'mute', host: '127.0.0.1', port: s.port, mode: 'plain' }] },
+      probes: [
+        {
+          name: 'smtp',
+          kind: 'smtp',
+          schedule: 'rate(5 minutes)',
+          timeoutSeconds: 2,
+          options: { replyTimeoutSeconds: 60 },
+        },
+      ],
+    });
+    const [spec] = expandProbes(config, testProbeDefinitions());
+    if (!spec) throw new Error('no probe');
+    const { result } = await executeProbe(spec, new Date(), undefined, {
+      secrets: createSecretResolver({ env: {} }),
+      resolver: config.resolver,
+      dns: resolverFactory(),
+      log: silentLog,
+      now: () => new Date(),
+    });
+    expect(result.checks.map((c) => `${c.id}=${c.status}`)).toEqual(['connect=pass', 'banner=unknown']);
+    expect(result.checks[1]).toMatchObject({
+      cause: 'probe.timeout',
+      message: 'stopped waiting for the greeting',
+    });
   });
 });
 

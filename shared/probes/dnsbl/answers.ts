@@ -1,6 +1,8 @@
 import { isIPv4 } from 'node:net';
 import type { CauseId } from '../../model/causes/index';
-import type { ErrorKind, ErrorMeaning, ListingCategory, ZoneSpec } from './zone-spec';
+import type { ErrorKind, ListingCategory, ZoneSpec } from './zone-spec';
+
+type ErrorMeaning = ZoneSpec['errors'][string];
 
 /** One decoded meaning of a listing answer (several codes or bits give several meanings). */
 export interface Meaning {
