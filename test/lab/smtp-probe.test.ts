@@ -153,3 +153,44 @@ describe('smtp probe against lab Postfix', () => {
     });
   });
 });
+
+describe('smtp probe DATA size test against lab Postfix', () => {
+  const mx = (port: number, envelope: Record<string, unknown>) => ({
+    name: 'mx',
+    host: LAB_HOST,
+    port,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    envelope: { from: 'sender@example.org', to: [labUsers.bob.address], ...envelope },
+  });
+
+  it('sends a real-sized (64 KiB) message by default and Postfix takes it', async () => {
+    const run = await runSmtpProbe(mx(labPorts.smtp, { send: true }));
+    expect(run.check('data')).toMatchObject({ status: 'pass', details: { reply: { code: 250 } } });
+    expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(65_536);
+    expect(run.transcript).toContain('C: MAIL FROM:<sender@example.org> SIZE=65536');
+    expect(run.checks.map((c) => c.id)).not.toContain('size');
+  });
+
+  it('warns about an advertised SIZE 1000 and fails the declared 64 KiB at MAIL FROM', async () => {
+    const run = await runSmtpProbe(mx(labPorts.sized, { send: true }));
+    expect(run.check('size')).toMatchObject({ status: 'warn', cause: 'smtp.size.limit-low', observed: 1000 });
+    expect(run.check('mail')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.message.too-large',
+      details: { reply: { code: 552, enhanced: '5.3.4' }, sizeLimit: 1000 },
+    });
+  });
+
+  it('finds a limit enforced only after DATA, which an envelope-only or one-line test never sees', async () => {
+    const run = await runSmtpProbe(mx(labPorts.hiddenLimit, { send: true, sizeBytes: 20_000 }));
+    expect(run.checks.map((c) => c.id)).not.toContain('size');
+    expect(run.check('mail').status).toBe('pass');
+    expect(run.check('data')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.message.too-large',
+      details: { reply: { code: 552, enhanced: '5.3.4' } },
+    });
+    expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(20_000);
+  });
+});

@@ -116,6 +116,19 @@ export const smtpCauses = {
       'Check the server log for the probe’s IP at that time (postscreen "DISCONNECT"/"PREGREET", fail2ban bans, ' +
       'anvil rate limits, smtpd crashes "fatal:"/"warning: process ... killed") and unban or allow the probe address.',
   },
+  'smtp.size.limit-low': {
+    title: 'Message size limit below a usable floor',
+    explanation:
+      'The server advertises, in its EHLO SIZE keyword (RFC 1870), a largest accepted message below the configured ' +
+      'floor (10 MB by default). Messages are counted after MIME encoding, which adds a third to attachments: a ' +
+      'limit of a few hundred KB refuses ordinary mail with a PDF or a photo, usually with 552 5.3.4 after the ' +
+      'sender has transferred the whole message. Gmail accepts 25 MB attachments (35 MB messages), Microsoft 365 ' +
+      'and Yahoo similar sizes.',
+    remediation:
+      'Raise the limit on the MTA (Postfix `message_size_limit`, Exim `message_size_limit`, Exchange ' +
+      '`Set-TransportConfig -MaxReceiveSize`) and on every hop behind it (content filter, mailbox store). If the ' +
+      'small limit is intended (a notification-only relay), lower `options.minSizeLimitBytes` for this group.',
+  },
   'smtp.service.not-smtp': {
     title: 'The port does not speak SMTP',
     explanation:

@@ -14,7 +14,7 @@ import {
   replyDetails,
   type Verdict,
 } from './classify';
-import { sendData } from './data';
+import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
 import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
@@ -323,6 +323,17 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       }
     }
 
+    if (ehlo.sizeLimit !== undefined && ehlo.sizeLimit < plan.minSizeLimitBytes) {
+      checks.push({
+        id: 'size',
+        status: 'warn',
+        cause: 'smtp.size.limit-low',
+        message: `the server advertises SIZE ${ehlo.sizeLimit} (${megabytes(ehlo.sizeLimit)}), below the ${megabytes(plan.minSizeLimitBytes)} floor: ordinary messages with attachments will be refused`,
+        observed: ehlo.sizeLimit,
+        expected: { atLeast: plan.minSizeLimitBytes },
+      });
+    }
+
     if (!trusted) {
       // A client that verifies certificates stops here; so does the probe: no credentials to an unverified peer.
       await quit(w, step);
@@ -369,7 +380,8 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- envelope --------------------------------------------------------------------------------------------
     if (plan.envelope) {
       const env = plan.envelope;
-      const size = env.sizeBytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${env.sizeBytes}` : '';
+      const bytes = messageBytes(env);
+      const size = bytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${bytes}` : '';
       let mail: SmtpReply;
       try {
         mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${size}`, plan.replyTimeoutMs));
@@ -378,7 +390,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       }
       const sizeNote: JsonObject = {
         ...(ehlo.sizeLimit ? { sizeLimit: ehlo.sizeLimit } : {}),
-        ...(env.sizeBytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
+        ...(bytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
       };
       const mailV = mailVerdict(mail);
       checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${size}`, sizeNote));
@@ -420,6 +432,10 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     else socket.destroy();
   }
   return checks;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 100_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${bytes} bytes`;
 }
 
 /** QUIT politely; the session's verdicts are already made, so a missing 221 changes nothing. */
