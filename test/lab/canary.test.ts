@@ -69,10 +69,30 @@ describe('canary probe against lab Postfix, Dovecot and NSD', () => {
         LAB_DKIM_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       },
     });
-    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+    expect(run.check('auth.dkim')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.dkim.key-mismatch',
+      details: { domain: CANARY_DOMAIN, selector: 's1', failure: 'key-mismatch' },
+    });
+    expect(run.check('auth.dkim')?.message).toContain(`signature d=${CANARY_DOMAIN} s=s1`);
     // SPF still passes for 127.0.0.1 and aligns, so DMARC passes: the failure is DKIM alone.
     expect(run.check('auth.spf')).toMatchObject({ status: 'pass' });
     expect(run.check('auth.dmarc')).toMatchObject({ status: 'pass' });
+  });
+
+  it('names a selector with no published key, apart from a key mismatch', async () => {
+    const setup = labCanary();
+    const send = setup.group.options.send as { dkim?: { selector: string } };
+    if (send.dkim) send.dkim.selector = 'retired';
+    const run = await runCanary(setup, { secrets: labSecrets });
+    expect(run.check('auth.dkim')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.dkim.key-missing',
+      details: { domain: CANARY_DOMAIN, selector: 'retired' },
+    });
+    expect(run.check('auth.dkim')?.message).toContain(
+      `no key published at retired._domainkey.${CANARY_DOMAIN}`,
+    );
   });
 
   it('reports a hard bounce when Postfix refuses an unknown recipient with 550 5.1.1', async () => {

@@ -42,6 +42,7 @@ export function ledgerSource(ledger: CanaryLedger): ArrivalSource {
         placement: record.folder,
         where: record.source === 'ses' ? 'SES inbound' : 'mailprobe receive',
         receiver: record.verdicts,
+        ...(record.dkimSignatures ? { dkimSignatures: record.dkimSignatures } : {}),
         hops: record.hops ?? [],
         extra: {
           ...(record.remoteAddress ? { remoteAddress: oneLine(record.remoteAddress) } : {}),
@@ -88,6 +89,7 @@ export async function imapSource(
       try {
         const own = await reverify(found.raw, headers, dns);
         arrival.reverified = own.verdicts;
+        arrival.dkimSignatures = own.dkim;
         arrival.extra = {
           ...arrival.extra,
           dkimSignatures: own.dkim,

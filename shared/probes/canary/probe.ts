@@ -3,6 +3,7 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { describeSecretRef, type SecretRef } from '../../config/secret-ref';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
 import type { CanaryGroup, ImapArrival, MailboxTarget } from './config';
@@ -328,7 +329,7 @@ async function runCanary(
     checks.push({
       id: 'arrival',
       status: 'pass',
-      message: `canary ${oldest.token} not seen yet, ${Math.round((now - Date.parse(oldest.sentAt)) / 1000)} s after sending (window ${Math.round(options.window / 60_000)} min)`,
+      message: `canary ${oldest.token} not seen yet, ${formatDuration(now - Date.parse(oldest.sentAt))} after sending (window ${formatDuration(options.window)})`,
       details: { awaiting: outcome.waiting.length },
     });
   }
