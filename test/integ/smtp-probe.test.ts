@@ -230,8 +230,9 @@ describe('smtp probe names connection and greeting failures', () => {
       554,
       '5.7.1 Service unavailable; client [127.0.0.1] blocked using zen.spamhaus.org',
       'fail',
-      'smtp.banner.rejected',
+      'provider.blocklist',
     ],
+    [554, '5.7.1 Service unavailable; try again later', 'fail', 'smtp.banner.rejected'],
     [421, '4.7.0 Too many concurrent connections from your IP', 'warn', 'smtp.rate-limited'],
   ])('reports a %i greeting with its code and text', async (code, text, status, cause) => {
     const s = await submission({ onConnect: (_session, cb) => cb(smtpError(code, text)) });
@@ -242,6 +243,43 @@ describe('smtp probe names connection and greeting failures', () => {
       details: {
         reply: { code, enhanced: text.slice(0, 5), text: expect.stringContaining(text.slice(6, 30)) },
       },
+    });
+  });
+
+  it("names the list of a blocklist rejection and its delisting page, and Gmail's 5.7.26 at RCPT", async () => {
+    const s = await track(
+      startScripted('220 mx.test ESMTP', (line) =>
+        /^EHLO/.test(line)
+          ? '250 mx.test'
+          : /^MAIL/.test(line)
+            ? '250 2.1.0 OK'
+            : /^RCPT/.test(line)
+              ? "550-5.7.26 Unauthenticated email from sender.test is not accepted due to domain's\r\n550 5.7.26 DMARC policy. - gsmtp"
+              : '221 bye',
+      ),
+    );
+    const run = await runSmtpProbe({
+      name: 'mx',
+      host: '127.0.0.1',
+      port: s.port,
+      mode: 'plain',
+      envelope: { from: 'a@sender.test', to: ['seed@gmail.test'] },
+    });
+    expect(run.check('rcpt:seed@gmail.test')).toMatchObject({
+      status: 'fail',
+      cause: 'provider.gmail.unauthenticated',
+      details: { provider: 'gmail', reply: { code: 550, enhanced: '5.7.26' } },
+    });
+    const blocked = await submission({
+      onConnect: (_session, cb) =>
+        cb(
+          smtpError(554, '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org'),
+        ),
+    });
+    const banner = (await runSmtpProbe(endpoint(blocked.port), { secrets })).check('banner');
+    expect(banner).toMatchObject({
+      cause: 'provider.blocklist',
+      details: { list: 'zen.spamhaus.org', delistUrl: 'https://check.spamhaus.org/' },
     });
   });
 

@@ -31,7 +31,7 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
         status: v.status === 'pass' ? 'fail' : v.status,
         cause: v.cause ?? 'smtp.protocol.error',
         message: `DATA refused: ${describeReply(go)}`,
-        details: { reply: replyDetails(go) },
+        details: { reply: replyDetails(go), ...(v.details ?? {}) },
       };
     }
     const compose = (text: string) =>
@@ -66,7 +66,7 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
       status: v.status,
       ...(v.cause ? { cause: v.cause } : {}),
       message: `message of ${message.length} bytes ${v.status === 'pass' ? 'accepted' : 'refused'}: ${describeReply(done)}`,
-      details: { reply: replyDetails(done), bytes: message.length },
+      details: { reply: replyDetails(done), ...(v.details ?? {}), bytes: message.length },
     };
   });
 }

@@ -148,7 +148,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     status: verdict.status,
     ...(verdict.cause ? { cause: verdict.cause } : {}),
     message: `${what}: ${describeReply(reply)}`,
-    details: { reply: replyDetails(reply), ...extra },
+    details: { reply: replyDetails(reply), ...(verdict.details ?? {}), ...extra },
   });
 
   // --- connect ---------------------------------------------------------------------------------------------
