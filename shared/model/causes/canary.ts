@@ -212,6 +212,89 @@ export const canaryCauses = {
       'Query `dig TXT <selector>._domainkey.<domain>` against each authoritative server of the domain and fix the ' +
       'one that fails; check the DNSSEC chain of the domain.',
   },
+  'canary.compliance.verdict': {
+    title: 'Canary misses the bulk-sender requirements of a provider',
+    explanation:
+      'Gmail and Yahoo (since February 2024) and Outlook.com (since May 2025) reject or junk mail from bulk ' +
+      'senders (5,000+ messages a day to them) that misses their requirements. The check lists the verdict per ' +
+      'provider; each missed rule is its own check with its own fix.',
+    remediation: 'Fix each `compliance.*` check of the same run; the verdict passes when none is left.',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Yahoo Sender Hub best practices, https://senders.yahooinc.com/best-practices/; Outlook requirements for high-volume senders (May 2025), https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+  },
+  'canary.compliance.spf': {
+    title: 'Bulk-sender rule: SPF must pass',
+    explanation:
+      'All three providers require SPF to pass for the envelope (Return-Path) domain of bulk mail.',
+    remediation:
+      'Authorise the sending IP in the SPF record of the Return-Path domain (dns probe with sendingIps).',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Outlook requirements for high-volume senders (May 2025), https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+  },
+  'canary.compliance.dkim': {
+    title: 'Bulk-sender rule: DKIM must pass',
+    explanation: 'All three providers require a DKIM signature that verifies on bulk mail.',
+    remediation:
+      'Sign with DKIM and publish the key; the auth.dkim check of this run names why the signature fails.',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Outlook requirements for high-volume senders (May 2025), https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+  },
+  'canary.compliance.dmarc': {
+    title: 'Bulk-sender rule: DMARC must pass, aligned',
+    explanation:
+      'The From domain must publish DMARC (p=none suffices) and the message must pass it: SPF or DKIM aligned ' +
+      'with the From domain.',
+    remediation: 'Publish DMARC and align SPF (custom Return-Path) or DKIM (d= of the From domain).',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Yahoo Sender Hub best practices, https://senders.yahooinc.com/best-practices/; Outlook requirements for high-volume senders (May 2025), https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+  },
+  'canary.compliance.dkim-key': {
+    title: 'Bulk-sender rule: DKIM key of at least 1024 bits',
+    explanation:
+      'Gmail requires DKIM keys of at least 1024 bits (2048 recommended); shorter keys count as failing.',
+    remediation: 'Generate a 2048-bit key, publish it under a new selector and switch the signer to it.',
+    source: 'Gmail email sender guidelines, https://support.google.com/a/answer/81126',
+  },
+  'canary.compliance.fcrdns': {
+    title: 'Bulk-sender rule: forward-confirmed reverse DNS of the sending IP',
+    explanation:
+      'The IP that delivered the canary to the receiver (from its Received chain) must have a PTR record whose ' +
+      'name resolves back to the same IP. Gmail and Yahoo require it of every sender.',
+    remediation:
+      'Ask the owner of the IP for a PTR to a name in your domain and publish that name’s A/AAAA record with the ' +
+      'IP (in AWS: the Elastic IP reverse DNS request).',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Yahoo Sender Hub best practices, https://senders.yahooinc.com/best-practices/',
+  },
+  'canary.compliance.tls': {
+    title: 'Bulk-sender rule: TLS on the hop into the receiver',
+    explanation:
+      'Gmail requires the connection that delivers the message to use TLS; this canary arrived in plaintext.',
+    remediation: 'Enable STARTTLS on the sending MTA (Postfix smtp_tls_security_level = may or encrypt).',
+    source: 'Gmail email sender guidelines, https://support.google.com/a/answer/81126',
+  },
+  'canary.compliance.rfc5322': {
+    title: 'Bulk-sender rule: message format per RFC 5322',
+    explanation:
+      'The providers require RFC 5322 messages: exactly one address in From and a valid Message-ID among them. ' +
+      'Messages that are not are refused (Gmail 5.7.x "not RFC 5322 compliant").',
+    remediation:
+      'Fix the sending application or library so it writes one From address and a Message-ID <id@domain>.',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Yahoo Sender Hub best practices, https://senders.yahooinc.com/best-practices/',
+  },
+  'canary.compliance.one-click': {
+    title: 'Bulk-sender rule: one-click unsubscribe (RFC 8058)',
+    explanation:
+      'Marketing and subscribed mail must carry List-Unsubscribe with an https URI and List-Unsubscribe-Post: ' +
+      'List-Unsubscribe=One-Click, both covered by a passing DKIM signature (RFC 8058 section 4), and honour the ' +
+      'request within two days.',
+    remediation:
+      'Add both headers to bulk streams and add them to the signer’s signed header list (h=); the https endpoint ' +
+      'must accept a POST without a login.',
+    source:
+      'Gmail email sender guidelines, https://support.google.com/a/answer/81126; Yahoo Sender Hub best practices, https://senders.yahooinc.com/best-practices/; Outlook requirements for high-volume senders (May 2025), https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730',
+  },
   'canary.auth.dmarc-fail': {
     title: 'Receiver’s DMARC check failed for the canary',
     explanation:

@@ -1,4 +1,5 @@
 import type { DnsResolver } from '../../dns/resolver';
+import { gatherComplianceFacts } from './compliance';
 import type { ImapArrival } from './config';
 import type { Arrival } from './evaluate';
 import { parseHeaders, receivedHops, receiverVerdicts } from './headers';
@@ -90,6 +91,9 @@ export async function imapSource(
         const own = await reverify(found.raw, headers, dns);
         arrival.reverified = own.verdicts;
         arrival.dkimSignatures = own.dkim;
+        // The receiver's verdicts where it gave them, ours for the rest: what the provider would judge.
+        const verdicts = { ...own.verdicts, ...(receiver?.verdicts ?? {}) };
+        arrival.compliance = await gatherComplianceFacts(headers, verdicts, own.dkim, own.ip, dns);
         arrival.extra = {
           ...arrival.extra,
           dkimSignatures: own.dkim,

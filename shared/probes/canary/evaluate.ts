@@ -1,6 +1,7 @@
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
 import { formatDuration } from '../../util/duration';
+import { type ComplianceFacts, complianceChecks } from './compliance';
 import type { CanaryOptions } from './config';
 import type { DkimFailure, DkimSignature, Hop, Verdicts } from './ledger';
 
@@ -18,6 +19,8 @@ export interface Arrival {
   reverified?: Verdicts;
   /** The verifier's result per DKIM signature (domain, selector, why it failed), when it verified itself. */
   dkimSignatures?: DkimSignature[];
+  /** What the bulk-sender rules judge, when the raw message was available. */
+  compliance?: ComplianceFacts;
   hops: Hop[];
   extra?: JsonObject;
 }
@@ -168,7 +171,11 @@ export function arrivalChecks(arrival: Arrival, options: CanaryOptions): Check[]
           message: `canary in the inbox (${arrival.where})`,
           observed: arrival.where,
         };
-  return [arrivalCheck, latency, placement, ...MECHANISMS.map((m) => authCheck(m, arrival))];
+  const compliance =
+    arrival.compliance && options.compliance.providers.length > 0
+      ? complianceChecks(arrival.compliance, options.compliance)
+      : [];
+  return [arrivalCheck, latency, placement, ...MECHANISMS.map((m) => authCheck(m, arrival)), ...compliance];
 }
 
 /** The arrival check when the oldest due canary never arrived within the window. */

@@ -31,6 +31,10 @@ export type DkimSignature = {
   comment?: string;
   /** Set when the signature did not pass and the verifier said why. */
   failure?: DkimFailure;
+  /** Key size in bits (RSA), when the key was fetched. */
+  bits?: number;
+  /** The header fields the signature covers (h=), lowercase. */
+  signedHeaders?: string[];
 };
 
 /** One hop of the Received chain, oldest first. */

@@ -53,6 +53,17 @@ export function dkimSignatures(results: DKIMResult[]): DkimSignature[] {
     if (selector) entry.selector = selector;
     if (comment) entry.comment = comment;
     if (failure) entry.failure = failure;
+    const extra = r as DKIMResult & { modulusLength?: number; signingHeaders?: { keys?: string } };
+    if (typeof extra.modulusLength === 'number') entry.bits = extra.modulusLength;
+    const keys = extra.signingHeaders?.keys;
+    if (typeof keys === 'string') {
+      entry.signedHeaders = keys
+        .split(':')
+        .map((k) => k.trim().toLowerCase())
+        .filter(Boolean)
+        .slice(0, 40)
+        .map((k) => clean(k, 60) as string);
+    }
     return entry;
   });
 }
