@@ -5,7 +5,7 @@ import { type Header, headerValues } from './headers';
 import type { DkimSignature, Verdicts } from './ledger';
 
 /** The providers whose bulk-sender rules are judged: Gmail and Yahoo (since 2024), Outlook.com (since May 2025). */
-export const COMPLIANCE_PROVIDERS = ['gmail', 'yahoo', 'outlook'] as const;
+const COMPLIANCE_PROVIDERS = ['gmail', 'yahoo', 'outlook'] as const;
 export type ComplianceProvider = (typeof COMPLIANCE_PROVIDERS)[number];
 
 /** What was observed of one delivered canary, as the rules need it. */

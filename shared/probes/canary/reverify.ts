@@ -25,7 +25,7 @@ function clean(s: string | undefined, max = 200): string | undefined {
 }
 
 /** mailauth's DKIM status (result, comment, policy) as one of the failures with their own fix. */
-export function dkimFailure(
+function dkimFailure(
   status: Pick<AuthStatus, 'result' | 'comment' | 'policy'>,
 ): DkimFailure | undefined {
   if (status.result === 'pass' || status.result === 'none') return undefined;

@@ -5,7 +5,7 @@ import type { SessionPlan, Step } from './plan';
 import type { SmtpWire } from './wire';
 
 /** The size of the message `send` sends when `sizeBytes` is not set: a real message, not a one-liner. */
-export const DEFAULT_MESSAGE_BYTES = 65_536;
+const DEFAULT_MESSAGE_BYTES = 65_536;
 
 /** The size the envelope test declares (MAIL FROM SIZE=) and, with send, sends. */
 export function messageBytes(env: NonNullable<SessionPlan['envelope']>): number | undefined {

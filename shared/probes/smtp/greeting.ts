@@ -12,7 +12,7 @@ const SILENT_MS = 3000;
 const FOLLOW_UP_MS = 2000;
 
 /** The greeting never came and a follow-up connection found another service. */
-export class SilentServiceError extends Error {
+class SilentServiceError extends Error {
   override readonly name = 'SilentServiceError';
   constructor(
     readonly found: SilentService,
