@@ -25,9 +25,7 @@ function clean(s: string | undefined, max = 200): string | undefined {
 }
 
 /** mailauth's DKIM status (result, comment, policy) as one of the failures with their own fix. */
-function dkimFailure(
-  status: Pick<AuthStatus, 'result' | 'comment' | 'policy'>,
-): DkimFailure | undefined {
+function dkimFailure(status: Pick<AuthStatus, 'result' | 'comment' | 'policy'>): DkimFailure | undefined {
   if (status.result === 'pass' || status.result === 'none') return undefined;
   const comment = typeof status.comment === 'string' ? status.comment : '';
   if (status.policy?.['dkim-rules'] === 'weak-key') return 'weak-key';
