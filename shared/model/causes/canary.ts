@@ -233,7 +233,9 @@ export const canaryCauses = {
   },
   'canary.compliance.dkim': {
     title: 'Bulk-sender rule: DKIM must pass',
-    explanation: 'All three providers require a DKIM signature that verifies on bulk mail.',
+    explanation:
+      'All three providers require a DKIM signature that verifies on bulk mail; Microsoft checks it separately ' +
+      'from SPF, so an SPF pass does not make up for it.',
     remediation:
       'Sign with DKIM and publish the key; the auth.dkim check of this run names why the signature fails.',
     source:
