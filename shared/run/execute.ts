@@ -15,6 +15,7 @@ import { Transcript } from '../model/transcript';
 import type { ProbeContext } from '../probes/types';
 import { SecretUnavailableError } from '../secrets/resolve';
 import type { ProbeSpec } from '../suite/expand';
+import { formatDuration } from '../util/duration';
 import type { Log } from '../util/log';
 
 export interface ExecuteDeps {
@@ -30,6 +31,12 @@ export interface ExecuteDeps {
 class ProbeTimeout extends Error {
   override readonly name = 'ProbeTimeout';
 }
+
+/**
+ * After the budget, how long a probe that honours its signal has to return what it found so far (the checks it
+ * passed, the step it was waiting on). A probe that ignores the signal is cut off after it.
+ */
+const GRACE_MS = 1000;
 
 function runnerCheck(cause: CauseId, message: string): Check {
   return { id: 'probe', status: 'unknown', cause, message };
@@ -154,6 +161,18 @@ export function maskOutcome(outcome: ProbeOutcome, transcript: Transcript): Prob
   };
 }
 
+/** The runner's timeout check: which phase was waiting, and which had finished (with their times). */
+function timeoutCheck(budgetMs: number, waitingFor: string[], timings: Timings | undefined): Check {
+  const values = timings?.values ?? {};
+  const finished = Object.keys(values).filter((p) => !waitingFor.includes(p));
+  const waiting = waitingFor.length > 0 ? ` while waiting for ${waitingFor.join(', ')}` : '';
+  const done = finished.length > 0 ? ` (finished: ${finished.join(', ')})` : '';
+  return {
+    ...runnerCheck('probe.timeout', `time budget of ${formatDuration(budgetMs)} spent${waiting}${done}`),
+    details: { budgetMs, waitingFor, finished, timings: { ...values } },
+  };
+}
+
 /**
  * Runs one probe under a hard time budget and always returns a result: a crash, a missing secret or a timeout
  * becomes an `unknown` result naming its cause, never an exception and never a lost run. The runner owns what
@@ -170,15 +189,19 @@ export async function executeProbe(
   const startedMs = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let ctx: ProbeContext | undefined;
+  /** The phases running when the budget ran out, e.g. `banner` after a passed `connect`. */
+  let waitingFor: string[] | undefined;
   const budget = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort(new ProbeTimeout(`no verdict within ${spec.timeoutMs} ms`));
-      reject(controller.signal.reason);
+      // Before the context exists the runner itself was still resolving the secrets.
+      waitingFor = ctx ? ctx.timings.inProgress() : ['secrets'];
+      controller.abort(new ProbeTimeout(`no verdict within ${formatDuration(spec.timeoutMs)}`));
+      timer = setTimeout(() => reject(controller.signal.reason), GRACE_MS);
     }, spec.timeoutMs);
   });
   const parts = { scheduledAt, memo, signal: controller.signal, deadline: Date.now() + spec.timeoutMs };
   // Secrets are looked up inside the budget: a stuck Secrets Manager call ends as a timeout like any other step.
-  let ctx: ProbeContext | undefined;
   const run = async () => {
     ctx = await createProbeContext(spec, parts, deps);
     return maskOutcome(await spec.definition.run(spec.target, spec.group, ctx), ctx.transcript);
@@ -190,10 +213,13 @@ export async function executeProbe(
     const outcome = await Promise.race([run(), budget]);
     checks = outcome.checks;
     newMemo = outcome.memo;
+    if (waitingFor && !checks.some((c) => c.cause === 'probe.timeout')) {
+      checks = [...checks, timeoutCheck(spec.timeoutMs, waitingFor, ctx?.timings)];
+    }
   } catch (err) {
     const mask = (s: string) => (ctx ? ctx.transcript.mask(s) : s);
     if (err instanceof ProbeTimeout) {
-      checks = [runnerCheck('probe.timeout', `probe aborted after ${spec.timeoutMs} ms without a verdict`)];
+      checks = [timeoutCheck(spec.timeoutMs, waitingFor ?? [], ctx?.timings)];
     } else if (err instanceof SecretUnavailableError) {
       checks = [runnerCheck('probe.secret-unavailable', mask(err.message))];
     } else {

@@ -39,7 +39,7 @@ describe('canary demo part', () => {
       expect(signed.checks.filter((c) => c.status !== 'pass')).toEqual([]);
       const rotated = await run('canary-rotated-key');
       expect(rotated.check('placement')).toMatchObject({ status: 'fail', cause: 'canary.placement.spam' });
-      expect(rotated.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+      expect(rotated.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.dkim.key-mismatch' });
       expect(rotated.check('auth.spf')).toMatchObject({ status: 'fail', cause: 'canary.auth.spf-fail' });
     } finally {
       await store.close();

@@ -93,7 +93,7 @@ describe('canary over the local receiver (ledger arrivals)', () => {
 
   it('reports a DKIM failure but DMARC pass through aligned SPF when only the signing key is wrong', async () => {
     const run = await runCanary(setup('WRONG'), { ledger, secrets });
-    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.dkim.key-mismatch' });
     expect(run.check('auth.spf')).toMatchObject({ status: 'pass' });
     expect(run.check('auth.dmarc')).toMatchObject({ status: 'pass' });
     expect(run.check('placement')).toMatchObject({ status: 'pass' });
@@ -101,7 +101,7 @@ describe('canary over the local receiver (ledger arrivals)', () => {
 
   it('reports SPF, DKIM and DMARC failure and spam placement when neither the key nor the relay is authorised', async () => {
     const run = await runCanary(setup('WRONG', {}, 'canary@elsewhere.canary.test'), { ledger, secrets });
-    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.dkim.key-mismatch' });
     expect(run.check('auth.spf')).toMatchObject({ status: 'fail', cause: 'canary.auth.spf-fail' });
     expect(run.check('auth.dmarc')).toMatchObject({ status: 'fail', cause: 'canary.auth.dmarc-fail' });
     expect(run.check('placement')).toMatchObject({ status: 'fail', cause: 'canary.placement.spam' });

@@ -1,6 +1,13 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { startDnsServer } from '../../cli/demo/dns-server';
+import { resolverFactory } from '../../shared/dns/resolver';
+import { executeProbe } from '../../shared/run/execute';
+import { createSecretResolver } from '../../shared/secrets/resolve';
+import { parseConfig } from '../../shared/suite/load';
+import { expandProbes } from '../../shared/suite/probes';
+import { silentLog } from '../../shared/util/log';
+import { testProbeDefinitions } from '../support/probe-context';
 import { createTestCa, type KeyPair, selfSigned, type TestCa } from '../support/smtp/certs';
 import { runSmtpProbe } from '../support/smtp/harness';
 import {
@@ -218,22 +225,14 @@ describe('smtp probe names connection and greeting failures', () => {
     expect(helo.check('ehlo')).toMatchObject({ status: 'warn', cause: 'smtp.ehlo.rejected' });
   });
 
-  it('fails with the greeting timeout when the server says nothing', async () => {
-    const s = await track(startRaw(() => {}));
-    const run = await runSmtpProbe(
-      { name: 'mx', host: '127.0.0.1', port: s.port, mode: 'plain' },
-      { options: { replyTimeoutSeconds: 1 } },
-    );
-    expect(run.check('banner')).toMatchObject({ status: 'fail', cause: 'smtp.banner.timeout' });
-  });
-
   it.each([
     [
       554,
       '5.7.1 Service unavailable; client [127.0.0.1] blocked using zen.spamhaus.org',
       'fail',
-      'smtp.banner.rejected',
+      'provider.blocklist',
     ],
+    [554, '5.7.1 Service unavailable; try again later', 'fail', 'smtp.banner.rejected'],
     [421, '4.7.0 Too many concurrent connections from your IP', 'warn', 'smtp.rate-limited'],
   ])('reports a %i greeting with its code and text', async (code, text, status, cause) => {
     const s = await submission({ onConnect: (_session, cb) => cb(smtpError(code, text)) });
@@ -244,6 +243,43 @@ describe('smtp probe names connection and greeting failures', () => {
       details: {
         reply: { code, enhanced: text.slice(0, 5), text: expect.stringContaining(text.slice(6, 30)) },
       },
+    });
+  });
+
+  it("names the list of a blocklist rejection and its delisting page, and Gmail's 5.7.26 at RCPT", async () => {
+    const s = await track(
+      startScripted('220 mx.test ESMTP', (line) =>
+        /^EHLO/.test(line)
+          ? '250 mx.test'
+          : /^MAIL/.test(line)
+            ? '250 2.1.0 OK'
+            : /^RCPT/.test(line)
+              ? "550-5.7.26 Unauthenticated email from sender.test is not accepted due to domain's\r\n550 5.7.26 DMARC policy. - gsmtp"
+              : '221 bye',
+      ),
+    );
+    const run = await runSmtpProbe({
+      name: 'mx',
+      host: '127.0.0.1',
+      port: s.port,
+      mode: 'plain',
+      envelope: { from: 'a@sender.test', to: ['seed@gmail.test'] },
+    });
+    expect(run.check('rcpt:seed@gmail.test')).toMatchObject({
+      status: 'fail',
+      cause: 'provider.gmail.unauthenticated',
+      details: { provider: 'gmail', reply: { code: 550, enhanced: '5.7.26' } },
+    });
+    const blocked = await submission({
+      onConnect: (_session, cb) =>
+        cb(
+          smtpError(554, '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org'),
+        ),
+    });
+    const banner = (await runSmtpProbe(endpoint(blocked.port), { secrets })).check('banner');
+    expect(banner).toMatchObject({
+      cause: 'provider.blocklist',
+      details: { list: 'zen.spamhaus.org', delistUrl: 'https://check.spamhaus.org/' },
     });
   });
 
@@ -282,6 +318,26 @@ describe('smtp probe names connection and greeting failures', () => {
     });
   });
 
+  it('fails with the greeting timeout, saying what the follow-ups saw, when a port answers nothing at all', async () => {
+    const s = await track(startRaw(() => {}));
+    const run = await runSmtpProbe(
+      { name: 'mute', host: '127.0.0.1', port: s.port, mode: 'plain' },
+      { options: { replyTimeoutSeconds: 4 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.banner.timeout',
+      details: {
+        followUps: {
+          tls: expect.stringContaining('no TLS handshake within 2 s'),
+          dns: 'no answer within 2 s',
+          http: 'no answer within 2 s',
+        },
+      },
+    });
+    expect(run.check('banner').message).toContain('no greeting within 4 s');
+  }, 15_000);
+
   it('names plaintext spoken to an implicit-TLS port', async () => {
     const s = await submission({ secure: true });
     const run = await runSmtpProbe(endpoint(s.port), { secrets, options: { replyTimeoutSeconds: 1 } });
@@ -316,7 +372,7 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
     expect(run.check('banner')).toMatchObject({
       status: 'fail',
       cause: 'smtp.mode.plain-on-tls-port',
-      details: { received: expect.stringMatching(/^\\x15\\x03/) },
+      details: { service: 'tls', followUps: { tls: expect.stringContaining('TLS alert') } },
     });
   });
 
@@ -357,7 +413,12 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
   it('fails when the TLS handshake cannot complete', async () => {
     const s = await submission({ maxVersion: 'TLSv1', minVersion: 'TLSv1' } as never);
     const run = await runSmtpProbe(endpoint(s.port), { secrets });
-    expect(run.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.tls.handshake-failed' });
+    const tls = run.check('tls');
+    expect(tls).toMatchObject({ status: 'fail', cause: 'smtp.tls.handshake-failed' });
+    // The meaning leads; OpenSSL's own string (error:0A...:SSL routines:...) is kept in the details only.
+    expect(tls.message).toMatch(/^TLS handshake failed: no TLS version in common/);
+    expect(tls.message).not.toMatch(/error:[0-9A-F]{8}|\.c:\d+/);
+    expect(tls.details?.raw).toMatch(/error:[0-9A-F]{8}:SSL routines/);
   });
 
   it.each([
@@ -413,6 +474,21 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
     const run = await runSmtpProbe(endpoint(s.port), { secrets });
     expect(run.check('tls.certificate')).toMatchObject({ status: 'warn', cause: 'smtp.tls.cert-expiring' });
     expect(run.check('auth').status).toBe('pass');
+  });
+
+  it('gives the time to expiry in hours and minutes when under two days are left, not "0 days"', async () => {
+    const notAfter = new Date(Date.now() + 23.9 * 3_600_000);
+    const pair = await ca.issue({ names: [HOST], notAfter });
+    const s = await submission({ key: pair.key, cert: pair.cert });
+    const run = await runSmtpProbe(endpoint(s.port), { secrets });
+    const cert = run.check('tls.certificate');
+    expect(cert).toMatchObject({
+      status: 'warn',
+      cause: 'smtp.tls.cert-expiring',
+      observed: { daysLeft: 0 },
+    });
+    expect(cert.message).toMatch(/^certificate expires in 23 h 5\d min /);
+    expect(cert.details?.hoursLeft).toBeCloseTo(23.9, 0);
   });
 
   it('reads the CA from tls.caFile and reports an unreadable file as unknown', async () => {
@@ -678,6 +754,38 @@ describe('smtp probe names broken sessions', () => {
       options: { replyTimeoutSeconds: 60 },
     });
     expect(run.check('mail')).toMatchObject({ status: 'unknown', cause: 'probe.timeout' });
+  });
+});
+
+describe('smtp probe under the runner time budget', () => {
+  it('keeps the passed connect check and says the wait was for the banner', async () => {
+    const s = await track(startRaw(() => {}));
+    const config = parseConfig({
+      targets: { smtp: [{ name: 'mute', host: '127.0.0.1', port: s.port, mode: 'plain' }] },
+      probes: [
+        {
+          name: 'smtp',
+          kind: 'smtp',
+          schedule: 'rate(5 minutes)',
+          timeoutSeconds: 2,
+          options: { replyTimeoutSeconds: 60 },
+        },
+      ],
+    });
+    const [spec] = expandProbes(config, testProbeDefinitions());
+    if (!spec) throw new Error('no probe');
+    const { result } = await executeProbe(spec, new Date(), undefined, {
+      secrets: createSecretResolver({ env: {} }),
+      resolver: config.resolver,
+      dns: resolverFactory(),
+      log: silentLog,
+      now: () => new Date(),
+    });
+    expect(result.checks.map((c) => `${c.id}=${c.status}`)).toEqual(['connect=pass', 'banner=unknown']);
+    expect(result.checks[1]).toMatchObject({
+      cause: 'probe.timeout',
+      message: 'stopped waiting for the greeting',
+    });
   });
 });
 

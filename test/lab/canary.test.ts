@@ -22,6 +22,10 @@ describe('canary probe against lab Postfix, Dovecot and NSD', () => {
       status: 'pass',
       details: { source: 'mailauth re-verification', reverified: 'pass' },
     });
+    expect(run.check('compliance')).toMatchObject({
+      status: 'pass',
+      details: { perProvider: { gmail: 'pass', yahoo: 'pass', outlook: 'pass' } },
+    });
     const hops = (run.check('arrival')?.details?.hops ?? []) as { by?: string }[];
     expect(hops.map((h) => h.by)).toContain(LAB_MAIL_HOSTNAME);
     expect(run.memo).toEqual({ pending: [], misses: 0 });
@@ -69,10 +73,55 @@ describe('canary probe against lab Postfix, Dovecot and NSD', () => {
         LAB_DKIM_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
       },
     });
-    expect(run.check('auth.dkim')).toMatchObject({ status: 'fail', cause: 'canary.auth.dkim-fail' });
+    expect(run.check('auth.dkim')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.dkim.key-mismatch',
+      details: { domain: CANARY_DOMAIN, selector: 's1', failure: 'key-mismatch' },
+    });
+    expect(run.check('auth.dkim')?.message).toContain(`signature d=${CANARY_DOMAIN} s=s1`);
+    // The same miss, judged as the bulk-sender rules of all three providers.
+    expect(run.check('compliance')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.compliance.verdict',
+      details: {
+        perProvider: { gmail: 'fail', yahoo: 'fail', outlook: 'fail' },
+        missed: { gmail: ['dkim'] },
+      },
+    });
+    expect(run.check('compliance.dkim')).toMatchObject({ status: 'fail', cause: 'canary.compliance.dkim' });
     // SPF still passes for 127.0.0.1 and aligns, so DMARC passes: the failure is DKIM alone.
     expect(run.check('auth.spf')).toMatchObject({ status: 'pass' });
     expect(run.check('auth.dmarc')).toMatchObject({ status: 'pass' });
+  });
+
+  it('names a selector with no published key, apart from a key mismatch', async () => {
+    const setup = labCanary();
+    const send = setup.group.options.send as { dkim?: { selector: string } };
+    if (send.dkim) send.dkim.selector = 'retired';
+    const run = await runCanary(setup, { secrets: labSecrets });
+    expect(run.check('auth.dkim')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.dkim.key-missing',
+      details: { domain: CANARY_DOMAIN, selector: 'retired' },
+    });
+    expect(run.check('auth.dkim')?.message).toContain(
+      `no key published at retired._domainkey.${CANARY_DOMAIN}`,
+    );
+  });
+
+  it('fails the one-click unsubscribe rule for a stream marked bulk, the other rules still passing', async () => {
+    const run = await runCanary(labCanary({ compliance: { bulk: true } }), { secrets: labSecrets });
+    expect(run.check('compliance.one-click')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.compliance.one-click',
+      details: { providers: ['gmail', 'yahoo', 'outlook'] },
+    });
+    expect(run.check('compliance')).toMatchObject({
+      details: { missed: { gmail: ['one-click'], yahoo: ['one-click'], outlook: ['one-click'] } },
+    });
+    expect(run.checks.filter((c) => c.id.startsWith('compliance.')).map((c) => c.id)).toEqual([
+      'compliance.one-click',
+    ]);
   });
 
   it('reports a hard bounce when Postfix refuses an unknown recipient with 550 5.1.1', async () => {

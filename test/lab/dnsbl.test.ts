@@ -46,6 +46,7 @@ const CUSTOM = [
   { zone: 'dom.rbl.test', kinds: ['domain'] },
   { zone: 'broken.rbl.test', kinds: ['ip4'] },
   { zone: 'dead.rbl.test', kinds: ['ip4'] },
+  { zone: 'refusing.rbl.test', kinds: ['ip4'] },
 ];
 
 beforeEach(() => clearSelfTestCache());
@@ -97,6 +98,14 @@ describe('dnsbl probe against rbldnsd', () => {
     expect(checks.get('zone:broken.rbl.test')).toMatchObject({
       status: 'unknown',
       cause: 'dnsbl.zone.lists-everything',
+    });
+  });
+
+  it('reports a custom zone answering the 127.255.255.x error range as refused, not as listing everything', async () => {
+    const checks = await checksFor(ip('192.0.2.99'), { customZones: CUSTOM });
+    expect(checks.get('zone:refusing.rbl.test')).toMatchObject({
+      status: 'unknown',
+      cause: 'dnsbl.resolver.refused',
     });
   });
 

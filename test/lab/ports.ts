@@ -18,6 +18,10 @@ export const labPorts = {
   submission: 2587,
   /** Postfix implicit TLS (smtps), SASL AUTH via Dovecot. */
   smtps: 2465,
+  /** Postfix MX-style with message_size_limit 1000, advertised as SIZE 1000. */
+  sized: 2526,
+  /** Postfix MX-style with message_size_limit 1000 and SIZE not advertised: the limit shows only after DATA. */
+  hiddenLimit: 2527,
   /** Dovecot IMAP with STARTTLS (no plaintext login). */
   imap: 2143,
   /** Dovecot IMAPS (implicit TLS). */
@@ -63,6 +67,8 @@ export function labEnv(): Record<string, string> {
     LAB_SMTP_PORT: String(labPorts.smtp),
     LAB_SUBMISSION_PORT: String(labPorts.submission),
     LAB_SMTPS_PORT: String(labPorts.smtps),
+    LAB_SIZED_PORT: String(labPorts.sized),
+    LAB_HIDDEN_LIMIT_PORT: String(labPorts.hiddenLimit),
     LAB_IMAP_PORT: String(labPorts.imap),
     LAB_IMAPS_PORT: String(labPorts.imaps),
     LAB_DNS_PORT: String(labPorts.dns),

@@ -68,6 +68,33 @@ describe('smtp probe against lab Postfix', () => {
     expect(tlsOnPlain.check('tls')).toMatchObject({ status: 'fail', cause: 'smtp.mode.tls-on-plain-port' });
   });
 
+  it('names plaintext spoken to the smtps port within seconds, not after the full reply timeout', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.smtps), {
+      secrets,
+      options: { replyTimeoutSeconds: 30 },
+    });
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.mode.plain-on-tls-port',
+      details: { service: 'tls' },
+    });
+    expect(run.timings.banner).toBeLessThan(15_000);
+  });
+
+  it("identifies NSD's TCP port as a DNS server instead of reporting a slow SMTP greeting", async () => {
+    const run = await runSmtpProbe(
+      { name: 'dns-port', host: LAB_HOST, port: labPorts.dns, mode: 'starttls' },
+      { options: { replyTimeoutSeconds: 30 } },
+    );
+    expect(run.check('banner')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.service.not-smtp',
+      details: { service: 'dns' },
+    });
+    expect(run.check('banner').message).toContain(`DNS service listens on port ${labPorts.dns}`);
+    expect(run.timings.banner).toBeLessThan(15_000);
+  });
+
   it('names AUTH before TLS on the submission port', async () => {
     const run = await runSmtpProbe(endpoint(labPorts.submission, { mode: 'plain', tls: undefined }), {
       secrets,
@@ -124,5 +151,46 @@ describe('smtp probe against lab Postfix', () => {
       status: 'fail',
       cause: 'smtp.rcpt.relay-denied',
     });
+  });
+});
+
+describe('smtp probe DATA size test against lab Postfix', () => {
+  const mx = (port: number, envelope: Record<string, unknown>) => ({
+    name: 'mx',
+    host: LAB_HOST,
+    port,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    envelope: { from: 'sender@example.org', to: [labUsers.bob.address], ...envelope },
+  });
+
+  it('sends a real-sized (64 KiB) message by default and Postfix takes it', async () => {
+    const run = await runSmtpProbe(mx(labPorts.smtp, { send: true }));
+    expect(run.check('data')).toMatchObject({ status: 'pass', details: { reply: { code: 250 } } });
+    expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(65_536);
+    expect(run.transcript).toContain('C: MAIL FROM:<sender@example.org> SIZE=65536');
+    expect(run.checks.map((c) => c.id)).not.toContain('size');
+  });
+
+  it('warns about an advertised SIZE 1000 and fails the declared 64 KiB at MAIL FROM', async () => {
+    const run = await runSmtpProbe(mx(labPorts.sized, { send: true }));
+    expect(run.check('size')).toMatchObject({ status: 'warn', cause: 'smtp.size.limit-low', observed: 1000 });
+    expect(run.check('mail')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.message.too-large',
+      details: { reply: { code: 552, enhanced: '5.3.4' }, sizeLimit: 1000 },
+    });
+  });
+
+  it('finds a limit enforced only after DATA, which an envelope-only or one-line test never sees', async () => {
+    const run = await runSmtpProbe(mx(labPorts.hiddenLimit, { send: true, sizeBytes: 20_000 }));
+    expect(run.checks.map((c) => c.id)).not.toContain('size');
+    expect(run.check('mail').status).toBe('pass');
+    expect(run.check('data')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.message.too-large',
+      details: { reply: { code: 552, enhanced: '5.3.4' } },
+    });
+    expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(20_000);
   });
 });

@@ -14,6 +14,7 @@ RUN="$LAB/.run/net-$(readlink /proc/self/ns/net | tr -dc 0-9)"
 HOST=127.0.0.1
 : "${LAB_SMTP_PORT:=2525}" "${LAB_SUBMISSION_PORT:=2587}" "${LAB_SMTPS_PORT:=2465}"
 : "${LAB_IMAP_PORT:=2143}" "${LAB_IMAPS_PORT:=2993}" "${LAB_DNS_PORT:=5300}" "${LAB_RBL_PORT:=5353}"
+: "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}"
 : "${LAB_UP_TIMEOUT:=15}"
 RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
 
@@ -64,7 +65,8 @@ render() { # render TEMPLATE OUTPUT: fills the @...@ markers
   sed -e "s|@RUN@|$RUN|g" -e "s|@LAB@|$LAB|g" \
     -e "s|@SMTP_PORT@|$LAB_SMTP_PORT|g" -e "s|@SUBMISSION_PORT@|$LAB_SUBMISSION_PORT|g" \
     -e "s|@SMTPS_PORT@|$LAB_SMTPS_PORT|g" -e "s|@IMAP_PORT@|$LAB_IMAP_PORT|g" \
-    -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" "$1" >"$2"
+    -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" \
+    -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" "$1" >"$2"
 }
 
 # Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
@@ -159,7 +161,8 @@ dns_answers() { # dns_answers PORT STATUS_REGEX NAME TYPE...: every query answer
 ready() { # ready NAME
   case $1 in
   postfix)
-    banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT"
+    banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT" &&
+      banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220
     ;;
   dovecot)
     [[ -S "$dc/run/lmtp" && -S "$dc/run/auth-postfix" ]] &&
@@ -218,6 +221,7 @@ while ((${#pending[@]})); do
   sleep 0.02
 done
 
-echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT," \
+echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT" \
+  "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT," \
   "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
   "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets) on $HOST; state in $RUN"

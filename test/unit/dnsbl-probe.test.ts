@@ -139,6 +139,32 @@ describe('dnsbl probe verdicts', () => {
     expect(check).toMatchObject({ status: 'unknown', cause: 'dnsbl.resolver.refused' });
   });
 
+  it.each([
+    ['127.255.255.254', 'dnsbl.resolver.refused'],
+    ['127.255.255.255', 'dnsbl.resolver.rate-limited'],
+    ['127.255.255.252', 'dnsbl.zone.misconfigured'],
+    ['127.255.255.250', 'dnsbl.resolver.refused'],
+  ])('reads %s as an error of a custom zone that documents no error codes', async (answer, cause) => {
+    const dns = fakeResolver(healthy('plain.test', { '1.2.0.192.plain.test': { A: [answer] } }));
+    const { group, ctx } = setup({ customZones: [{ zone: 'plain.test', kinds: ['ip4'] }] });
+    expect((await checkTarget(IP, group, ctx, dns.resolve)).checks[0]).toMatchObject({
+      status: 'unknown',
+      cause,
+    });
+  });
+
+  it('names a refusing self-test of a custom zone without error codes as refused, not lists-everything', async () => {
+    const dns = fakeResolver({
+      '2.0.0.127.plain.test': { A: ['127.255.255.254'] },
+      '1.0.0.127.plain.test': { A: ['127.255.255.254'] },
+    });
+    const { group, ctx } = setup({ customZones: [{ zone: 'plain.test', kinds: ['ip4'] }] });
+    expect((await checkTarget(IP, group, ctx, dns.resolve)).checks[0]).toMatchObject({
+      status: 'unknown',
+      cause: 'dnsbl.resolver.refused',
+    });
+  });
+
   it('reports unknown, never listed, for an answer outside 127.0.0.0/8', async () => {
     const dns = fakeResolver(healthy('bl.test', { '1.2.0.192.bl.test': { A: ['198.51.100.7'] } }));
     const { group, ctx } = setup({ customZones: [BL] });

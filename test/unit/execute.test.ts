@@ -106,6 +106,41 @@ describe('executeProbe', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(90);
   });
 
+  it('keeps the checks of a probe that stops at its signal, and names the phase that was waiting', async () => {
+    const { result } = await execute(async (ctx) => {
+      await ctx.timings.measure('connect', async () => undefined);
+      await ctx.timings.measure(
+        'banner',
+        () => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve())),
+      );
+      return { checks: [{ id: 'connect', status: 'pass', message: 'connected' }] };
+    }, 100);
+    expect(result.checks).toEqual([
+      { id: 'connect', status: 'pass', message: 'connected' },
+      expect.objectContaining({
+        id: 'probe',
+        status: 'unknown',
+        cause: 'probe.timeout',
+        message: 'time budget of 0.1 s spent while waiting for banner (finished: connect)',
+        details: expect.objectContaining({ waitingFor: ['banner'], finished: ['connect'] }),
+      }),
+    ]);
+  });
+
+  it('names the waiting phase of a probe that ignores its signal, after the grace period', async () => {
+    const { result } = await execute(async (ctx) => {
+      await ctx.timings.measure('dns', async () => undefined);
+      await ctx.timings.measure('connect', async () => undefined);
+      return ctx.timings.measure('banner', () => new Promise<never>(() => {}));
+    }, 100);
+    expect(result.checks).toEqual([
+      expect.objectContaining({
+        cause: 'probe.timeout',
+        message: 'time budget of 0.1 s spent while waiting for banner (finished: dns, connect)',
+      }),
+    ]);
+  });
+
   it('aborts the signal at the time budget so a well-behaved probe can stop its I/O', async () => {
     let aborted = false;
     await execute(

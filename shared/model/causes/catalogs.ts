@@ -3,4 +3,6 @@ export { canaryCauses } from './canary';
 export { dnsCauses } from './dns';
 export { dnsblCauses } from './dnsbl';
 export { probeCauses } from './probe';
+// Mailbox providers' published rejection texts, read by the smtp and canary probes alike.
+export { providerCauses } from './provider';
 export { smtpCauses } from './smtp';

@@ -86,9 +86,11 @@ export const smtpCauses = {
   'smtp.banner.timeout': {
     title: 'No SMTP greeting',
     explanation:
-      'The TCP connection opened but no 220 greeting arrived in time. The MTA may be overloaded or hung (out of ' +
-      'processes, blocked on DNS lookups of the client), a postscreen/tarpit delay may exceed the timeout, or a ' +
-      'proxy accepts connections without a working backend.',
+      'The TCP connection opened but no 220 greeting arrived in time, and follow-up connections speaking TLS, DNS ' +
+      'and HTTP got no answer either (what each saw is in the details): the port is not another service waiting ' +
+      'for its client. The MTA may be overloaded or hung (out of processes, blocked on DNS lookups of the client), ' +
+      'a postscreen/tarpit delay may exceed the timeout, or a proxy or firewall accepts connections without a ' +
+      'working backend.',
     remediation:
       'Check the MTA’s process limits and logs (`postqueue -p`, `journalctl -u postfix`, `maillog`), its DNS ' +
       'resolution (slow reverse lookups delay the greeting), and postscreen_greet_wait; raise ' +
@@ -114,12 +116,26 @@ export const smtpCauses = {
       'Check the server log for the probe’s IP at that time (postscreen "DISCONNECT"/"PREGREET", fail2ban bans, ' +
       'anvil rate limits, smtpd crashes "fatal:"/"warning: process ... killed") and unban or allow the probe address.',
   },
+  'smtp.size.limit-low': {
+    title: 'Message size limit below a usable floor',
+    explanation:
+      'The server advertises, in its EHLO SIZE keyword (RFC 1870), a largest accepted message below the configured ' +
+      'floor (10 MB by default). Messages are counted after MIME encoding, which adds a third to attachments: a ' +
+      'limit of a few hundred KB refuses ordinary mail with a PDF or a photo, usually with 552 5.3.4 after the ' +
+      'sender has transferred the whole message. Gmail accepts 25 MB attachments (35 MB messages), Microsoft 365 ' +
+      'and Yahoo similar sizes.',
+    remediation:
+      'Raise the limit on the MTA (Postfix `message_size_limit`, Exim `message_size_limit`, Exchange ' +
+      '`Set-TransportConfig -MaxReceiveSize`) and on every hop behind it (content filter, mailbox store). If the ' +
+      'small limit is intended (a notification-only relay), lower `options.minSizeLimitBytes` for this group.',
+  },
   'smtp.service.not-smtp': {
     title: 'The port does not speak SMTP',
     explanation:
-      'Something answers on the port, but it is not an SMTP server: an HTTP server, an SSH daemon or another ' +
-      'service (its first bytes are in the details). Usually the port number is wrong in the configuration, or a ' +
-      'port forward or load-balancer listener points at the wrong backend.',
+      'Something answers on the port, but it is not an SMTP server: an HTTP server, an SSH daemon, a DNS server ' +
+      'or another service (its first bytes, or what answered the follow-up connections when it stayed silent, are ' +
+      'in the details). Usually the port number is wrong in the configuration, or a port forward or load-balancer ' +
+      'listener points at the wrong backend.',
     remediation:
       'Check which service owns the port on the host (`ss -ltnp | grep :<port>`) and the forwarding/listener rules; ' +
       'correct the port (submission is 587 with STARTTLS, 465 with implicit TLS, MX delivery is 25).',
@@ -128,7 +144,8 @@ export const smtpCauses = {
     title: 'Plaintext SMTP sent to an implicit-TLS port',
     explanation:
       'The endpoint is probed in plaintext/STARTTLS mode but the server expects a TLS handshake from the first byte ' +
-      '(SMTPS, usually port 465): it sent a TLS alert or nothing at all. This is the classic “SSL/TLS mismatch” of ' +
+      '(SMTPS, usually port 465): it sent a TLS alert or nothing at all, and a TLS handshake on a second ' +
+      'connection succeeded. This is the classic “SSL/TLS mismatch” of ' +
       'client settings: port 465 needs SSL/TLS, port 587 needs STARTTLS.',
     remediation:
       'Set `mode: implicit-tls` for this port (or use port 587 with STARTTLS). Verify with ' +

@@ -6,6 +6,8 @@ export interface Cause {
   explanation: string;
   /** What an expert would do next, concretely (commands, settings, who to ask). */
   remediation: string;
+  /** Where the text this cause decodes is published (a provider's error-code page, an RFC), when it is external. */
+  source?: string;
 }
 
 export type CauseTable = Record<string, Cause>;

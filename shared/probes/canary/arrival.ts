@@ -1,4 +1,5 @@
 import type { DnsResolver } from '../../dns/resolver';
+import { gatherComplianceFacts } from './compliance';
 import type { ImapArrival } from './config';
 import type { Arrival } from './evaluate';
 import { parseHeaders, receivedHops, receiverVerdicts } from './headers';
@@ -42,6 +43,7 @@ export function ledgerSource(ledger: CanaryLedger): ArrivalSource {
         placement: record.folder,
         where: record.source === 'ses' ? 'SES inbound' : 'mailprobe receive',
         receiver: record.verdicts,
+        ...(record.dkimSignatures ? { dkimSignatures: record.dkimSignatures } : {}),
         hops: record.hops ?? [],
         extra: {
           ...(record.remoteAddress ? { remoteAddress: oneLine(record.remoteAddress) } : {}),
@@ -88,6 +90,10 @@ export async function imapSource(
       try {
         const own = await reverify(found.raw, headers, dns);
         arrival.reverified = own.verdicts;
+        arrival.dkimSignatures = own.dkim;
+        // The receiver's verdicts where it gave them, ours for the rest: what the provider would judge.
+        const verdicts = { ...own.verdicts, ...(receiver?.verdicts ?? {}) };
+        arrival.compliance = await gatherComplianceFacts(headers, verdicts, own.dkim, own.ip, dns);
         arrival.extra = {
           ...arrival.extra,
           dkimSignatures: own.dkim,

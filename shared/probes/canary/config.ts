@@ -166,6 +166,22 @@ export const canaryGroup = z
           .default(30)
           .describe('Within one run, how long to keep polling for a due canary (bounded by timeoutSeconds)'),
         latencyWarn: duration.default(2 * 60_000).describe('Arrival slower than this is a warning'),
+        compliance: z
+          .object({
+            providers: z
+              .array(z.enum(['gmail', 'yahoo', 'outlook']))
+              .default(['gmail', 'yahoo', 'outlook'])
+              .describe('Providers whose bulk-sender rules each delivered canary is judged by ([] : none)'),
+            bulk: z
+              .boolean()
+              .default(false)
+              .describe(
+                'The stream is bulk/marketing mail: one-click unsubscribe (RFC 8058) is required too',
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe('Bulk-sender compliance verdict per canary (Gmail, Yahoo, Outlook.com rules)'),
         bounces: imapArrival
           .optional()
           .describe(

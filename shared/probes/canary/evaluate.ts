@@ -1,7 +1,9 @@
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
+import { type ComplianceFacts, complianceChecks } from './compliance';
 import type { CanaryOptions } from './config';
-import type { Hop, Verdicts } from './ledger';
+import type { DkimFailure, DkimSignature, Hop, Verdicts } from './ledger';
 
 /** What was learned about one canary that arrived, from IMAP or from an inbound arrival record. */
 export interface Arrival {
@@ -15,6 +17,10 @@ export interface Arrival {
   receiver: Verdicts | undefined;
   /** mailauth's verdicts over the delivered bytes, when the raw message was available. */
   reverified?: Verdicts;
+  /** The verifier's result per DKIM signature (domain, selector, why it failed), when it verified itself. */
+  dkimSignatures?: DkimSignature[];
+  /** What the bulk-sender rules judge, when the raw message was available. */
+  compliance?: ComplianceFacts;
   hops: Hop[];
   extra?: JsonObject;
 }
@@ -30,8 +36,54 @@ const FAIL_CAUSE: Record<Mechanism, CauseId> = {
 
 const FAILING = new Set(['fail', 'softfail', 'permerror', 'policy', 'hardfail']);
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+const DKIM_FAILURE_CAUSE: Record<DkimFailure, CauseId> = {
+  'key-missing': 'canary.dkim.key-missing',
+  'key-mismatch': 'canary.dkim.key-mismatch',
+  'body-hash': 'canary.dkim.body-hash',
+  expired: 'canary.dkim.expired',
+  'key-invalid': 'canary.dkim.key-invalid',
+  'weak-key': 'canary.dkim.weak-key',
+  'dns-error': 'canary.dkim.dns-error',
+};
+
+const DKIM_FAILURE_TEXT: Record<DkimFailure, (s: DkimSignature) => string> = {
+  'key-missing': (s) => `no key published at ${s.selector ?? '?'}._domainkey.${s.domain}`,
+  'key-mismatch': () => 'the published key does not verify the signature',
+  'body-hash': () => 'the body was changed after signing (body hash mismatch)',
+  expired: () => 'the signature has expired (x= in the past)',
+  'key-invalid': (s) => `the key record is invalid (${s.comment ?? 'unparsable'})`,
+  'weak-key': () => 'the key is shorter than 1024 bits',
+  'dns-error': (s) => `the key lookup failed (${s.comment ?? 'DNS error'})`,
+};
+
+/**
+ * The DKIM check when the verifier said why a signature failed: one cause per reason (each has its own fix), the
+ * selector and domain named: the first signature that failed.
+ */
+function dkimReasonCheck(
+  verdict: string,
+  source: string,
+  details: JsonObject,
+  arrival: Arrival,
+): Check | undefined {
+  const failed = (arrival.dkimSignatures ?? []).filter((s) => s.failure);
+  if (failed.length === 0) return undefined;
+  const signature = failed[0] as DkimSignature;
+  const failure = signature.failure as DkimFailure;
+  const sig = `d=${signature.domain} s=${signature.selector ?? '?'}`;
+  return {
+    id: 'auth.dkim',
+    status: 'fail',
+    cause: DKIM_FAILURE_CAUSE[failure],
+    message: `DKIM ${verdict} according to the ${source}: signature ${sig}: ${DKIM_FAILURE_TEXT[failure](signature)}`,
+    details: {
+      ...details,
+      domain: signature.domain,
+      ...(signature.selector ? { selector: signature.selector } : {}),
+      failure,
+      ...(signature.comment ? { verifierComment: signature.comment } : {}),
+    },
+  };
 }
 
 function authCheck(mechanism: Mechanism, arrival: Arrival): Check {
@@ -47,6 +99,10 @@ function authCheck(mechanism: Mechanism, arrival: Arrival): Check {
   const name = mechanism.toUpperCase();
   if (verdict === 'pass') {
     return { id, status: 'pass', message: `${name} pass according to the ${source}${disagree}`, details };
+  }
+  if (mechanism === 'dkim') {
+    const reasoned = dkimReasonCheck(verdict, source, details, arrival);
+    if (reasoned) return reasoned;
   }
   if (FAILING.has(verdict)) {
     return {
@@ -73,7 +129,7 @@ export function arrivalChecks(arrival: Arrival, options: CanaryOptions): Check[]
   const arrivalCheck: Check = {
     id: 'arrival',
     status: 'pass',
-    message: `canary ${arrival.token} arrived (${arrival.where}) ${seconds(latencyMs)} after sending`,
+    message: `canary ${arrival.token} arrived (${arrival.where}) ${formatDuration(latencyMs)} after sending`,
     details: {
       token: arrival.token,
       sentAt: arrival.sentAt.toISOString(),
@@ -89,14 +145,14 @@ export function arrivalChecks(arrival: Arrival, options: CanaryOptions): Check[]
           id: 'latency',
           status: 'warn',
           cause: 'canary.delivery.slow',
-          message: `delivery took ${seconds(latencyMs)}, over the ${seconds(options.latencyWarn)} threshold`,
+          message: `delivery took ${formatDuration(latencyMs)}, over the ${formatDuration(options.latencyWarn)} threshold`,
           observed: latencyMs,
           expected: options.latencyWarn,
         }
       : {
           id: 'latency',
           status: 'pass',
-          message: `delivery took ${seconds(latencyMs)}`,
+          message: `delivery took ${formatDuration(latencyMs)}`,
           observed: latencyMs,
         };
   const placement: Check =
@@ -115,7 +171,11 @@ export function arrivalChecks(arrival: Arrival, options: CanaryOptions): Check[]
           message: `canary in the inbox (${arrival.where})`,
           observed: arrival.where,
         };
-  return [arrivalCheck, latency, placement, ...MECHANISMS.map((m) => authCheck(m, arrival))];
+  const compliance =
+    arrival.compliance && options.compliance.providers.length > 0
+      ? complianceChecks(arrival.compliance, options.compliance)
+      : [];
+  return [arrivalCheck, latency, placement, ...MECHANISMS.map((m) => authCheck(m, arrival)), ...compliance];
 }
 
 /** The arrival check when the oldest due canary never arrived within the window. */
@@ -125,7 +185,7 @@ export function missingCheck(token: string, sentAt: Date, misses: number, window
     status: misses >= 2 ? 'fail' : 'warn',
     cause: 'canary.delivery.missing',
     message:
-      `canary ${token} sent ${sentAt.toISOString()} not seen within ${Math.round(windowMs / 60_000)} min` +
+      `canary ${token} sent ${sentAt.toISOString()} not seen within ${formatDuration(windowMs)}` +
       (misses >= 2 ? ` (${misses} consecutive misses)` : ' (first miss: soft failure)'),
     details: { token, sentAt: sentAt.toISOString(), consecutiveMisses: misses },
     // The first miss was the soft failure: the second is hard, and alerts at once.

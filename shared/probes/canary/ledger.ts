@@ -7,6 +7,36 @@ export interface Verdicts {
   virus?: string;
 }
 
+/**
+ * Why a DKIM signature did not verify, from the verifier's own result: each has its own fix. `key-missing`: no
+ * key at <s>._domainkey.<d>; `key-mismatch`: the published key does not verify the signature (rotated key, wrong
+ * selector, signed headers changed); `body-hash`: the body changed after signing (footer, rewrite);
+ * `expired`: past its x= time; `key-invalid`: the key record is malformed; `weak-key`: shorter than 1024 bits;
+ * `dns-error`: the key lookup failed.
+ */
+export type DkimFailure =
+  | 'key-missing'
+  | 'key-mismatch'
+  | 'body-hash'
+  | 'expired'
+  | 'key-invalid'
+  | 'weak-key'
+  | 'dns-error';
+
+/** A type, not an interface: it is stored as JSON (ledger items, check details). */
+export type DkimSignature = {
+  domain: string;
+  selector?: string;
+  result: string;
+  comment?: string;
+  /** Set when the signature did not pass and the verifier said why. */
+  failure?: DkimFailure;
+  /** Key size in bits (RSA), when the key was fetched. */
+  bits?: number;
+  /** The header fields the signature covers (h=), lowercase. */
+  signedHeaders?: string[];
+};
+
 /** One hop of the Received chain, oldest first. */
 export interface Hop {
   by?: string;
@@ -32,6 +62,8 @@ export interface CanaryArrivalRecord {
   /** `inbox` unless the inbound path filed it as spam (SES spam verdict FAIL is still delivered to the rule). */
   folder: 'inbox' | 'spam';
   verdicts: Verdicts;
+  /** The inbound verifier's result per DKIM signature (`mailprobe receive`), with why each failed. */
+  dkimSignatures?: DkimSignature[];
   hops: Hop[];
   /** Envelope and header sender as the inbound side saw them (bounded). */
   mailFrom?: string;

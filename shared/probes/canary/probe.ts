@@ -3,6 +3,8 @@ import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import { describeSecretRef, type SecretRef } from '../../config/secret-ref';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
+import { providerRejection } from '../smtp/provider-rejections';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
 import type { CanaryGroup, ImapArrival, MailboxTarget } from './config';
@@ -330,7 +332,7 @@ async function runCanary(
     checks.push({
       id: 'arrival',
       status: 'pass',
-      message: `canary ${oldest.token} not seen yet, ${Math.round((now - Date.parse(oldest.sentAt)) / 1000)} s after sending (window ${Math.round(options.window / 60_000)} min)`,
+      message: `canary ${oldest.token} not seen yet, ${formatDuration(now - Date.parse(oldest.sentAt))} after sending (window ${formatDuration(options.window)})`,
       details: { awaiting: outcome.waiting.length },
     });
   }
@@ -378,10 +380,13 @@ async function lookForBounces(
       if (hard) bounced.add(pending.token);
       if (config.afterCheck !== 'keep') await mailbox.cleanup(found).catch(() => undefined);
       if (checks.some((c) => c.status === 'fail')) continue;
+      // The Diagnostic-Code of a DSN quotes the remote reply: a provider's published rejection names the cause.
+      const code = Number(/\b([45]\d\d)\b/.exec(found.diagnostic ?? '')?.[1] ?? (hard ? 550 : 450));
+      const known = providerRejection({ code, enhanced: found.status, text: found.diagnostic ?? '' });
       const check: Check = {
         id: 'bounce',
         status: hard ? 'fail' : 'warn',
-        cause: hard ? 'canary.bounce.hard' : 'canary.bounce.soft',
+        cause: known?.cause ?? (hard ? 'canary.bounce.hard' : 'canary.bounce.soft'),
         message:
           `canary ${pending.token} ${hard ? 'bounced' : 'delayed'}: ${found.status} ${found.diagnostic ?? ''}`.trim(),
         details: {
@@ -389,6 +394,7 @@ async function lookForBounces(
           enhancedCode: found.status,
           ...(found.diagnostic ? { diagnostic: found.diagnostic } : {}),
           ...(found.recipient ? { recipient: found.recipient } : {}),
+          ...(known?.details ?? {}),
         },
       };
       checks.splice(0, checks.length, check);

@@ -6,7 +6,7 @@ import { createResolver } from '../../dns/resolver';
 import type { Log } from '../../util/log';
 import { headerValues, parseHeaders, receivedHops } from './headers';
 import type { CanaryArrivalRecord, CanaryLedger, Verdicts } from './ledger';
-import { mailauthResolver } from './reverify';
+import { dkimSignatures, mailauthResolver } from './reverify';
 import { oneLine } from './text';
 import { CANARY_HEADER, findToken } from './token';
 
@@ -82,6 +82,7 @@ async function judgeMessage(
     source: 'receiver',
     folder: spam ? 'spam' : 'inbox',
     verdicts,
+    ...(dkim.length > 0 ? { dkimSignatures: dkimSignatures(dkim) } : {}),
     hops: [
       ...receivedHops(headers),
       { by: options.hostname ?? 'mailprobe-receive', at: options.receivedAt.toISOString() },

@@ -1,12 +1,12 @@
-import { authenticate } from 'mailauth';
+import { type AuthStatus, authenticate, type DKIMResult } from 'mailauth';
 import type { DnsResolver, RrType } from '../../dns/resolver';
 import { connectingAddress, type Header, headerValues } from './headers';
-import type { Verdicts } from './ledger';
+import type { DkimFailure, DkimSignature, Verdicts } from './ledger';
 
 export interface Reverification {
   verdicts: Verdicts;
-  /** Per DKIM signature: `d=`/`s=` and the result, with mailauth's comment (bounded). */
-  dkim: { domain: string; selector?: string; result: string; comment?: string }[];
+  /** Per DKIM signature: `d=`/`s=` and the result, with mailauth's comment (bounded) and the failure it means. */
+  dkim: DkimSignature[];
   /** The client address SPF was evaluated for, when one was found in the Received chain. */
   ip?: string;
 }
@@ -22,6 +22,48 @@ export function mailauthResolver(resolve: DnsResolver): (name: string, type: str
 /** Bounded plain text: control characters replaced. */
 function clean(s: string | undefined, max = 200): string | undefined {
   return s === undefined ? undefined : s.replace(/[^\x20-\x7e]/g, '?').slice(0, max);
+}
+
+/** mailauth's DKIM status (result, comment, policy) as one of the failures with their own fix. */
+function dkimFailure(status: Pick<AuthStatus, 'result' | 'comment' | 'policy'>): DkimFailure | undefined {
+  if (status.result === 'pass' || status.result === 'none') return undefined;
+  const comment = typeof status.comment === 'string' ? status.comment : '';
+  if (status.policy?.['dkim-rules'] === 'weak-key') return 'weak-key';
+  if (/^no key/.test(comment)) return 'key-missing';
+  if (/bad signature/.test(comment)) return 'key-mismatch';
+  if (/body hash/.test(comment)) return 'body-hash';
+  if (/expir/.test(comment)) return 'expired';
+  if (/key (version|type)|invalid public key/.test(comment)) return 'key-invalid';
+  if (/^DNS failure/.test(comment) || status.result === 'temperror') return 'dns-error';
+  return undefined;
+}
+
+/** The verifier's result per DKIM signature (the first five), bounded, with the failure each one means. */
+export function dkimSignatures(results: DKIMResult[]): DkimSignature[] {
+  return results.slice(0, 5).map((r) => {
+    const entry: DkimSignature = {
+      domain: clean(r.signingDomain, 253) ?? '',
+      result: r.status.result,
+    };
+    const selector = clean(r.selector, 63);
+    const comment = clean(r.status.comment);
+    const failure = dkimFailure(r.status);
+    if (selector) entry.selector = selector;
+    if (comment) entry.comment = comment;
+    if (failure) entry.failure = failure;
+    const extra = r as DKIMResult & { modulusLength?: number; signingHeaders?: { keys?: string } };
+    if (typeof extra.modulusLength === 'number') entry.bits = extra.modulusLength;
+    const keys = extra.signingHeaders?.keys;
+    if (typeof keys === 'string') {
+      entry.signedHeaders = keys
+        .split(':')
+        .map((k) => k.trim().toLowerCase())
+        .filter(Boolean)
+        .slice(0, 40)
+        .map((k) => clean(k, 60) as string);
+    }
+    return entry;
+  });
 }
 
 /**
@@ -43,17 +85,7 @@ export async function reverify(
     ...(client ? { ip: client.ip, ...(client.helo ? { helo: client.helo } : {}) } : {}),
     ...(sender ? { sender } : {}),
   });
-  const dkim = result.dkim.results.slice(0, 5).map((r) => {
-    const entry: Reverification['dkim'][number] = {
-      domain: clean(r.signingDomain, 253) ?? '',
-      result: r.status.result,
-    };
-    const selector = clean(r.selector, 63);
-    const comment = clean(r.status.comment);
-    if (selector) entry.selector = selector;
-    if (comment) entry.comment = comment;
-    return entry;
-  });
+  const dkim = dkimSignatures(result.dkim.results);
   const verdicts: Verdicts = {
     dkim: dkim.some((d) => d.result === 'pass') ? 'pass' : (dkim[0]?.result ?? 'none'),
   };

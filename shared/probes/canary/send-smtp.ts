@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
+import { providerRejection } from '../smtp/provider-rejections';
 import type { SmtpSend } from './config';
 import type { CanaryMessage, SendResult, SmtpCredentials } from './message';
 import { enhancedCode, oneLine } from './text';
@@ -36,6 +37,23 @@ function smtpFailure(err: NodemailerError, relay: string): Check {
       cause: 'canary.send.auth-failed',
       message: `${relay}: ${reply}`,
       details,
+    };
+  }
+  const known = err.responseCode
+    ? providerRejection({
+        code: err.responseCode,
+        text: reply,
+        ...(enhancedCode(reply) ? { enhanced: enhancedCode(reply) as string } : {}),
+      })
+    : undefined;
+  if (known && err.responseCode) {
+    const hard = err.responseCode >= 500;
+    return {
+      id: 'send',
+      status: hard ? 'fail' : 'warn',
+      cause: known.cause,
+      message: `${relay} ${hard ? 'refused' : 'deferred'} the canary: ${reply}`,
+      details: { ...details, ...known.details },
     };
   }
   if (err.responseCode && err.responseCode >= 500) {

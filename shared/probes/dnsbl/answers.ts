@@ -2,6 +2,8 @@ import { isIPv4 } from 'node:net';
 import type { CauseId } from '../../model/causes/index';
 import type { ErrorKind, ListingCategory, ZoneSpec } from './zone-spec';
 
+type ErrorMeaning = ZoneSpec['errors'][string];
+
 /** One decoded meaning of a listing answer (several codes or bits give several meanings). */
 export interface Meaning {
   /** The answer address, or `bit <n>` for bitmask zones. */
@@ -34,6 +36,33 @@ const CAUSE_BY_CATEGORY: Array<[ListingCategory, CauseId]> = [
 
 const UNDOCUMENTED = 'listed (code not documented for this zone)';
 
+/**
+ * The error range lists share (Spamhaus introduced it; Abusix, Mailspike and private lists built on rbldnsd answer
+ * the same way): 127.255.255.0/24 is never a listing. It holds for every zone, custom ones included, below the
+ * zone's own `errors`.
+ */
+const ERROR_RANGE: Record<string, ErrorMeaning> = {
+  '127.255.255.252': { meaning: 'error code: unknown zone name or invalid key', kind: 'misconfigured' },
+  '127.255.255.254': {
+    meaning: 'error code: query refused (public or unregistered resolver)',
+    kind: 'refused',
+  },
+  '127.255.255.255': { meaning: 'error code: too many queries from this resolver', kind: 'rate-limited' },
+};
+
+/** The error meaning of an answer: the zone's own first, then the shared 127.255.255.0/24 error range. */
+function errorOf(spec: ZoneSpec, answer: string): ErrorMeaning | undefined {
+  const own = spec.errors[answer];
+  if (own) return own;
+  if (!answer.startsWith('127.255.255.')) return undefined;
+  return (
+    ERROR_RANGE[answer] ?? {
+      meaning: 'error code in the 127.255.255.0/24 error range: query refused',
+      kind: 'refused',
+    }
+  );
+}
+
 function inLoopbackNet(address: string): boolean {
   return isIPv4(address) && address.startsWith('127.');
 }
@@ -56,7 +85,7 @@ function decode(spec: ZoneSpec, answer: string): Meaning[] {
 
 /**
  * Reads the A answers of a zone for one subject. Never calls an error code a listing: anything outside
- * 127.0.0.0/8, a documented error code, 127.0.0.1 (RFC 5782 reserves it) or an empty bitmask is an `error`.
+ * 127.0.0.0/8, a documented error code, the shared 127.255.255.0/24 error range, 127.0.0.1 (RFC 5782 reserves it) or an empty bitmask is an `error`.
  */
 export function classifyAnswers(spec: ZoneSpec, answers: string[]): AnswerVerdict {
   const outside = answers.find((a) => !inLoopbackNet(a));
@@ -68,7 +97,7 @@ export function classifyAnswers(spec: ZoneSpec, answers: string[]): AnswerVerdic
     };
   }
   for (const a of answers) {
-    const error = spec.errors[a];
+    const error = errorOf(spec, a);
     if (error)
       return { kind: 'error', cause: CAUSE_BY_ERROR[error.kind], detail: `answered ${a}: ${error.meaning}` };
   }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
 import { bounded } from './wire';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +37,7 @@ function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
 
 /**
  * Judges the server certificate the way a verifying mail client would (chain against the system CAs or the
- * configured CA, dates, host name) and adds the days to expiry. `socket` must come from a handshake made with
+ * configured CA, dates, host name) and adds the time to expiry (in hours and minutes below two days). `socket` must come from a handshake made with
  * `rejectUnauthorized: false` and the same `ca` option, so the chain verdict is in `authorizationError`.
  */
 export function certificateCheck(socket: TLSSocket, hostname: string, now: Date, warnDays: number): Check {
@@ -51,7 +52,9 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
   }
   const notAfter = new Date(cert.valid_to);
   const notBefore = new Date(cert.valid_from);
-  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const msLeft = notAfter.getTime() - now.getTime();
+  const daysLeft = Math.floor(msLeft / DAY_MS);
+  const hoursLeft = Math.round(msLeft / 360_000) / 10;
   const altNames = (cert.subjectaltname ?? '')
     .split(/,\s*/)
     .filter(Boolean)
@@ -64,18 +67,19 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
     validFrom: notBefore.toISOString(),
     validTo: notAfter.toISOString(),
     daysLeft,
+    hoursLeft,
     fingerprint256: cert.fingerprint256,
     chain: chainOf(cert),
   };
   if (socket.authorizationError) details.verifyError = String(socket.authorizationError);
-  const base = { id: 'tls.certificate', details, observed: { daysLeft } };
+  const base = { id: 'tls.certificate', details, observed: { daysLeft, hoursLeft } };
 
   if (notAfter.getTime() <= now.getTime()) {
     return {
       ...base,
       status: 'fail',
       cause: 'smtp.tls.cert-expired',
-      message: `certificate expired ${-daysLeft} day(s) ago (${details.validTo})`,
+      message: `certificate expired ${formatDuration(-msLeft)} ago (${details.validTo})`,
     };
   }
   if (notBefore.getTime() > now.getTime()) {
@@ -83,7 +87,7 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
       ...base,
       status: 'fail',
       cause: 'smtp.tls.cert-not-yet-valid',
-      message: `certificate is not valid before ${details.validFrom}`,
+      message: `certificate is not valid before ${details.validFrom}, ${formatDuration(notBefore.getTime() - now.getTime())} from now`,
     };
   }
   const verify = socket.authorizationError ? String(socket.authorizationError) : '';
@@ -110,13 +114,13 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
       ...base,
       status: 'warn',
       cause: 'smtp.tls.cert-expiring',
-      message: `certificate expires in ${daysLeft} day(s) (${details.validTo})`,
+      message: `certificate expires in ${formatDuration(msLeft)} (${details.validTo})`,
       expected: { daysLeftAtLeast: warnDays },
     };
   }
   return {
     ...base,
     status: 'pass',
-    message: `certificate valid for ${daysLeft} more days, issued by "${details.issuer}"`,
+    message: `certificate valid for ${formatDuration(msLeft)} more, issued by "${details.issuer}"`,
   };
 }

@@ -1,12 +1,22 @@
 import type { CauseId } from '../../model/causes/index';
 import type { JsonObject } from '../../model/result';
 import type { Status } from '../../model/status';
+import { providerRejection } from './provider-rejections';
 import type { SmtpReply } from './wire';
 
 /** What one reply means for the check of the step that got it. */
 export interface Verdict {
   status: Status;
   cause?: CauseId;
+  /** What the verdict read from the reply (a provider's rejection, the blocklist it names). */
+  details?: JsonObject;
+}
+
+/** A rejection text a provider publishes (or a blocklist it names) says more than the step's generic cause. */
+function provider(r: SmtpReply): Verdict | undefined {
+  const known = providerRejection(r);
+  if (!known) return undefined;
+  return { status: is4xx(r) ? 'warn' : 'fail', cause: known.cause, details: known.details };
 }
 
 const PASS: Verdict = { status: 'pass' };
@@ -31,6 +41,8 @@ function isRateLimit(r: SmtpReply): boolean {
 
 export function bannerVerdict(r: SmtpReply): Verdict {
   if (r.code === 220) return PASS;
+  const known = provider(r);
+  if (known) return known;
   if (isRateLimit(r)) return { status: 'warn', cause: 'smtp.rate-limited' };
   return { status: 'fail', cause: 'smtp.banner.rejected' };
 }
@@ -64,12 +76,16 @@ export function authVerdict(r: SmtpReply): Verdict {
 
 export function mailVerdict(r: SmtpReply): Verdict {
   if (is2xx(r)) return PASS;
+  const known = provider(r);
+  if (known) return known;
   if (TOO_LARGE(r)) return { status: 'fail', cause: 'smtp.message.too-large' };
   return generic(r, 'smtp.mail.rejected', 'smtp.mail.rejected');
 }
 
 export function rcptVerdict(r: SmtpReply): Verdict {
   if (is2xx(r)) return PASS;
+  const known = provider(r);
+  if (known) return known;
   if (
     r.enhanced?.endsWith('.2.2') ||
     ([452, 552].includes(r.code) && /quota|mailbox (is )?full/i.test(r.text))
@@ -99,6 +115,8 @@ export function rcptVerdict(r: SmtpReply): Verdict {
 
 export function dataVerdict(r: SmtpReply): Verdict {
   if (is2xx(r)) return PASS;
+  const known = provider(r);
+  if (known) return known;
   if (TOO_LARGE(r)) return { status: 'fail', cause: 'smtp.message.too-large' };
   return generic(r, 'smtp.data.rejected', 'smtp.data.rejected');
 }

@@ -70,12 +70,16 @@ export const smtpEndpoint = z
           .number()
           .int()
           .min(1)
+          .max(52_428_800)
           .optional()
-          .describe('Declared with MAIL FROM SIZE=: tests that messages of this size are accepted'),
+          .describe(
+            'Size of the test: declared with MAIL FROM SIZE= and, with send, the size of the message sent ' +
+              '(default with send: 64 KiB, a real message rather than a one-liner)',
+          ),
         send: z
           .boolean()
           .default(false)
-          .describe('Send a small test message with DATA (only for endpoints and mailboxes you own)'),
+          .describe('Send a test message of sizeBytes with DATA (only for endpoints and mailboxes you own)'),
       })
       .strict()
       .optional()
@@ -116,6 +120,15 @@ export const smtpGroup = z
           .max(300)
           .default(30)
           .describe('Longest wait for the banner or any reply'),
+        minSizeLimitBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(10_000_000)
+          .describe(
+            'Warn when the server advertises a SIZE limit below this (0: never); providers accept 25-35 MB, ' +
+              "Postfix's default is 10,240,000",
+          ),
         greylistRetrySeconds: z
           .number()
           .int()

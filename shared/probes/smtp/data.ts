@@ -4,7 +4,21 @@ import { dataVerdict, describeReply, replyDetails } from './classify';
 import type { SessionPlan, Step } from './plan';
 import type { SmtpWire } from './wire';
 
-/** DATA with a small test message built by nodemailer's MailComposer, dot-stuffed. */
+/** The size of the message `send` sends when `sizeBytes` is not set: a real message, not a one-liner. */
+const DEFAULT_MESSAGE_BYTES = 65_536;
+
+/** The size the envelope test declares (MAIL FROM SIZE=) and, with send, sends. */
+export function messageBytes(env: NonNullable<SessionPlan['envelope']>): number | undefined {
+  return env.sizeBytes ?? (env.send ? DEFAULT_MESSAGE_BYTES : undefined);
+}
+
+const FILLER_LINE = `${'mailprobe size test '.repeat(4).trim()}\n`;
+
+/**
+ * DATA with a test message of the planned size, built by nodemailer's MailComposer (plain 7-bit text lines, so the
+ * size on the wire is the size planned), dot-stuffed. A limit a server enforces only after DATA (a content
+ * filter, a provider's gateway, a SIZE it does not advertise) shows here and nowhere else.
+ */
 export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Promise<Check> {
   const env = plan.envelope as NonNullable<SessionPlan['envelope']>;
   const t = plan.replyTimeoutMs;
@@ -17,18 +31,28 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
         status: v.status === 'pass' ? 'fail' : v.status,
         cause: v.cause ?? 'smtp.protocol.error',
         message: `DATA refused: ${describeReply(go)}`,
-        details: { reply: replyDetails(go) },
+        details: { reply: replyDetails(go), ...(v.details ?? {}) },
       };
     }
-    const message = await new MailComposer({
-      from: env.from || `mailprobe@${plan.ehloName}`,
-      to: env.to,
-      subject: `mailprobe test ${new Date().toISOString()}`,
-      text: 'Test message sent by mailprobe to check that this server accepts mail. It can be deleted.\n',
-      headers: { 'X-Mailprobe': 'smtp' },
-    })
-      .compile()
-      .build();
+    const compose = (text: string) =>
+      new MailComposer({
+        from: env.from || `mailprobe@${plan.ehloName}`,
+        to: env.to,
+        subject: `mailprobe test ${new Date().toISOString()}`,
+        text,
+        textEncoding: 'quoted-printable',
+        headers: { 'X-Mailprobe': 'smtp' },
+      })
+        .compile()
+        .build();
+    const intro =
+      'Test message sent by mailprobe to check that this server accepts mail. It can be deleted.\n';
+    let message = await compose(intro);
+    const target = messageBytes(env) ?? message.length;
+    if (target > message.length) {
+      const lines = Math.ceil((target - message.length) / (FILLER_LINE.length + 1));
+      message = await compose(intro + FILLER_LINE.repeat(lines));
+    }
     const body = message
       .toString('utf8')
       .replace(/\r?\n/g, '\r\n')
@@ -41,8 +65,8 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
       id: 'data',
       status: v.status,
       ...(v.cause ? { cause: v.cause } : {}),
-      message: `message ${v.status === 'pass' ? 'accepted' : 'refused'}: ${describeReply(done)}`,
-      details: { reply: replyDetails(done), bytes: message.length },
+      message: `message of ${message.length} bytes ${v.status === 'pass' ? 'accepted' : 'refused'}: ${describeReply(done)}`,
+      details: { reply: replyDetails(done), ...(v.details ?? {}), bytes: message.length },
     };
   });
 }

@@ -20,6 +20,8 @@ export interface SessionPlan {
   replyTimeoutMs: number;
   auth?: { user: string; password: string; mechanism?: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' };
   envelope?: NonNullable<SmtpEndpoint['envelope']>;
+  /** An advertised SIZE below this is a warning (0: never). */
+  minSizeLimitBytes: number;
   relayTest?: NonNullable<SmtpEndpoint['relayTest']>;
 }
 

@@ -150,6 +150,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
     certWarnDays: endpoint.certWarnDays ?? options.certWarnDays,
     connectTimeoutMs: options.connectTimeoutSeconds * 1000,
     replyTimeoutMs: options.replyTimeoutSeconds * 1000,
+    minSizeLimitBytes: options.minSizeLimitBytes,
     ...(auth ? { auth } : {}),
     // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
     ...(endpoint.envelope && (auth || !endpoint.auth) ? { envelope: endpoint.envelope } : {}),

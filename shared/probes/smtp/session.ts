@@ -2,6 +2,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
+import { formatDuration } from '../../util/duration';
+import { errorMeaning } from '../../util/net-error';
 import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
 import {
@@ -12,8 +14,8 @@ import {
   replyDetails,
   type Verdict,
 } from './classify';
-import { sendData } from './data';
-import { bannerFailure } from './greeting';
+import { messageBytes, sendData } from './data';
+import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
 import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
 
@@ -62,7 +64,10 @@ function tcpConnect(address: string, port: number, timeoutMs: number, signal: Ab
     };
     const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
     const timer = setTimeout(
-      () => done(Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' })),
+      () =>
+        done(
+          Object.assign(new Error(`no answer within ${formatDuration(timeoutMs)}`), { code: 'ETIMEDOUT' }),
+        ),
       timeoutMs,
     );
     socket.once('connect', () => done());
@@ -87,12 +92,13 @@ const CONNECT_CAUSES: Record<string, CauseId> = {
  */
 export function connectFailureCheck(address: string, port: number, code: string, message: string): Check {
   const port25 = code === 'ETIMEDOUT' && port === 25;
+  const { meaning, raw } = errorMeaning(message, code);
   return {
     id: 'connect',
     status: port25 ? 'unknown' : 'fail',
     cause: port25 ? 'smtp.connect.port25-timeout' : (CONNECT_CAUSES[code] ?? 'smtp.connect.unreachable'),
-    message: `${address} port ${port}: ${bounded(message, 200)} (${code})`,
-    details: { address, port, code },
+    message: `${address} port ${port}: ${bounded(meaning, 200)}`,
+    details: { address, port, code, raw: bounded(raw, 300) },
   };
 }
 
@@ -142,7 +148,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     status: verdict.status,
     ...(verdict.cause ? { cause: verdict.cause } : {}),
     message: `${what}: ${describeReply(reply)}`,
-    details: { reply: replyDetails(reply), ...extra },
+    details: { reply: replyDetails(reply), ...(verdict.details ?? {}), ...extra },
   });
 
   // --- connect ---------------------------------------------------------------------------------------------
@@ -176,12 +182,13 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       if (err.code === 'ABORT_ERR') checks.push(abortedCheck('tls'));
       else {
         const notTls = plan.mode === 'implicit-tls' && NOT_TLS.test(err.message);
+        const { meaning, raw } = errorMeaning(err.message, err.code);
         checks.push({
           id: 'tls',
           status: 'fail',
           cause: notTls ? 'smtp.mode.tls-on-plain-port' : 'smtp.tls.handshake-failed',
-          message: `TLS handshake failed: ${bounded(err.message, 300)}`,
-          details: { code: err.code ?? 'unknown' },
+          message: `TLS handshake failed: ${bounded(meaning, 300)}`,
+          details: { code: err.code ?? 'unknown', raw: bounded(raw, 300) },
         });
       }
       throw new Stop();
@@ -215,7 +222,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- banner ----------------------------------------------------------------------------------------------
     let banner: SmtpReply;
     try {
-      banner = await step('banner', () => w.readReply(plan.replyTimeoutMs));
+      banner = await step('banner', () => readBanner(w, plan, signal));
     } catch (err) {
       checks.push(await bannerFailure(err, w, plan));
       throw new Stop();
@@ -316,6 +323,17 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       }
     }
 
+    if (ehlo.sizeLimit !== undefined && ehlo.sizeLimit < plan.minSizeLimitBytes) {
+      checks.push({
+        id: 'size',
+        status: 'warn',
+        cause: 'smtp.size.limit-low',
+        message: `the server advertises SIZE ${ehlo.sizeLimit} (${megabytes(ehlo.sizeLimit)}), below the ${megabytes(plan.minSizeLimitBytes)} floor: ordinary messages with attachments will be refused`,
+        observed: ehlo.sizeLimit,
+        expected: { atLeast: plan.minSizeLimitBytes },
+      });
+    }
+
     if (!trusted) {
       // A client that verifies certificates stops here; so does the probe: no credentials to an unverified peer.
       await quit(w, step);
@@ -362,7 +380,8 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- envelope --------------------------------------------------------------------------------------------
     if (plan.envelope) {
       const env = plan.envelope;
-      const size = env.sizeBytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${env.sizeBytes}` : '';
+      const bytes = messageBytes(env);
+      const size = bytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${bytes}` : '';
       let mail: SmtpReply;
       try {
         mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${size}`, plan.replyTimeoutMs));
@@ -371,7 +390,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       }
       const sizeNote: JsonObject = {
         ...(ehlo.sizeLimit ? { sizeLimit: ehlo.sizeLimit } : {}),
-        ...(env.sizeBytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
+        ...(bytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
       };
       const mailV = mailVerdict(mail);
       checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${size}`, sizeNote));
@@ -413,6 +432,10 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     else socket.destroy();
   }
   return checks;
+}
+
+function megabytes(bytes: number): string {
+  return bytes >= 100_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${bytes} bytes`;
 }
 
 /** QUIT politely; the session's verdicts are already made, so a missing 221 changes nothing. */

@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { formatDuration } from '../../util/duration';
+import { errorMeaning } from '../../util/net-error';
 
 /**
  * The SMTP reply reader and command writer the probe drives step by step. Hand-written because nodemailer's
@@ -88,8 +90,10 @@ export class SmtpWire {
   private wake: (() => void) | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.finish(new SmtpWireError('closed', 'connection closed by the server'));
-  private readonly onError = (err: Error) =>
-    this.finish(new SmtpWireError('reset', `connection error: ${err.message}`, undefined, { cause: err }));
+  private readonly onError = (err: NodeJS.ErrnoException) =>
+    this.finish(
+      new SmtpWireError('reset', errorMeaning(err.message, err.code).meaning, undefined, { cause: err }),
+    );
 
   constructor(
     private socket: Socket,
@@ -176,7 +180,7 @@ export class SmtpWire {
       if (this.signal.aborted) throw new SmtpWireError('aborted', 'probe time budget spent');
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new SmtpWireError('timeout', `no complete reply within ${Math.round(timeoutMs / 1000)}s`);
+        throw new SmtpWireError('timeout', `no complete reply within ${formatDuration(timeoutMs)}`);
       }
       await this.wait(left);
     }
@@ -274,8 +278,7 @@ export function handshake(
       fail(new TlsHandshakeError('connection closed during the TLS handshake', 'ECONNRESET'));
     const onAbort = () => fail(new TlsHandshakeError('probe time budget spent', 'ABORT_ERR'));
     const timer = setTimeout(
-      () =>
-        fail(new TlsHandshakeError(`no TLS handshake within ${Math.round(timeoutMs / 1000)}s`, 'ETIMEDOUT')),
+      () => fail(new TlsHandshakeError(`no TLS handshake within ${formatDuration(timeoutMs)}`, 'ETIMEDOUT')),
       timeoutMs,
     );
     const cleanup = () => {
