@@ -52,7 +52,7 @@ export class CanaryInbound extends Construct {
       timeout: Duration.seconds(30),
       deadLetterQueue: props.functionDlq,
     });
-    props.results.bind(this.function, 'RW');
+    props.results.bind(this.function, 'ledger');
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', {
       rules: [
         {

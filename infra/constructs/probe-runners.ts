@@ -69,7 +69,7 @@ export class ProbeRunners extends Construct {
       );
       const fn = this.runner(key, kind, key.endsWith('StaticEgress'), timeout, props);
       this.runners.set(key, { kind, fn, groups });
-      props.results.bind(fn, 'RW');
+      props.results.bind(fn, 'runner');
       props.alerting.bind(fn);
       const targetFields = config.targets as Record<string, unknown>;
       const reads = manifestOf(kind).reads.map((field) => targetFields[field]);

@@ -6,12 +6,19 @@ import { Construct } from 'constructs';
 import { TABLE } from '../../shared/store/table';
 
 /**
- * What a function does with the table (shared/store/dynamo-store.ts and the canary ledger):
- * - `RW`, the runners and the SES inbound function: GetItem (state, ledger entries) and conditional PutItem
- *   (results, state, ledger);
+ * What a function does with the table, and nothing more (no Scan, no BatchWriteItem, no streams):
+ * - `runner`, the probe runners: GetItem (state, stored result, claims), conditional PutItem (results, state, slot
+ *   claims, incidents, suppressed alerts), UpdateItem (ADD on the hour and day rollups), conditional DeleteItem
+ *   (an incident merged into another), Query (silences and incidents of the table, active incidents on the
+ *   `states` index);
+ * - `ledger`, the SES inbound function: GetItem and conditional PutItem of canary ledger entries;
  * - `R`, a reader: GetItem and Query (history and status, by probe, target and day).
  */
-const TABLE_ACTIONS = { RW: ['GetItem', 'PutItem'], R: ['GetItem', 'Query'] } as const;
+const TABLE_ACTIONS = {
+  runner: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+  ledger: ['GetItem', 'PutItem'],
+  R: ['GetItem', 'Query'],
+} as const;
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
 /** The single results table (keys and indexes from `shared/store/table.ts`), retained and protected by default. */
@@ -37,15 +44,18 @@ export class ResultsTable extends Construct {
   }
 
   /**
-   * Gives `fn` the table name and exactly the DynamoDB actions its code performs, on the table (and its indexes
-   * only for readers that query them). The functions parse untrusted input, so none may Scan, delete, batch-write,
-   * update or read streams.
+   * Gives `fn` the table name and exactly the DynamoDB actions its code performs, on the table and only the
+   * indexes it queries. The functions parse untrusted input, so none may Scan, batch-write or read streams.
    */
   bind(fn: lambda.Function, access: TableAccess): void {
     fn.addEnvironment('MAILPROBE_TABLE', this.table.tableName);
     const actions = TABLE_ACTIONS[access].map((a) => `dynamodb:${a}`);
-    const resources =
-      access === 'R' ? [this.table.tableArn, `${this.table.tableArn}/index/*`] : [this.table.tableArn];
+    const indexes = {
+      runner: [`${this.table.tableArn}/index/${TABLE.states.indexName}`],
+      ledger: [],
+      R: [`${this.table.tableArn}/index/*`],
+    };
+    const resources = [this.table.tableArn, ...indexes[access]];
     fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
   }
 }

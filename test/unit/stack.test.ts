@@ -245,11 +245,28 @@ describe('MailprobeStack from the example config', () => {
       [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
     );
     expect(tableStatements.length).toBeGreaterThan(0);
+    const allowed = [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ];
     for (const s of tableStatements) {
-      expect([s.Action].flat().sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-      // The table itself, not its indexes or streams.
-      expect(JSON.stringify(s.Resource)).not.toMatch(/index|stream/);
+      for (const action of [s.Action].flat()) expect(allowed).toContain(action);
+      // The table and at most the states index: no other index, no stream.
+      expect(JSON.stringify(s.Resource)).not.toMatch(/stream|index\/\*|byTarget|byDay/);
     }
+    // The SES inbound function only reads and writes ledger entries.
+    const inbound = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p).includes('CanaryInbound'),
+    ) as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } } | undefined;
+    const inboundTable = inbound?.Properties.PolicyDocument.Statement.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(inboundTable?.map((s) => [s.Action].flat().sort())).toEqual([
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    ]);
     const roles = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p).includes('dynamodb:'))
       .map((p) => (p as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles[0]?.Ref ?? '');
