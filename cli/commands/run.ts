@@ -1,8 +1,9 @@
+import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import type { ProbeSpec } from '../../shared/suite/expand';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
-import { exitCodeFor, formatRun, styleFor } from '../output';
+import { exitCodeFor, formatRun, progressAllowed, styleFor, UsageError } from '../output';
 
 /** `--only` matches a probe kind, a group name, a target name or a probe id. */
 function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
@@ -10,6 +11,19 @@ function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec
   return specs.filter((s) =>
     only.some((o) => o === s.kind || o === s.group.name || o === s.targetName || o === s.id),
   );
+}
+
+/** A progress bar on stderr while probes run, only on a terminal (a canary may wait for minutes). */
+export function runProgress(total: number): { tick(): void; stop(): void } {
+  if (!progressAllowed() || total < 2) return { tick: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: ' {bar} {value}/{total} probes | {duration_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0);
+  return { tick: () => bar.increment(), stop: () => bar.stop() };
 }
 
 export function runCommand(): Command {
@@ -22,10 +36,13 @@ export function runCommand(): Command {
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
       const local = await openLocal(config, opts.dataDir);
+      let progress = runProgress(0);
       try {
         const specs = selectProbes(local.specs, opts.only);
-        if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
-        const reports = await runProbes(specs, new Date(), local.deps);
+        if (specs.length === 0) throw new UsageError(`no probe matches --only ${opts.only?.join(' ')}`);
+        progress = runProgress(specs.length);
+        const reports = await runProbes(specs, new Date(), local.deps, () => progress.tick());
+        progress.stop();
         process.stdout.write(
           `${
             opts.json
@@ -39,6 +56,7 @@ export function runCommand(): Command {
         );
         process.exitCode = exitCodeFor(reports.map((r) => r.result.status));
       } finally {
+        progress.stop();
         await local.close();
       }
     });

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
-import { formatRun, styleFor } from '../output';
+import { formatRun, info, styleFor } from '../output';
 
 /**
  * The local stand-in for EventBridge Scheduler: fires each group at the slots its schedule defines and passes
@@ -29,12 +29,14 @@ export function watchCommand(): Command {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       const style = styleFor(process.stdout);
-      process.stderr.write(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops\n`);
+      info(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops`);
       try {
         let now = new Date();
         const next = new Map(
           groups.map((g) => [g.group.name, nextFireTime(g.schedule, now, config.timezone)]),
         );
+        for (const g of groups)
+          info(nextRunLine(g.group.name, g.group.schedule, next.get(g.group.name) as Date));
         while (!stop.signal.aborted) {
           const due = Math.min(...[...next.values()].map((d) => d.getTime()));
           await sleep(due - Date.now(), stop.signal);
@@ -45,8 +47,13 @@ export function watchCommand(): Command {
             firing.map(async (g) => {
               const slot = next.get(g.group.name) as Date;
               next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
+              const started = Date.now();
               const reports = await runProbes(g.specs, slot, local.deps);
-              process.stdout.write(`\n${slot.toISOString()} ${g.group.name}\n${formatRun(reports, style)}\n`);
+              const seconds = ((Date.now() - started) / 1000).toFixed(1);
+              process.stdout.write(
+                `\n${slot.toISOString()} ${g.group.name} (${seconds} s)\n${formatRun(reports, style)}\n`,
+              );
+              info(nextRunLine(g.group.name, g.group.schedule, next.get(g.group.name) as Date));
             }),
           );
         }
@@ -56,6 +63,11 @@ export function watchCommand(): Command {
         await local.close();
       }
     });
+}
+
+/** When a group runs next (UTC, as the schedule slots are stored). */
+export function nextRunLine(group: string, schedule: string, at: Date): string {
+  return `next ${group} (${schedule}) at ${at.toISOString()}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
