@@ -1,14 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sweepCommand } from '../../cli/commands/dnsbl-sweep';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
 import { ConfigError } from '../../shared/config/errors';
-import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { resolverSettings } from '../../shared/config/resolver';
 import type { DnsResolver } from '../../shared/dns/resolver';
 import { dnsblOptions } from '../../shared/probes/dnsbl/config';
+import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
 import { parseSweepTargets, runSweep } from '../../shared/probes/dnsbl/sweep';
 
 interface Row {

@@ -15,7 +15,9 @@ function report(probeId: string, status: Status): RunReport {
       durationMs: 1000,
       status,
       checks:
-        status === 'pass' ? [] : [{ id: 'connect', status, cause: 'smtp.connect.refused', message: 'refused' }],
+        status === 'pass'
+          ? []
+          : [{ id: 'connect', status, cause: 'smtp.connect.refused', message: 'refused' }],
       timings: {},
       transcript: [],
     },
