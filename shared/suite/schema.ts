@@ -45,11 +45,14 @@ export const configSchema = z
     name: z
       .string()
       .regex(
-        /^[a-z0-9][a-z0-9-]{0,29}$/,
-        'must be lowercase letters, digits and dashes, at most 30 characters',
+        /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,29}$/,
+        'must start with a lowercase letter, then lowercase letters, digits and single dashes, at most 30 characters',
       )
       .default('mailprobe')
-      .describe('Deployment name: prefixes stack and resource names'),
+      .describe(
+        'Deployment name: the stack (mailprobe-staging becomes stack Mailprobe-Staging), its metric namespace and dashboard are named after it, so configs with different names deploy side by side',
+      )
+      .meta({ examples: ['mailprobe-staging'] }),
     timezone: z.string().default('UTC').describe('Time zone of cron schedules'),
     retentionDays: z
       .number()
