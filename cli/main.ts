@@ -6,6 +6,7 @@ import { terminalText } from '../shared/util/sanitize';
 import { causesCommand } from './commands/causes';
 import { sweepCommand } from './commands/dnsbl-sweep';
 import { historyCommand } from './commands/history';
+import { inboundMxCommand } from './commands/inbound-mx';
 import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(sweepCommand())
     .addCommand(receiveCommand())
+    .addCommand(inboundMxCommand())
     .addCommand(causesCommand())
     .addHelpText(
       'after',

@@ -101,6 +101,7 @@ export class MailprobeStack extends Stack {
             results,
             functionDlq,
             rawMessageDays: 7,
+            activateRuleSet: config.deploy.sesInbound.activateRuleSet,
           })
         : undefined;
 

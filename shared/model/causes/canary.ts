@@ -123,6 +123,17 @@ export const canaryCauses = {
       'AccessDenied: give the probe role ses:SendEmail on the identity; NotFound: the configuration set does not ' +
       'exist in the region; service errors: retry later and check the AWS Health dashboard.',
   },
+  'canary.ses.inbound-mx': {
+    title: 'Canary domain’s MX does not point at SES inbound',
+    explanation:
+      'Seed addresses with arrival via ledger are received by the stack’s SES receipt rule, which only sees mail ' +
+      'that the domain’s MX sends to inbound-smtp.<region>.amazonaws.com of the stack’s region. With another (or ' +
+      'no) MX, or SES only as a less preferred fallback, canaries are delivered elsewhere and every one is missed.',
+    remediation:
+      'Publish `<canary domain>. MX 10 inbound-smtp.<region>.amazonaws.com.` (the stack output CanaryInboundMx) as ' +
+      'the only or most preferred MX, verify the domain in SES of that region, then `mailprobe inbound-mx --region ' +
+      '<region>`; use a subdomain (canary.example.com) so the main domain’s mail is untouched.',
+  },
   // --- authentication verdicts at the receiver ---------------------------------------------------------------
   'canary.auth.spf-fail': {
     title: 'Receiver’s SPF check failed for the canary',
