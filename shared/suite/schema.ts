@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from '../config/address';
 import { deploySettings } from '../config/deploy';
 import { resolverSettings } from '../config/resolver';
 import { secretRef } from '../config/secret';
@@ -14,7 +15,7 @@ const alerts = z
     console: z.boolean().default(true).describe('Print alerts on the console (local runs)'),
     sns: z
       .object({
-        emails: z.array(z.email()).default([]).describe('Addresses subscribed to the alert topic'),
+        emails: z.array(emailAddress).default([]).describe('Addresses subscribed to the alert topic'),
         topicArn: z
           .string()
           .startsWith('arn:')

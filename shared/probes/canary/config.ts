@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { emailAddress } from '../../config/address';
 import { duration } from '../../config/duration';
 import { groupBase } from '../../config/group';
 import { secretRef } from '../../config/secret';
@@ -15,7 +16,7 @@ const host = z
   .refine((s) => isIP(s) !== 0 || hostName.safeParse(s).success, {
     message: 'must be a host name or IP address',
   });
-const email = z.email({ message: 'must be an email address' }).max(254);
+const email = emailAddress;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
