@@ -115,8 +115,7 @@ function walk(s: JsonSchema, path: string, rows: Row[], required: boolean): void
 export function configReference(): string {
   const rows: Row[] = [];
   walk(configJsonSchema() as JsonSchema, '', rows, false);
-  const seen = new Set<string>();
-  const unique = rows.filter((r) => (seen.has(r.path) ? false : (seen.add(r.path), true)));
+  const unique = [...new Map(rows.map((r) => [r.path, r] as const)).values()];
   return [
     '# Config reference',
     '',

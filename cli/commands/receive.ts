@@ -8,7 +8,7 @@ import { cliLog, DEFAULT_DATA_DIR } from '../context';
 import { info, outputSettings } from '../output';
 
 /** One line per received message on stdout; every field came from the sender, so it is escaped. */
-export function receivedLine(m: ReceivedMessage): string {
+function receivedLine(m: ReceivedMessage): string {
   const from = `from ${m.remoteAddress} <${m.mailFrom}>`;
   if (!m.token) return terminalText(`${m.receivedAt.toISOString()} ignored (not a canary) ${from}`);
   const verdicts = Object.entries(m.verdicts ?? {})

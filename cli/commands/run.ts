@@ -14,7 +14,7 @@ function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec
 }
 
 /** A progress bar on stderr while probes run, only on a terminal (a canary may wait for minutes). */
-export function runProgress(total: number): { tick(): void; stop(): void } {
+function runProgress(total: number): { tick(): void; stop(): void } {
   if (!progressAllowed() || total < 2) return { tick: () => {}, stop: () => {} };
   const bar = new SingleBar({
     stream: process.stderr,

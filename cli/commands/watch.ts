@@ -66,7 +66,7 @@ export function watchCommand(): Command {
 }
 
 /** When a group runs next (UTC, as the schedule slots are stored). */
-export function nextRunLine(group: string, schedule: string, at: Date): string {
+function nextRunLine(group: string, schedule: string, at: Date): string {
   return `next ${group} (${schedule}) at ${at.toISOString()}`;
 }
 

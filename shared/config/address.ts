@@ -6,7 +6,7 @@ const LABELS = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z
 const LOCAL = /^[^\s@"(),:;<>[\\\]\p{Cc}]{1,64}$/u;
 
 /** `bücher.example` -> `xn--bcher-kva.example`; undefined when it is no valid domain either way. */
-export function toAsciiDomain(domain: string): string | undefined {
+function toAsciiDomain(domain: string): string | undefined {
   const ascii = /^[\x21-\x7e]*$/.test(domain) ? domain.toLowerCase() : domainToASCII(domain);
   return ascii !== '' && LABELS.test(ascii) ? ascii : undefined;
 }
@@ -41,13 +41,7 @@ export const emailAddress = z
     const at = s.lastIndexOf('@');
     const local = s.slice(0, at);
     const domain = at > 0 ? toAsciiDomain(s.slice(at + 1)) : undefined;
-    if (
-      domain &&
-      domain.includes('.') &&
-      !domain.endsWith('.') &&
-      LOCAL.test(local) &&
-      !/^\.|\.$|\.\./.test(local)
-    )
+    if (domain?.includes('.') && !domain.endsWith('.') && LOCAL.test(local) && !/^\.|\.$|\.\./.test(local))
       return `${local}@${domain}`;
     ctx.addIssue({
       code: 'custom',
