@@ -14,6 +14,7 @@ import { expandProbes, probeDefinitions } from '../shared/suite/probes';
 import type { MailprobeConfig } from '../shared/suite/schema';
 import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
+import { UsageError } from './output';
 
 export const DEFAULT_DATA_DIR = '.mailprobe';
 
@@ -87,7 +88,9 @@ export async function openReadStore(
   if (!opts.remote) return openEmbeddedStore({ dataDir: opts.dataDir });
   const tableName = opts.table ?? process.env.MAILPROBE_TABLE;
   if (!tableName)
-    throw new Error('--remote needs --table <name> (the stack output ResultsTableName) or MAILPROBE_TABLE');
+    throw new UsageError(
+      '--remote needs --table <name> (the stack output ResultsTableName) or MAILPROBE_TABLE',
+    );
   const remote = openRemoteStore({ tableName, region: opts.region });
   return { store: remote.store, close: async () => remote.client.destroy() };
 }

@@ -8,8 +8,28 @@ import type { RunReport } from '../shared/run/run-probe';
 import { humanDuration, relativeTime } from '../shared/util/duration-text';
 import { csvCell, jsonText, terminalText } from '../shared/util/sanitize';
 
-/** Exit codes: 1 only for a real failure; 3 (as in the monitoring plugins) when the worst news is "could not tell". */
-export const EXIT_CODES = { ok: 0, fail: 1, config: 2, unknown: 3, error: 4, unrecorded: 5 } as const;
+/**
+ * One exit-code table for every command (README "Exit codes"): 1 only for a real failure; 3 (as in the monitoring
+ * plugins) when the worst news is "could not tell"; 2 for anything the operator typed or wrote wrong; 4 when
+ * mailprobe itself could not do its job (network, a bug); 5 when a verdict could not be recorded (store failure; it is still printed); 130 when interrupted before finishing.
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  fail: 1,
+  config: 2,
+  unknown: 3,
+  error: 4,
+  unrecorded: 5,
+  interrupted: 130,
+} as const;
+
+/** A mistake in the command line (an argument, a flag value): exit 2, like a config error. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Global output settings, set once from `--quiet` / `--no-color` before a command runs. */
+export const outputSettings = { quiet: false, colour: true };
 
 /** The exit code of a run: a verdict that could not be recorded wins over every status. */
 export function exitCodeForRun(reports: RunReport[]): number {
@@ -27,8 +47,20 @@ export interface Style {
   colour: boolean;
 }
 
+/** Colour only on a terminal, never with NO_COLOR set (https://no-color.org: any non-empty value) or --no-color. */
 export function styleFor(stream: NodeJS.WriteStream): Style {
-  return { colour: stream.isTTY === true && !('NO_COLOR' in process.env) };
+  const noColor = (process.env.NO_COLOR ?? '') !== '';
+  return { colour: stream.isTTY === true && !noColor && outputSettings.colour };
+}
+
+/** Informational lines on stderr (what a command is doing); `--quiet` drops them, problems are never dropped. */
+export function info(line: string): void {
+  if (!outputSettings.quiet) process.stderr.write(`${line}\n`);
+}
+
+/** True when a progress display may be drawn on stderr: a terminal, and not `--quiet`. */
+export function progressAllowed(): boolean {
+  return process.stderr.isTTY === true && !outputSettings.quiet;
 }
 
 const COLOUR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', unknown: '35' };
@@ -60,8 +92,10 @@ function formatResult(result: ProbeResult, style: Style, verbose = false): strin
   return [head, ...checks.flatMap((c) => checkLines(c, style))].join('\n');
 }
 
+/** Every result (or with `--quiet`, only those that are not pass), then a summary line. */
 export function formatRun(reports: RunReport[], style: Style): string {
-  const blocks = reports.map(
+  const shown = outputSettings.quiet ? reports.filter((r) => r.result.status !== 'pass') : reports;
+  const blocks = shown.map(
     (r) =>
       formatResult(r.result, style) +
       (r.stored === 'duplicate' ? '\n    (slot already recorded: not stored again)' : '') +
@@ -74,7 +108,7 @@ export function formatRun(reports: RunReport[], style: Style): string {
   const summary = (['pass', 'warn', 'fail', 'unknown'] as const)
     .map((s) => `${counts.get(s) ?? 0} ${s}`)
     .join(', ');
-  return [...blocks, '', `${reports.length} probes: ${summary}`].join('\n');
+  return [...blocks, ...(blocks.length > 0 ? [''] : []), `${reports.length} probes: ${summary}`].join('\n');
 }
 
 /** The non-pass checks of a result as `check: cause`, or the check's status when it names no cause. */

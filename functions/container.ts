@@ -8,7 +8,8 @@ import type { DeployedSuite } from '../shared/suite/deployed';
 import type { Log } from '../shared/util/log';
 
 export const logger = new Logger({ serviceName: 'mailprobe' });
-export const metrics = new Metrics({ namespace: 'Mailprobe', serviceName: 'mailprobe' });
+/** The namespace comes from POWERTOOLS_METRICS_NAMESPACE, which the stack sets from the config's name. */
+export const metrics = new Metrics({ serviceName: 'mailprobe' });
 
 export const log: Log = {
   debug: (m, e) => logger.debug(m, { ...e }),

@@ -1,6 +1,8 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { findConfigFile, readConfigFile } from '../shared/suite/file';
+import { parseConfig } from '../shared/suite/load';
 import { applyNag } from './nag';
+import { deploymentNames } from './names';
 import { MailprobeStack } from './stack';
 
 /**
@@ -11,7 +13,9 @@ async function main(): Promise<void> {
   const app = new App();
   const file = findConfigFile(app.node.tryGetContext('config') as string | undefined);
   const input = await readConfigFile(file);
-  const stack = new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: file });
+  // The stack name comes from the config's `name`: a staging and a production config are two stacks.
+  const { stackName } = deploymentNames(parseConfig(input, file).name);
+  const stack = new MailprobeStack(app, stackName, { configInput: input, configSource: file });
   applyNag(stack, stack.results.table.node.defaultChild as CfnElement);
   app.synth();
 }

@@ -17,6 +17,7 @@ import { ProbeSchedules } from './constructs/probe-schedules';
 import { ResultsTable } from './constructs/results-table';
 import { Secrets } from './constructs/secrets';
 import { StaticEgress } from './constructs/static-egress';
+import { deploymentNames, setMetricNamespace } from './names';
 
 export interface MailprobeStackProps extends StackProps {
   /** The config as written; it is validated here and bundled, parsed, with every function as JSON. */
@@ -37,6 +38,7 @@ export class MailprobeStack extends Stack {
     super(scope, id, props);
     const config = parseConfig(props.configInput, props.configSource);
     this.config = config;
+    setMetricNamespace(this, deploymentNames(config.name).metricNamespace);
     for (const w of configWarnings(config))
       Annotations.of(this).addWarningV2(`mailprobe:${w.path}`, `${w.path}: ${w.message}`);
 
@@ -97,6 +99,7 @@ export class MailprobeStack extends Stack {
             results,
             functionDlq,
             rawMessageDays: 7,
+            activateRuleSet: config.deploy.sesInbound.activateRuleSet,
           })
         : undefined;
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { causes } from '../../shared/model/causes/index';
 import { jsonText } from '../../shared/util/sanitize';
+import { UsageError } from '../output';
 
 /** The cause catalog, for an operator reading an alert: every cause id with its explanation and fix. */
 export function causesCommand(): Command {
@@ -12,7 +13,7 @@ export function causesCommand(): Command {
       const entries = Object.entries(causes).filter(
         ([id]) => prefixes.length === 0 || prefixes.some((p) => id.startsWith(p)),
       );
-      if (entries.length === 0) throw new Error(`no cause id starts with ${prefixes.join(' or ')}`);
+      if (entries.length === 0) throw new UsageError(`no cause id starts with ${prefixes.join(' or ')}`);
       if (opts.json) {
         process.stdout.write(`${jsonText(Object.fromEntries(entries), 2)}\n`);
         return;

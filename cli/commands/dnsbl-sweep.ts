@@ -8,7 +8,15 @@ import { dnsblOptions } from '../../shared/probes/dnsbl/config';
 import { parseSweepTargets, runSweep, type SweepRow, type SweepStats } from '../../shared/probes/dnsbl/sweep';
 import { ZONE_CATALOG } from '../../shared/probes/dnsbl/zones';
 import { jsonText, terminalText } from '../../shared/util/sanitize';
-import { exitCodeFor, type Style, statusTag, styleFor } from '../output';
+import {
+  EXIT_CODES,
+  exitCodeFor,
+  outputSettings,
+  progressAllowed,
+  type Style,
+  statusTag,
+  styleFor,
+} from '../output';
 
 /** A target file (`@file`) is read whole: bound it so a wrong path (a disk image) fails fast. */
 const TARGET_FILE_MAX_BYTES = 8 * 1024 * 1024;
@@ -24,7 +32,6 @@ interface SweepFlags {
   dqsKeyEnv?: string;
   abusixKeyEnv?: string;
   json?: boolean;
-  quiet?: boolean;
   progress: boolean;
 }
 
@@ -115,7 +122,6 @@ export function sweepCommand(): Command {
     .option('--dqs-key-env <name>', 'environment variable holding a Spamhaus DQS key (enables ZEN and DBL)')
     .option('--abusix-key-env <name>', 'environment variable holding an Abusix Mail Intelligence key')
     .option('--json', 'one JSON object per target on stdout (NDJSON), summary on stderr')
-    .option('-q, --quiet', 'print only targets that are not clean')
     .option('--no-progress', 'no progress bar, even on a terminal')
     .addHelpText(
       'after',
@@ -155,7 +161,7 @@ export function sweepCommand(): Command {
 
       const out = process.stdout;
       const style = styleFor(out);
-      const showBar = flags.progress && process.stderr.isTTY === true;
+      const showBar = flags.progress && progressAllowed();
       const bars = showBar
         ? new MultiBar(
             {
@@ -180,7 +186,7 @@ export function sweepCommand(): Command {
           signal: controller.signal,
           onRow: (row) => {
             bar?.increment();
-            if (flags.quiet && row.status === 'pass') return;
+            if (outputSettings.quiet && row.status === 'pass') return;
             if (flags.json) {
               const notPass = row.checks.filter((c) => c.status !== 'pass');
               print(jsonText({ target: row.target, kind: row.kind, status: row.status, checks: notPass }));
@@ -194,7 +200,7 @@ export function sweepCommand(): Command {
         const statuses = (Object.keys(stats.byStatus) as Array<keyof typeof stats.byStatus>).filter(
           (s) => stats.byStatus[s] > 0,
         );
-        process.exitCode = controller.signal.aborted ? 130 : exitCodeFor(statuses);
+        process.exitCode = controller.signal.aborted ? EXIT_CODES.interrupted : exitCodeFor(statuses);
       } finally {
         bars?.stop();
         process.off('SIGINT', stop);

@@ -1,9 +1,22 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolverSettings } from '../../shared/config/resolver';
-import { startReceiver } from '../../shared/probes/canary/receiver';
+import { type ReceivedMessage, startReceiver } from '../../shared/probes/canary/receiver';
 import { DynamoCanaryLedger } from '../../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../../shared/store/embedded';
+import { terminalText } from '../../shared/util/sanitize';
 import { cliLog, DEFAULT_DATA_DIR } from '../context';
+import { info, outputSettings } from '../output';
+
+/** One line per received message on stdout; every field came from the sender, so it is escaped. */
+function receivedLine(m: ReceivedMessage): string {
+  const from = `from ${m.remoteAddress} <${m.mailFrom}>`;
+  if (!m.token) return terminalText(`${m.receivedAt.toISOString()} ignored (not a canary) ${from}`);
+  const verdicts = Object.entries(m.verdicts ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const what = m.recorded ? `recorded ${m.folder}` : 'ignored (no canary of this deployment)';
+  return terminalText(`${m.receivedAt.toISOString()} ${m.token} ${what} ${verdicts} ${from}`);
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -41,10 +54,12 @@ export function receiveCommand(): Command {
         ledger,
         resolver,
         log: cliLog,
+        onMessage: (m) => {
+          if (outputSettings.quiet && m.recorded) return;
+          process.stdout.write(`${receivedLine(m)}\n`);
+        },
       });
-      process.stderr.write(
-        `mailprobe receive: listening on ${receiver.host}:${receiver.port}; Ctrl-C to stop\n`,
-      );
+      info(`mailprobe receive: listening on ${receiver.host}:${receiver.port}; Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -1,9 +1,10 @@
+import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import type { ProbeSpec } from '../../shared/suite/expand';
 import { jsonText } from '../../shared/util/sanitize';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
-import { exitCodeForRun, formatRun, styleFor } from '../output';
+import { exitCodeForRun, formatRun, progressAllowed, styleFor, UsageError } from '../output';
 import { gracefulStop } from '../signals';
 
 /** `--only` matches a probe kind, a group name, a target name or a probe id. */
@@ -12,6 +13,19 @@ function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec
   return specs.filter((s) =>
     only.some((o) => o === s.kind || o === s.group.name || o === s.targetName || o === s.id),
   );
+}
+
+/** A progress bar on stderr while probes run, only on a terminal (a canary may wait for minutes). */
+function runProgress(total: number): { tick(): void; stop(): void } {
+  if (!progressAllowed() || total < 2) return { tick: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: ' {bar} {value}/{total} probes | {duration_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0);
+  return { tick: () => bar.increment(), stop: () => bar.stop() };
 }
 
 export function runCommand(): Command {
@@ -28,9 +42,12 @@ export function runCommand(): Command {
       const specs = selectProbes(local.specs, opts.only);
       // Ctrl-C lets the probes in flight finish and be stored; nothing new starts after the run anyway.
       const stop = gracefulStop(() => `the ${specs.length} probe(s) of this run`);
+      let progress = runProgress(0);
       try {
-        if (specs.length === 0) throw new Error(`no probe matches --only ${opts.only?.join(' ')}`);
-        const reports = await runProbes(specs, new Date(), local.deps);
+        if (specs.length === 0) throw new UsageError(`no probe matches --only ${opts.only?.join(' ')}`);
+        progress = runProgress(specs.length);
+        const reports = await runProbes(specs, new Date(), local.deps, () => progress.tick());
+        progress.stop();
         process.stdout.write(
           `${
             opts.json
@@ -43,6 +60,7 @@ export function runCommand(): Command {
         );
         process.exitCode = exitCodeForRun(reports);
       } finally {
+        progress.stop();
         await local.close();
         stop.dispose();
       }

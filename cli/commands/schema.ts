@@ -1,15 +1,17 @@
 import { Command } from 'commander';
-import { z } from 'zod';
-import { configSchema } from '../../shared/suite/schema';
 import { jsonText } from '../../shared/util/sanitize';
-
-/** The config format as JSON Schema (draft 2020-12), for editors and CI validation of JSON/YAML files. */
-function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-}
+import { configJsonSchema, configReference } from '../config-reference';
 
 export function schemaCommand(): Command {
-  return new Command('schema').description('Print the JSON Schema of the config file').action(() => {
-    process.stdout.write(`${jsonText(configJsonSchema(), 2)}\n`);
-  });
+  return new Command('schema')
+    .description(
+      'Print the JSON Schema of the config file (or with --reference, the markdown field reference)',
+    )
+    .option(
+      '--reference',
+      'print docs/config-reference.md: every field with type, default, description, example',
+    )
+    .action((opts: { reference?: boolean }) => {
+      process.stdout.write(opts.reference ? configReference() : `${jsonText(configJsonSchema(), 2)}\n`);
+    });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { jsonText } from '../../shared/util/sanitize';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
-import { exitCodeFor, formatStates, styleFor } from '../output';
+import { exitCodeFor, formatStates, outputSettings, styleFor } from '../output';
 
 export function statusCommand(): Command {
   return withStoreOptions(new Command('status').description('Latest state of every probe'))
@@ -10,8 +10,9 @@ export function statusCommand(): Command {
       const embedded = await openReadStore(opts);
       try {
         const states = (await embedded.store.listStates()).sort((a, b) => a.probeId.localeCompare(b.probeId));
+        const shown = outputSettings.quiet ? states.filter((s) => s.lastStatus !== 'pass') : states;
         process.stdout.write(
-          `${opts.json ? jsonText(states, 2) : formatStates(states, styleFor(process.stdout))}\n`,
+          `${opts.json ? jsonText(states, 2) : formatStates(shown, styleFor(process.stdout))}\n`,
         );
         process.exitCode = exitCodeFor(states.map((s) => s.lastStatus));
       } finally {

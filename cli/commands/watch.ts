@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
 import { runProbes } from '../../shared/run/run-group';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
-import { formatRun, styleFor } from '../output';
+import { formatRun, info, styleFor } from '../output';
 import { gracefulStop } from '../signals';
 
 /**
@@ -31,12 +31,14 @@ export function watchCommand(): Command {
         running === 0 ? 'nothing in flight' : `the ${running} probe group run(s) in flight`,
       );
       const style = styleFor(process.stdout);
-      process.stderr.write(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops\n`);
+      info(`watching ${specs.length} probes in ${groups.length} groups; Ctrl-C stops`);
       try {
         let now = new Date();
         const next = new Map(
           groups.map((g) => [g.group.name, nextFireTime(g.schedule, now, config.timezone)]),
         );
+        for (const g of groups)
+          info(nextRunLine(g.group.name, g.group.schedule, next.get(g.group.name) as Date));
         while (!stop.signal.aborted) {
           const due = Math.min(...[...next.values()].map((d) => d?.getTime() ?? Number.POSITIVE_INFINITY));
           await sleep(due - Date.now(), stop.signal);
@@ -50,10 +52,15 @@ export function watchCommand(): Command {
               const slot = next.get(g.group.name) as Date;
               next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
               running += 1;
+              const started = Date.now();
               const reports = await runProbes(g.specs, slot, local.deps).finally(() => {
                 running -= 1;
               });
-              process.stdout.write(`\n${slot.toISOString()} ${g.group.name}\n${formatRun(reports, style)}\n`);
+              const seconds = ((Date.now() - started) / 1000).toFixed(1);
+              process.stdout.write(
+                `\n${slot.toISOString()} ${g.group.name} (${seconds} s)\n${formatRun(reports, style)}\n`,
+              );
+              info(nextRunLine(g.group.name, g.group.schedule, next.get(g.group.name) as Date));
             }),
           );
         }
@@ -66,6 +73,10 @@ export function watchCommand(): Command {
 
 /** Node's timers fire at once beyond about 24.8 days: a longer wait is cut, and the loop simply waits again. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** When a group runs next (UTC, as the schedule slots are stored). */
+function nextRunLine(group: string, schedule: string, at: Date): string {
+  return `next ${group} (${schedule}) at ${at.toISOString()}`;
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
 import { MANIFESTS } from '../../shared/suite/manifests';
 import type { MailprobeConfig, ProbeGroup } from '../../shared/suite/schema';
+import { metricNamespaceOf } from '../names';
 
 /** The console URL of the stack's dashboard: alerts link to it (MAILPROBE_DASHBOARD_URL, stack output DashboardUrl). */
 export function dashboardUrl(scope: Construct, config: MailprobeConfig): string {
@@ -22,7 +23,6 @@ export interface ObservabilityProps {
   deadLetterQueues: sqs.IQueue[];
 }
 
-const NAMESPACE = 'Mailprobe';
 const DAY_S = 86_400;
 
 /** Seconds between two slots of a group's schedule (for cron, the gap after the next slot). */
@@ -36,13 +36,14 @@ function scheduleIntervalSeconds(group: ProbeGroup, timezone: string): number {
 }
 
 function groupMetric(
+  namespace: string,
   group: ProbeGroup,
   metricName: string,
   statistic: string,
   periodS: number,
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: NAMESPACE,
+    namespace,
     metricName,
     dimensionsMap: { service: 'mailprobe', group: group.name, kind: group.kind },
     statistic,
@@ -59,6 +60,9 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
+    const metricNamespace = metricNamespaceOf(this);
+    const metric = (group: ProbeGroup, metricName: string, statistic: string, periodS: number) =>
+      groupMetric(metricNamespace, group, metricName, statistic, periodS);
     const notify = new actions.SnsAction(props.topic);
     const alarm = (name: string, a: cloudwatch.AlarmProps) => {
       const created = new cloudwatch.Alarm(this, name, a);
@@ -99,7 +103,7 @@ export class Observability extends Construct {
       );
       alarm(`DeadMan-${group.name}`, {
         alarmDescription: `mailprobe group ${group.name} stored no result for two intervals: schedules or functions are not running`,
-        metric: groupMetric(group, 'ProbeRuns', 'Sum', periodS),
+        metric: metric(group, 'ProbeRuns', 'Sum', periodS),
         threshold: 1,
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -121,8 +125,8 @@ export class Observability extends Construct {
               label: g.name,
               expression: `100 * pass${i} / runs${i}`,
               usingMetrics: {
-                [`pass${i}`]: groupMetric(g, 'StatusPass', 'Sum', hour),
-                [`runs${i}`]: groupMetric(g, 'ProbeRuns', 'Sum', hour),
+                [`pass${i}`]: metric(g, 'StatusPass', 'Sum', hour),
+                [`runs${i}`]: metric(g, 'ProbeRuns', 'Sum', hour),
               },
               period: Duration.hours(1),
             }),
@@ -131,7 +135,7 @@ export class Observability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Probe duration p90 (ms)',
         width: 12,
-        left: groups.map((g) => groupMetric(g, 'ProbeDuration', 'p90', 300)),
+        left: groups.map((g) => metric(g, 'ProbeDuration', 'p90', 300)),
       }),
     );
     // The graphs each kind's manifest contributes, when the config has groups of that kind.
@@ -140,7 +144,7 @@ export class Observability extends Construct {
       if (ofKind.length === 0) continue;
       for (const graph of manifest.graphs) {
         const left = ofKind.flatMap((g) =>
-          graph.metrics.map((m) => groupMetric(g, m.name, m.stat, graph.periodSeconds)),
+          graph.metrics.map((m) => metric(g, m.name, m.stat, graph.periodSeconds)),
         );
         dashboard.addWidgets(new cloudwatch.GraphWidget({ title: graph.title, width: 12, left }));
       }
@@ -150,8 +154,8 @@ export class Observability extends Construct {
         title: 'Failing and unknown runs',
         width: 12,
         left: groups.flatMap((g) => [
-          groupMetric(g, 'StatusFail', 'Sum', 300),
-          groupMetric(g, 'StatusUnknown', 'Sum', 300),
+          metric(g, 'StatusFail', 'Sum', 300),
+          metric(g, 'StatusUnknown', 'Sum', 300),
         ]),
       }),
       new cloudwatch.GraphWidget({

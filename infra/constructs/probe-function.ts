@@ -6,10 +6,11 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { metricNamespaceOf } from '../names';
 
 export interface MailprobeFunctionProps {
   /** File under `functions/`, without extension. */
-  handler: `run-${string}` | 'slack-notifier' | 'canary-inbound';
+  handler: `run-${string}` | 'slack-notifier' | 'canary-inbound' | 'ses-rule-set';
   description: string;
   /** The config JSON bundled next to the handler as `mailprobe.config.json`. */
   configFile: string;
@@ -43,7 +44,8 @@ export class MailprobeFunction extends NodejsFunction {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'mailprobe',
-        POWERTOOLS_METRICS_NAMESPACE: 'Mailprobe',
+        // The deployment's namespace (infra/names.ts), set by the stack on its construct tree.
+        POWERTOOLS_METRICS_NAMESPACE: metricNamespaceOf(scope),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

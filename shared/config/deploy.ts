@@ -57,6 +57,18 @@ export const deploySettings = z
       })
       .strict()
       .optional(),
+    sesInbound: z
+      .object({
+        activateRuleSet: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Make the stack’s SES receipt rule set the active one at deploy (and give back the previously active set on delete). Only one set is active per account and region: set false if you manage the active set yourself, then run `aws ses set-active-receipt-rule-set --rule-set-name <stack output CanaryRuleSetName>`',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('SES inbound for seed mailboxes with arrival via ledger (created only when there are some)'),
     chatbot: z
       .object({
         slackWorkspaceId: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from '../config/address';
 import { deploySettings } from '../config/deploy';
 import { grouping, groupingOverride } from '../config/grouping';
 import { resolverSettings } from '../config/resolver';
@@ -17,7 +18,7 @@ const alerts = z
     grouping: grouping.prefault({}),
     sns: z
       .object({
-        emails: z.array(z.email()).default([]).describe('Addresses subscribed to the alert topic'),
+        emails: z.array(emailAddress).default([]).describe('Addresses subscribed to the alert topic'),
         topicArn: z
           .string()
           .startsWith('arn:')
@@ -50,11 +51,14 @@ export const configSchema = z
     name: z
       .string()
       .regex(
-        /^[a-z0-9][a-z0-9-]{0,29}$/,
-        'must be lowercase letters, digits and dashes, at most 30 characters',
+        /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,29}$/,
+        'must start with a lowercase letter, then lowercase letters, digits and single dashes, at most 30 characters',
       )
       .default('mailprobe')
-      .describe('Deployment name: prefixes stack and resource names'),
+      .describe(
+        'Deployment name: the stack (mailprobe-staging becomes stack Mailprobe-Staging), its metric namespace and dashboard are named after it, so configs with different names deploy side by side',
+      )
+      .meta({ examples: ['mailprobe-staging'] }),
     timezone: timeZoneField.default('UTC').describe('IANA time zone of cron schedules'),
     retentionDays: z
       .number()

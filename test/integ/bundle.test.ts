@@ -22,6 +22,7 @@ beforeAll(() => {
 describe('function bundles (real esbuild bundling through NodejsFunction)', () => {
   it('bundles every function with its source map and the deployed config, no Docker', () => {
     expect(bundles.map((b) => b.description).sort()).toEqual([
+      'mailprobe: activates the canary receipt rule set at deploy, restores the previous one on delete',
       'mailprobe: posts alerts from the topic to Slack',
       'mailprobe: records canary arrivals received by SES',
       'mailprobe: runs the canary probes of one group for one schedule slot',

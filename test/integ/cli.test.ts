@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { openEmbeddedStore } from '../../shared/store/embedded';
 
 jest.setTimeout(60_000);
@@ -296,7 +297,7 @@ describe('mailprobe CLI', () => {
       mkdtempSync(join(tmpdir(), 'mailprobe-cli-')),
       { MAILPROBE_TABLE: '' },
     );
-    expect(code).toBe(4);
+    expect(code).toBe(2);
     expect(stderr).toContain('--remote needs --table <name>');
   });
 
@@ -307,7 +308,107 @@ describe('mailprobe CLI', () => {
       'targets:\n  smtp:\n    - { name: relay, host: 127.0.0.1, port: 1, mode: plain }\nprobes:\n  - { name: smtp-5m, kind: smtp, schedule: rate(5 minutes) }\n',
     );
     const { code, stderr } = await cli(['run', '--only', 'dns'], dir);
-    expect(code).toBe(4);
+    expect(code).toBe(2);
     expect(stderr).toContain('no probe matches --only dns');
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await cli(['--version']);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it.each([['schema'], ['causes']])(
+    '%s into a reader that closed early exits 0 without a stack trace',
+    async (command) => {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, command], { env: { ...process.env, NO_COLOR: '1' } });
+        // `| head -c 0`: the reader is gone before the first write.
+        child.stdout.destroy();
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    },
+  );
+
+  it('a usage mistake exits 2 on every command, with the message and no stack trace', async () => {
+    const causes = await cli(['causes', 'no.such.prefix']);
+    expect(causes.code).toBe(2);
+    expect(causes.stderr).toBe('mailprobe: no cause id starts with no.such.prefix\n');
+    const flag = await cli(['status', '--no-such-flag']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('watch says when each group runs next before the first slot, and stops with 0 on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    writeFileSync(
+      join(dir, 'mailprobe.config.yaml'),
+      'targets:\n  smtp:\n    - { name: relay, host: 127.0.0.1, port: 1, mode: plain }\n' +
+        'probes:\n  - { name: smtp-hourly, kind: smtp, schedule: rate(1 hour) }\n' +
+        '  - { name: smtp-daily, kind: smtp, schedule: cron(0 6 * * ? *) }\nalerts: { console: false }\n',
+    );
+    const child = spawn(process.execPath, [BIN, 'watch'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    const announced = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('next smtp-daily')) resolve();
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await announced;
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(stderr).toMatch(/next smtp-hourly \(rate\(1 hour\)\) at \d{4}-\d\d-\d\dT\d\d:00:00\.000Z/);
+    expect(stderr).toMatch(/next smtp-daily \(cron\(0 6 \* \* \? \*\)\) at \d{4}-\d\d-\d\dT06:00:00\.000Z/);
+  });
+
+  it('receive prints a line for every message it takes, canary or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const child = spawn(process.execPath, [BIN, 'receive', '--port', '0', '--dns', '127.0.0.1:9'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const port = await new Promise<number>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      }),
+    );
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    await transport.sendMail({
+      from: 'someone@example.com',
+      to: 'seed@example.com',
+      subject: 'hello \u001b[31mred',
+      text: 'not a canary',
+    });
+    await transport.sendMail({
+      from: 'canary@example.com',
+      to: 'seed@example.com',
+      subject: 'mailprobe canary mpc-abcdefghijklmnopqrstuvwxyz',
+      headers: { 'X-Mailprobe-Canary': 'mpc-abcdefghijklmnopqrstuvwxyz; sent=2026-01-01T00:00:00.000Z' },
+      text: 'canary',
+    });
+    while (stdout.split('\n').length < 3) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    const [first, second] = stdout.split('\n');
+    expect(first).toMatch(/^\S+Z ignored \(not a canary\) from 127\.0\.0\.1 <someone@example\.com>$/);
+    expect(second).toMatch(
+      /^\S+Z mpc-abcdefghijklmnopqrstuvwxyz ignored \(no canary of this deployment\) .*from 127\.0\.0\.1 <canary@example\.com>$/,
+    );
   });
 });

@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sweepCommand } from '../../cli/commands/dnsbl-sweep';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
 import { ConfigError } from '../../shared/config/errors';
+import { resolverSettings } from '../../shared/config/resolver';
+import type { DnsResolver } from '../../shared/dns/resolver';
+import { dnsblOptions } from '../../shared/probes/dnsbl/config';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
-import { parseSweepTargets } from '../../shared/probes/dnsbl/sweep';
+import { parseSweepTargets, runSweep } from '../../shared/probes/dnsbl/sweep';
 
 interface Row {
   target: string;
@@ -121,5 +125,25 @@ describe('mailprobe dnsbl-sweep', () => {
       '"bad_": not an IP address, CIDR range or domain',
       '16777216 targets is more than --max-targets 65536: split the run or raise the limit',
     ]);
+  });
+
+  it('prints the rows in input order even when the first target answers last', async () => {
+    const input = parseSweepTargets(['192.0.2.0/29'], 100);
+    if ('errors' in input) throw new Error(input.errors.join());
+    // Queries about 192.0.2.0 answer only after every other target is done.
+    let done = 0;
+    const resolve = (async (name: string) => {
+      if (name.startsWith('0.2.0.192.')) while (done < 7) await sleep(5);
+      else if (!name.startsWith('2.0.0.127.') && !name.startsWith('1.0.0.127.')) done++;
+      return name.startsWith('2.0.0.127.') ? ['127.0.0.2'] : [];
+    }) as unknown as DnsResolver;
+    const rows: string[] = [];
+    await runSweep(input, {
+      options: dnsblOptions.parse({ defaultZones: false, zones: ['bl.spamcop.net'], concurrency: 8 }),
+      resolver: resolverSettings.parse({}),
+      resolve,
+      onRow: (row) => rows.push(row.target),
+    });
+    expect(rows).toEqual(Array.from({ length: 8 }, (_, i) => `192.0.2.${i}`));
   });
 });

@@ -112,15 +112,74 @@ describe('canary over SES', () => {
     expect(result.check).toMatchObject({ status: 'fail', cause: 'canary.ses.account-paused' });
   });
 
-  it('names any other SES error with its error name', async () => {
+  it('names any other SES client error with its error name, as unknown: the request was the monitor’s', async () => {
     ses
       .on(SendEmailCommand)
       .rejects(sesError('NotFoundException', 'Configuration set <nope> does not exist.'));
     const result = await sendViaSes(new SESv2Client({ region: 'eu-west-1' }), { via: 'ses' }, message, io());
     expect(result.check).toMatchObject({
-      status: 'fail',
+      status: 'unknown',
       cause: 'canary.ses.failed',
       details: { error: 'NotFoundException' },
     });
+  });
+
+  it.each([
+    ['AccessDeniedException', 'User is not authorized to perform ses:SendEmail', 'canary.ses.access-denied'],
+    [
+      'UnrecognizedClientException',
+      'The security token included in the request is invalid.',
+      'canary.ses.access-denied',
+    ],
+  ])(
+    'reports %s as unknown (the monitor’s fault), never as a delivery failure',
+    async (name, text, cause) => {
+      ses.on(SendEmailCommand).rejects(sesError(name, text));
+      const result = await sendViaSes(
+        new SESv2Client({ region: 'eu-west-1' }),
+        { via: 'ses' },
+        message,
+        io(),
+      );
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+      expect(result).toMatchObject({ accepted: false, check: { status: 'unknown', cause } });
+    },
+  );
+
+  it('reports an SES service error (5xx) as unknown', async () => {
+    ses.on(SendEmailCommand).rejects(
+      Object.assign(new Error('We encountered an internal error.'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
+    const result = await sendViaSes(new SESv2Client({ region: 'eu-west-1' }), { via: 'ses' }, message, io());
+    expect(result.check).toMatchObject({ status: 'unknown', cause: 'canary.ses.unavailable' });
+  });
+
+  it('reports a client without a region (the SDK’s own "Region is missing") as unknown, with the fix', async () => {
+    ses.restore();
+    try {
+      const client = new SESv2Client({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      const saved = {
+        AWS_REGION: process.env.AWS_REGION,
+        AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION,
+      };
+      delete process.env.AWS_REGION;
+      delete process.env.AWS_DEFAULT_REGION;
+      try {
+        const result = await sendViaSes(client, { via: 'ses' }, message, io());
+        expect(result.check).toMatchObject({
+          status: 'unknown',
+          cause: 'canary.ses.unavailable',
+          message: expect.stringContaining('Region is missing'),
+        });
+      } finally {
+        Object.assign(process.env, saved);
+      }
+    } finally {
+      mockClient(SESv2Client);
+    }
   });
 });

@@ -75,12 +75,13 @@ describe('MailprobeStack from the example config', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     expect(Object.keys(fns).sort()).toEqual([
       expect.stringMatching(/^AlertingSlackNotifier/),
+      expect.stringMatching(/^CanaryInboundActivateRuleSet/),
       expect.stringMatching(/^CanaryInboundHandler/),
       expect.stringMatching(/^RunCanary/),
       expect.stringMatching(/^RunDns[0-9A-F]/),
       expect.stringMatching(/^RunDnsbl/),
       expect.stringMatching(/^RunSmtp/),
-    ]); // one runner per probe kind, the Slack notifier, canary inbound
+    ]); // one runner per probe kind, the Slack notifier, canary inbound and its rule set activation
     for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -90,7 +91,7 @@ describe('MailprobeStack from the example config', () => {
         DeadLetterConfig: { TargetArn: expect.anything() },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
   });
 
   it('sets each runner’s timeout above its own probes’ budget', () => {

@@ -114,14 +114,49 @@ export const canaryCauses = {
       'get-account` shows EnforcementStatus and SendingEnabled. Fix the bounce/complaint source, then re-enable ' +
       'with `aws sesv2 put-account-sending-attributes --sending-enabled` (or for the configuration set).',
   },
-  'canary.ses.failed': {
-    title: 'SES refused the canary for another reason',
+  'canary.ses.access-denied': {
+    title: 'The monitor may not send through SES',
     explanation:
-      'SES answered with an error that is neither a rejection of the identity, a throttle nor a pause (bad ' +
-      'request, missing permission, a service error). The message and error name in the check details say which.',
+      'SES refused the call itself (AccessDenied, an unknown or expired access key, a bad signature): the probe’s ' +
+      'role or credentials lack ses:SendEmail on the identity. This is a fault of the monitor, not of the mail ' +
+      'system: no canary was sent, so the result is unknown (a long run of it raises a coverage alert).',
     remediation:
-      'AccessDenied: give the probe role ses:SendEmail on the identity; NotFound: the configuration set does not ' +
-      'exist in the region; service errors: retry later and check the AWS Health dashboard.',
+      'Deployed: the stack grants ses:SendEmail on the From address and domain identities (and the configuration ' +
+      'set); check that `options.from` and the verified identity match and that no SCP or permission boundary ' +
+      'denies SES. Locally: `aws sts get-caller-identity` and the AWS_PROFILE / AWS_REGION the CLI runs with.',
+  },
+  'canary.ses.unavailable': {
+    title: 'SES could not be reached or failed on its side',
+    explanation:
+      'The SendEmail call got no answer from SES (no region configured, DNS, a refused connection, a timeout) or ' +
+      'SES answered with a service error (5xx, InternalFailure, ServiceUnavailable). SES said nothing about the ' +
+      'mail, so the result is unknown: a fault of the monitor’s path, not a deliverability verdict.',
+    remediation:
+      '"Region is missing": set `send.region` in the canary group (or AWS_REGION where the CLI runs). Otherwise ' +
+      'check the AWS Health dashboard for SES in the region and the probe’s network path (VPC endpoints or NAT ' +
+      'for static-egress groups); transient service errors clear on the next run.',
+  },
+  'canary.ses.failed': {
+    title: 'SES refused the request for another reason',
+    explanation:
+      'SES answered with a client error that is neither a rejection of the identity, a throttle, a pause nor a ' +
+      'permission problem (a bad request, a configuration set that does not exist in the region). The request ' +
+      'the monitor built is at fault, not the mail system: the result is unknown.',
+    remediation:
+      'Read the error name and message in the check details. NotFoundException: create the configuration set ' +
+      'named in `send.configurationSet` in the probe’s region, or remove it; BadRequestException: report it with ' +
+      'the details, the request is mailprobe’s.',
+  },
+  'canary.ses.inbound-mx': {
+    title: 'Canary domain’s MX does not point at SES inbound',
+    explanation:
+      'Seed addresses with arrival via ledger are received by the stack’s SES receipt rule, which only sees mail ' +
+      'that the domain’s MX sends to inbound-smtp.<region>.amazonaws.com of the stack’s region. With another (or ' +
+      'no) MX, or SES only as a less preferred fallback, canaries are delivered elsewhere and every one is missed.',
+    remediation:
+      'Publish `<canary domain>. MX 10 inbound-smtp.<region>.amazonaws.com.` (the stack output CanaryInboundMx) as ' +
+      'the only or most preferred MX, verify the domain in SES of that region, then `mailprobe inbound-mx --region ' +
+      '<region>`; use a subdomain (canary.example.com) so the main domain’s mail is untouched.',
   },
   // --- authentication verdicts at the receiver ---------------------------------------------------------------
   'canary.auth.spf-fail': {

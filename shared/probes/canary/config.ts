@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from '../../config/address';
 import { duration } from '../../config/duration';
 import { groupBase } from '../../config/group';
 import { hostField } from '../../config/host';
@@ -11,7 +12,7 @@ const hostName = z
   });
 /** IMAP and relay hosts: the same host validation (and IDN normalisation) as the SMTP targets. */
 const host = hostField;
-const email = z.email({ message: 'must be an email address' }).max(254);
+const email = emailAddress;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 

@@ -22,6 +22,19 @@ export interface ReceiverOptions {
   /** Name this receiver writes into its verdicts (the authserv-id of a real MX). */
   hostname?: string;
   now?: () => Date;
+  /** Hears of every message received, canary or not (the `receive` command prints a line for each). */
+  onMessage?: (event: ReceivedMessage) => void;
+}
+
+/** One message the receiver took: its token (if it is a canary), verdicts and whether the arrival was recorded. */
+export interface ReceivedMessage {
+  receivedAt: Date;
+  remoteAddress: string;
+  mailFrom: string;
+  token?: string;
+  verdicts?: Verdicts;
+  folder?: 'inbox' | 'spam';
+  recorded: boolean;
 }
 
 export interface Receiver {
@@ -125,6 +138,15 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
               from: oneLine(session.remoteAddress),
             },
           );
+          options.onMessage?.({
+            receivedAt,
+            remoteAddress: oneLine(session.remoteAddress),
+            mailFrom: session.envelope.mailFrom
+              ? oneLine(session.envelope.mailFrom.address).slice(0, 254)
+              : '',
+            recorded,
+            ...(arrival ? { token: arrival.token, verdicts: arrival.verdicts, folder: arrival.folder } : {}),
+          });
           callback();
         })
         .catch((err: Error) => {

@@ -17,6 +17,26 @@ const THROTTLED = new Set([
 ]);
 const PAUSED = new Set(['AccountSuspendedException', 'SendingPausedException']);
 const UNVERIFIED = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException']);
+/** The monitor may not call SES: its role or credentials, not the mail system. */
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+]);
+
+/** SES's own trouble or the way to it (5xx, network, a client without region): SES said nothing about the mail. */
+function isMonitorSide(err: Error & { $fault?: string; $metadata?: { httpStatusCode?: number } }): boolean {
+  if (err.$fault === 'server') return true;
+  const status = err.$metadata?.httpStatusCode;
+  // No HTTP answer at all (a missing region, DNS, a refused or reset connection, a timeout), or a 5xx.
+  return status === undefined || status >= 500;
+}
 
 /** The SendEmail request for one canary: simple content with the token in the subject and a header. */
 function sesRequest(send: SesSend, message: CanaryMessage): SendEmailCommandInput {
@@ -66,11 +86,29 @@ function sesFailure(err: Error, attempts: number): Check {
       details,
     };
   }
+  if (DENIED.has(name)) {
+    return {
+      id: 'send',
+      status: 'unknown',
+      cause: 'canary.ses.access-denied',
+      message: `the monitor may not send through SES (${name}): ${text}; nothing is known about delivery`,
+      details,
+    };
+  }
+  if (isMonitorSide(err)) {
+    return {
+      id: 'send',
+      status: 'unknown',
+      cause: 'canary.ses.unavailable',
+      message: `SES could not be asked (${name}): ${text}; nothing is known about delivery`,
+      details,
+    };
+  }
   return {
     id: 'send',
-    status: 'fail',
+    status: 'unknown',
     cause: 'canary.ses.failed',
-    message: `SES SendEmail failed (${name}): ${text}`,
+    message: `SES refused the request (${name}): ${text}; nothing is known about delivery`,
     details,
   };
 }

@@ -1,9 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { domainName } from '../../config/address';
 import { groupBase } from '../../config/group';
 import { linearPattern } from '../../config/pattern';
-
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/i;
 
 /**
  * What a record set must look like. A string (or list of strings) is an exact value: the records found, compared as
@@ -38,7 +37,9 @@ export type ExpectationKey = Exclude<keyof Expectations, 'dkim'>;
 /** A mail domain whose DNS authentication records are checked. */
 export const domainTarget = z
   .object({
-    name: z.string().regex(DOMAIN, 'must be a domain name'),
+    name: domainName.describe(
+      'The mail domain (an international name is converted to punycode, e.g. bücher.example -> xn--bcher-kva.example)',
+    ),
     dkimSelectors: z.array(z.string().min(1)).default([]).describe('DKIM selectors to check'),
     sendingIps: z
       .array(z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' }))

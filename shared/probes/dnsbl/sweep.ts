@@ -85,7 +85,19 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Injected for tests; defaults to a resolver on `resolver`. */
   resolve?: DnsResolver;
+  /** Called once per target, in input order (targets finish out of order; rows are held until their turn). */
   onRow: (row: SweepRow) => void;
+}
+
+/** Numbers the subjects as they are drawn, so rows finished out of order can be released in input order. */
+function numbered(subjects: Iterable<Subject>, order: WeakMap<Subject, number>): Iterable<Subject> {
+  return (function* () {
+    let i = 0;
+    for (const subject of subjects) {
+      order.set(subject, i++);
+      yield subject;
+    }
+  })();
 }
 
 /** Checks every subject against every zone that lists its kind, with one bounded engine for the whole run. */
@@ -112,7 +124,18 @@ export async function runSweep(input: SweepInput, opts: SweepOptions): Promise<S
     byStatus: { pass: 0, warn: 0, fail: 0, unknown: 0 },
     untrustedZones: new Map(),
   };
-  await engine.sweep(input.subjects(), (subject, results) => {
+  const order = new WeakMap<Subject, number>();
+  // Rows that finished before an earlier target wait for it (at most a query timeout's worth of rows).
+  const held = new Map<number, SweepRow>();
+  let nextRow = 0;
+  const release = (index: number, row: SweepRow) => {
+    held.set(index, row);
+    for (let r = held.get(nextRow); r; r = held.get(nextRow)) {
+      held.delete(nextRow++);
+      opts.onRow(r);
+    }
+  };
+  await engine.sweep(numbered(input.subjects(), order), (subject, results) => {
     const checks = results.length > 0 ? results.map((r) => toCheck(r)) : [noZonesCheck(subject)];
     for (const [i, r] of results.entries()) {
       const check = checks[i];
@@ -123,8 +146,10 @@ export async function runSweep(input: SweepInput, opts: SweepOptions): Promise<S
     const status = worstStatus(checks.map((c) => c.status));
     stats.targets++;
     stats.byStatus[status]++;
-    opts.onRow({ target: subject.value, kind: subject.kind, status, checks });
+    release(order.get(subject) as number, { target: subject.value, kind: subject.kind, status, checks });
   });
+  // Interrupted: a target drawn but never checked leaves later rows waiting; print them in order anyway.
+  for (const index of [...held.keys()].sort((a, b) => a - b)) opts.onRow(held.get(index) as SweepRow);
   stats.queries = queries;
   stats.elapsedMs = performance.now() - started;
   return stats;

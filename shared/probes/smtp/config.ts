@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from '../../config/address';
 import { groupBase } from '../../config/group';
 import { hostField } from '../../config/host';
 import { secretRef } from '../../config/secret';
@@ -10,7 +11,7 @@ const hostName = z
   });
 
 /** A mailbox for the envelope; `""` is the null sender (bounces), allowed only for MAIL FROM. */
-const mailbox = z.email({ message: 'must be an email address' }).max(254);
+const mailbox = emailAddress;
 
 /** An SMTP endpoint to test: a submission port, an MX, a relay. */
 export const smtpEndpoint = z
@@ -65,7 +66,20 @@ export const smtpEndpoint = z
     envelope: z
       .object({
         from: z.union([z.literal(''), mailbox]).describe('MAIL FROM address ("" is the null sender)'),
-        to: z.array(mailbox).min(1).max(10).describe('RCPT TO addresses'),
+        // One address may be written as a string; the schema (for editors) shows both forms.
+        to: z
+          .preprocess(
+            (to) => (typeof to === 'string' ? [to] : to),
+            z.array(mailbox).min(1, 'give at least one address').max(10, 'at most 10 addresses'),
+          )
+          .meta({
+            anyOf: [
+              { type: 'string', format: 'email' },
+              { type: 'array', items: { type: 'string', format: 'email' }, minItems: 1, maxItems: 10 },
+            ],
+          })
+          .describe('RCPT TO address, or a list of up to 10')
+          .meta({ examples: ['postmaster@example.com'] }),
         sizeBytes: z
           .number()
           .int()
