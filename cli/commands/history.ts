@@ -69,8 +69,10 @@ export function historyCommand(): Command {
     );
 }
 
-/** A probe or target exists when some probe state names it (every probe that ever ran has one). */
+/** A probe or target exists when a probe state names it, or the probe has results (even if its state was never saved). */
 async function exists(store: ResultStore, key: string): Promise<boolean> {
   if (await store.getState(key)) return true;
+  // Results without a state item (a run whose state save failed) still make a probe.
+  if ((await store.historyByProbe(key, { since: new Date(0), limit: 1 })).length > 0) return true;
   return (await store.listStates()).some((s) => s.target === key);
 }
