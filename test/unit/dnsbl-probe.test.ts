@@ -18,10 +18,14 @@ type Entry = { A?: string[]; TXT?: string[][]; fail?: LookupFailure };
 /** A zone object behind the resolver port, recording every query and the most queries ever in flight. */
 function fakeResolver(zone: Record<string, Entry>) {
   const queries: string[] = [];
+  /** Per query, in the order they were sent: how many answers had come back by then. */
+  const answeredBefore: number[] = [];
+  let answered = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const resolve = (async (name: string, type: RrType) => {
     queries.push(`${type} ${name}`);
+    answeredBefore.push(answered);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
@@ -34,9 +38,10 @@ function fakeResolver(zone: Record<string, Entry>) {
       return records;
     } finally {
       inFlight--;
+      answered++;
     }
   }) as DnsResolver;
-  return { resolve, queries, maxInFlight: () => maxInFlight };
+  return { resolve, queries, answeredBefore, maxInFlight: () => maxInFlight };
 }
 
 /** A healthy RFC 5782 zone: 127.0.0.2 listed, 127.0.0.1 not. */
@@ -417,7 +422,7 @@ describe('dnsbl keys', () => {
 });
 
 describe('dnsbl concurrency', () => {
-  it('never has more queries in flight than configured', async () => {
+  it('never has more queries in flight than configured, plus as many self-test queries', async () => {
     const zones = Array.from({ length: 12 }, (_, i) => ({ zone: `z${i}.test`, kinds: ['ip4' as const] }));
     const records = Object.assign({}, ...zones.map((z) => healthy(z.zone)));
     const dns = fakeResolver(records);
@@ -425,7 +430,18 @@ describe('dnsbl concurrency', () => {
     const { checks } = await checkTarget(IP, group, ctx, dns.resolve);
     expect(checks).toHaveLength(12);
     expect(checks.every((c) => c.status === 'pass')).toBe(true);
-    expect(dns.maxInFlight()).toBe(3);
+    expect(dns.maxInFlight()).toBe(6);
+  });
+
+  it('sends the first zone queries of a cold run at once, not behind the self-tests', async () => {
+    const zones = Array.from({ length: 4 }, (_, i) => ({ zone: `z${i}.test`, kinds: ['ip4' as const] }));
+    const dns = fakeResolver(Object.assign({}, ...zones.map((z) => healthy(z.zone))));
+    const { group, ctx } = setup({ customZones: zones, concurrency: 2 });
+    const { checks } = await checkTarget(IP, group, ctx, dns.resolve);
+    expect(checks.every((c) => c.status === 'pass')).toBe(true);
+    const zoneQueries = dns.queries.flatMap((q, i) => (/^A 1\.2\.0\.192\./.test(q) ? [i] : []));
+    expect(zoneQueries).toHaveLength(4);
+    expect(zoneQueries.slice(0, 2).map((i) => dns.answeredBefore[i])).toEqual([0, 0]);
   });
 });
 

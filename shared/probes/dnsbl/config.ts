@@ -36,7 +36,13 @@ export const dnsblOptions = z
     selfTestCacheFor: duration
       .default(3_600_000)
       .describe('How long an RFC 5782 zone self-test result is trusted (e.g. 1h)'),
-    concurrency: z.number().int().min(1).max(512).default(64).describe('DNS queries in flight at once'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(512)
+      .default(64)
+      .describe('zone queries in flight at once (self-tests have a pool of the same size beside it)'),
     maxRangeSize: z
       .number()
       .int()

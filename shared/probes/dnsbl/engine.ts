@@ -31,7 +31,10 @@ export interface ZoneResult {
 export interface EngineOptions {
   resolve: DnsResolver;
   zones: ActiveZone[];
-  /** DNS queries in flight at once, self-tests and TXT lookups included. */
+  /**
+   * Zone and TXT queries in flight at once. Self-tests (two queries per zone, once per cache period) have a pool of
+   * the same size beside it, so on a cold run they never hold back the zone queries.
+   */
   concurrency: number;
   resolverKey: string;
   selfTestTtlMs: number;
@@ -66,10 +69,12 @@ export class Limiter {
 /** Checks subjects against zones; one engine (one limiter, one resolver) serves a probe run or a whole sweep. */
 export class DnsblEngine {
   private readonly limiter: Limiter;
+  private readonly selfTests: Limiter;
   private readonly now: () => number;
 
   constructor(private readonly options: EngineOptions) {
     this.limiter = new Limiter(options.concurrency);
+    this.selfTests = new Limiter(options.concurrency);
     this.now = options.now ?? Date.now;
   }
 
@@ -84,9 +89,9 @@ export class DnsblEngine {
     return Promise.all(this.zonesFor(subject).map((zone) => this.checkZone(labels, zone)));
   }
 
-  private query<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  private query<T>(fn: () => Promise<T>, pool = this.limiter): Promise<T | undefined> {
     if (this.options.signal?.aborted) return Promise.resolve(undefined);
-    return this.limiter.run(() => (this.options.signal?.aborted ? Promise.resolve(undefined) : fn()));
+    return pool.run(() => (this.options.signal?.aborted ? Promise.resolve(undefined) : fn()));
   }
 
   private async checkZone(labels: string, zone: ActiveZone): Promise<ZoneResult> {
@@ -102,7 +107,7 @@ export class DnsblEngine {
     const { resolve, onQuery } = this.options;
     const selfTest = {
       ask: async (name: string): Promise<LookupOutcome<string>> =>
-        (await this.query(() => lookup(resolve, name, 'A'))) ?? ABORTED,
+        (await this.query(() => lookup(resolve, name, 'A'), this.selfTests)) ?? ABORTED,
       resolverKey: this.options.resolverKey,
       ttlMs: this.options.selfTestTtlMs,
       now: this.now,
