@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Incident, Silence, SuppressedAlert } from '../alert/types';
 import { StoreError, StoreInputError } from './errors';
+import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './items';
 import {
   INCIDENT_SORT_KEY,
   INCIDENTS_PARTITION,
@@ -56,16 +57,8 @@ export interface AlertStore {
   activeIncidents(): Promise<Incident[]>;
 }
 
-type Item = Record<string, unknown>;
-type Condition = Pick<
-  PutCommandInput,
-  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
->;
-const DAY_MS = 86_400_000;
 /** An ended silence stays listable (`silence list --all`) this long, then its TTL removes it. */
 const ENDED_SILENCE_KEPT_MS = 30 * DAY_MS;
-const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
-const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export interface DynamoAlertStoreOptions {
   client: DynamoDBDocumentClient;

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CanaryArrivalRecord, CanaryLedger, CanarySendRecord } from '../probes/canary/ledger';
 import { isToken } from '../probes/canary/token';
+import { DAY_MS, type Item } from './items';
 import { TABLE } from './table';
 
 /**
@@ -15,7 +16,6 @@ import { TABLE } from './table';
  */
 const SEND_KEY = 'SEND';
 const ARRIVAL_KEY = 'ARRIVAL';
-const DAY_MS = 86_400_000;
 
 class CanaryLedgerError extends Error {
   override readonly name = 'CanaryLedgerError';
@@ -28,8 +28,6 @@ export interface DynamoCanaryLedgerOptions {
   retentionDays?: number;
   clock?: () => Date;
 }
-
-type Item = Record<string, unknown>;
 
 export class DynamoCanaryLedger implements CanaryLedger {
   private readonly client: DynamoDBDocumentClient;

@@ -10,6 +10,7 @@ import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import { type AlertStore, DynamoAlertStore } from './alert-store';
 import { StoreError, StoreInputError } from './errors';
+import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './items';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import { RollupTable } from './rollups';
 import {
@@ -39,17 +40,8 @@ export interface DynamoResultStoreOptions {
   clock?: Clock;
 }
 
-type Item = Record<string, unknown>;
-type Condition = Pick<
-  PutCommandInput,
-  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
->;
-
-const DAY_MS = 86_400_000;
 /** The longest retention the config accepts: the horizon of reads when the store does not know its own. */
 const MAX_RETENTION_MS = 3650 * DAY_MS;
-/** Keeps items whose TTL has not passed: dynalite never expires items and AWS deletes them up to days late. */
-const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
 
 /** The one ResultStore: DynamoDB through the document client, whether the endpoint is AWS or embedded dynalite. */
 export class DynamoResultStore implements ResultStore {
@@ -348,10 +340,6 @@ function strip(item: Item): Item {
 /** A JSON-only copy: drops undefined fields, which DynamoDB cannot store. */
 function plain(value: ProbeResult | ProbeState): Item {
   return JSON.parse(JSON.stringify(value)) as Item;
-}
-
-function epochSeconds(ms: number): number {
-  return Math.floor(ms / 1000);
 }
 
 function msOf(value: string | Date, field: string): number {

@@ -10,6 +10,7 @@ import type { ProbeResult } from '../model/result';
 import type { Log } from '../util/log';
 import { StoreError } from './errors';
 import { emptyHistogram } from './histogram';
+import { epochSeconds, type Item, LIVE_FILTER } from './items';
 import {
   bucketStart,
   eventFor,
@@ -36,8 +37,6 @@ import type { ResultStore } from './types';
  * result: 30 days of a 5-minute probe are 30 day items or 720 hour items instead of 8,640 results.
  */
 
-type Item = Record<string, unknown>;
-
 /**
  * The hook of the result path: adds a written result to the rollups. Rollups are derived data, so one that
  * fails to update is logged and the run still evaluates and alerts.
@@ -59,7 +58,6 @@ const SORT_PREFIX: Record<Resolution, string> = { hour: 'H#', day: 'D#' };
 /** Characters of the ISO start that name a bucket: `2026-03-01T05` or `2026-03-01`. */
 const KEY_LENGTH: Record<Resolution, number> = { hour: 13, day: 10 };
 const EVENT_PREFIX = 'E#';
-const LIVE_FILTER = 'attribute_not_exists(#exp) OR #exp > :now';
 
 const rollupSortKey = (iso: string, resolution: Resolution): string =>
   `${SORT_PREFIX[resolution]}${iso.slice(0, KEY_LENGTH[resolution])}`;
@@ -282,8 +280,4 @@ function toRollup(probeId: string, resolution: Resolution, item: Item): Rollup {
 function toEvent(item: Item): ProbeEvent {
   const { [TABLE.partitionKey]: _pk, [TABLE.sortKey]: _sk, [TABLE.ttlAttribute]: _ttl, ...event } = item;
   return event as unknown as ProbeEvent;
-}
-
-function epochSeconds(ms: number): number {
-  return Math.floor(ms / 1000);
 }
