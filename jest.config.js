@@ -14,7 +14,7 @@ const tier = (name, extra = {}) => ({
 module.exports = {
   projects: [
     tier('unit'),
-    tier('integ'),
+    tier('integ', { globalSetup: '<rootDir>/test/support/build-cli.ts' }),
     tier('lab', {
       globalSetup: '<rootDir>/test/lab/global-setup.ts',
       globalTeardown: '<rootDir>/test/lab/global-teardown.ts',

@@ -1,53 +1,97 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../shared/config/errors';
 import { terminalText } from '../shared/util/sanitize';
-import { causesCommand } from './commands/causes';
-import { sweepCommand } from './commands/dnsbl-sweep';
-import { historyCommand } from './commands/history';
-import { inboundMxCommand } from './commands/inbound-mx';
-import { receiveCommand } from './commands/receive';
-import { reportCommand } from './commands/report';
-import { runCommand } from './commands/run';
-import { schemaCommand } from './commands/schema';
-import { silenceCommand } from './commands/silence';
-import { statusCommand } from './commands/status';
-import { validateCommand } from './commands/validate';
-import { watchCommand } from './commands/watch';
-import { demoCommand } from './demo/command';
 import { EXIT_CODES, outputSettings, printConfigError, UsageError } from './output';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+/**
+ * Every command, in the order the top-level help lists them, with the line it shows there and the module that
+ * builds it. A command's module (and everything it imports: probes, store, SDK clients) loads only when that
+ * command is asked for, so `mailprobe --help`, `--version` and a command's own `--help` load nothing they do not
+ * show.
+ */
+const COMMANDS: Record<string, { summary: string; load(): Promise<Command> }> = {
+  validate: {
+    summary: 'Check a config file; every problem is reported with its field path',
+    load: async () => (await import('./commands/validate')).validateCommand(),
+  },
+  run: {
+    summary: 'Run every probe once now, store the results, evaluate alerts',
+    load: async () => (await import('./commands/run')).runCommand(),
+  },
+  watch: {
+    summary: 'Run the probes on their schedules until interrupted',
+    load: async () => (await import('./commands/watch')).watchCommand(),
+  },
+  history: {
+    summary: 'Show stored results of a probe or of every probe on a target, or their --stats',
+    load: async () => (await import('./commands/history')).historyCommand(),
+  },
+  report: {
+    summary: 'Write one self-contained HTML report (charts, incidents, listings, drift)',
+    load: async () => (await import('./commands/report')).reportCommand(),
+  },
+  status: {
+    summary: 'Latest state of every probe',
+    load: async () => (await import('./commands/status')).statusCommand(),
+  },
+  schema: {
+    summary: 'Print the JSON Schema of the config file (or the field reference)',
+    load: async () => (await import('./commands/schema')).schemaCommand(),
+  },
+  demo: {
+    summary: 'Start a demo lab on loopback and run every probe against it',
+    load: async () => (await import('./demo/command')).demoCommand(),
+  },
+  'dnsbl-sweep': {
+    summary: 'Check IP addresses, CIDR ranges and domains against DNS blocklists in one run',
+    load: async () => (await import('./commands/dnsbl-sweep')).sweepCommand(),
+  },
+  receive: {
+    summary: 'Receive canaries over SMTP and record their arrival for canary probes',
+    load: async () => (await import('./commands/receive')).receiveCommand(),
+  },
+  'inbound-mx': {
+    summary: 'Check that the canary domains received by SES inbound have their MX at SES',
+    load: async () => (await import('./commands/inbound-mx')).inboundMxCommand(),
+  },
+  causes: {
+    summary: 'Explain cause ids (all, or those starting with the given prefixes)',
+    load: async () => (await import('./commands/causes')).causesCommand(),
+  },
+  silence: {
+    summary: 'Maintenance windows: matching alerts are recorded as suppressed instead of sent',
+    load: async () => (await import('./commands/silence')).silenceCommand(),
+  },
+};
+
+/** The command `argv` asks for (`mailprobe [options] <name> ...` or `mailprobe help <name>`), if it names one. */
+function requestedCommand(argv: string[]): string | undefined {
+  const args = argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const first = args[0] === 'help' ? args[1] : args[0];
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? first : undefined;
 }
 
-export function buildProgram(): Command {
+/**
+ * The program with every command listed; only the one `argv` asks for is built in full (with its options,
+ * subcommands and action), the others are placeholders that carry their summary for the top-level help.
+ */
+export async function buildProgram(argv: string[], version: string): Promise<Command> {
   const program = new Command('mailprobe')
     .description('Email deliverability probes: SMTP endpoints, DNS authentication, DNS blocklists, canaries')
-    .version(packageVersion(), '-V, --version', 'print the mailprobe version')
+    .version(version, '-V, --version', 'print the mailprobe version')
     .option('-q, --quiet', 'print only problems: no progress, no passing results, no informational lines')
     .option('--no-color', 'no colours (also off when NO_COLOR is set or the output is not a terminal)')
     .showHelpAfterError()
     .exitOverride()
-    .addCommand(validateCommand())
-    .addCommand(runCommand())
-    .addCommand(watchCommand())
-    .addCommand(historyCommand())
-    .addCommand(reportCommand())
-    .addCommand(statusCommand())
-    .addCommand(schemaCommand())
-    .addCommand(demoCommand())
-    .addCommand(sweepCommand())
-    .addCommand(receiveCommand())
-    .addCommand(inboundMxCommand())
-    .addCommand(causesCommand())
-    .addCommand(silenceCommand())
     .addHelpText(
       'after',
-      '\nExit codes (every command): 0 ok · 1 fail · 2 usage or config error · 3 unknown · 4 mailprobe error · 130 interrupted',
+      '\nExit codes (every command): 0 ok · 1 fail · 2 usage or config error · 3 unknown · 4 mailprobe error · 5 verdict not stored · 130 interrupted',
     );
+  const wanted = requestedCommand(argv);
+  for (const [name, { summary, load }] of Object.entries(COMMANDS)) {
+    const command = name === wanted ? await load() : new Command(name);
+    program.addCommand(command.summary(summary));
+  }
   program.hook('preAction', (_root, action) => {
     const opts = action.optsWithGlobals<{ quiet?: boolean; color?: boolean }>();
     outputSettings.quiet = opts.quiet === true;
@@ -71,11 +115,11 @@ export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
 }
 
 /** Runs the CLI and resolves to the process exit code. Commands set `process.exitCode`. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], version: string): Promise<number> {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv, version);
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {

@@ -20,7 +20,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
   let raw: unknown;
   try {
     if (ext === '.ts' || ext === '.js' || ext === '.cjs') {
-      const mod = require(path) as { default?: unknown };
+      const mod = (ext === '.ts' ? requireTypeScript(path) : require(path)) as { default?: unknown };
       raw = mod.default ?? mod;
     } else if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
       const text = await readFile(path, 'utf8');
@@ -39,6 +39,15 @@ export async function readConfigFile(file: string): Promise<unknown> {
     );
   }
   return raw;
+}
+
+/**
+ * Loads a `.ts` config through tsx, scoped to this one require: the TypeScript loader is loaded only here, and
+ * only for the config file and what it imports.
+ */
+function requireTypeScript(path: string): unknown {
+  const tsx = require('tsx/cjs/api') as { require(id: string, fromFile: string): unknown };
+  return tsx.require(path, __filename);
 }
 
 /** Reads and validates a config file. */

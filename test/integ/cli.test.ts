@@ -4,6 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { version } from '../../package.json';
 import { openEmbeddedStore } from '../../shared/store/embedded';
 
 jest.setTimeout(60_000);
@@ -15,9 +16,10 @@ function cli(
   args: string[],
   cwd = process.cwd(),
   env: NodeJS.ProcessEnv = {},
+  nodeOptions: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', ...env },
     });
@@ -41,7 +43,54 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Runs the CLI and returns the files of the modules it loaded. */
+async function modulesLoadedBy(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; modules: string[] }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'mailprobe-modules-')), 'modules.txt');
+  const { code, stdout } = await cli(args, process.cwd(), { MAILPROBE_TEST_MODULES_FILE: file }, [
+    '--require',
+    join(__dirname, '../support/report-modules.js'),
+  ]);
+  return { code, stdout, modules: readFileSync(file, 'utf8').split('\n') };
+}
+
 describe('mailprobe CLI', () => {
+  it.each([['--help'], ['--version']])(
+    '%s loads the compiled CLI and no probe, store, SDK or TypeScript loader',
+    async (flag) => {
+      const { code, stdout, modules } = await modulesLoadedBy([flag]);
+      expect(code).toBe(0);
+      if (flag === '--help') expect(stdout).toContain('\n  run  ');
+      else expect(stdout.trim()).toBe(version);
+      expect(modules.some((m) => m.includes('/dist/cli/main.js'))).toBe(true);
+      const heavy = modules.filter((m) =>
+        /\/(probes|store|run)\/|@aws-sdk|dynalite|nodemailer|mailauth|imapflow|zod|tsx/.test(m),
+      );
+      expect(heavy).toEqual([]);
+    },
+  );
+
+  it('reads a YAML config without loading the TypeScript loader', async () => {
+    const { code, modules } = await modulesLoadedBy([
+      'validate',
+      '-c',
+      join(__dirname, '../fixtures/five-mistakes.yaml'),
+    ]);
+    expect(code).toBe(2);
+    expect(modules.filter((m) => m.includes('/node_modules/tsx/'))).toEqual([]);
+  });
+
+  it('reads a .ts config through the TypeScript loader', async () => {
+    const { code, modules } = await modulesLoadedBy([
+      'validate',
+      '-c',
+      join(__dirname, '../../examples/mailprobe.config.ts'),
+    ]);
+    expect(code).toBe(0);
+    expect(modules.some((m) => m.includes('/node_modules/tsx/'))).toBe(true);
+  });
+
   it('validate reports all five mistakes with their paths and exits 2', async () => {
     const { code, stderr } = await cli(['validate', '-c', join(__dirname, '../fixtures/five-mistakes.yaml')]);
     expect(code).toBe(2);
