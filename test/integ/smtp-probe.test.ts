@@ -97,7 +97,11 @@ describe('smtp probe against a healthy submission server', () => {
     }
     expect(run.check('tls').details).toMatchObject({ protocol: expect.stringMatching(/^TLSv1\.[23]$/) });
     expect(run.transcript).toContain('C: AUTH PLAIN ***');
-    expect(run.transcript).toContain('C: RSET');
+    const rcpt = run.transcript.indexOf('C: RCPT TO:<alice@example.test>');
+    expect(run.transcript.slice(rcpt).filter((l) => l.startsWith('C: '))).toEqual([
+      'C: RCPT TO:<alice@example.test>',
+      'C: QUIT',
+    ]);
   });
 
   it('resolves the host with the configured resolver and records the addresses', async () => {

@@ -1,5 +1,6 @@
+import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { Check, JsonObject } from '../../model/result';
 import { formatDuration } from '../../util/duration';
 import { bounded } from './wire';
@@ -12,23 +13,27 @@ const DAY_MS = 86_400_000;
  */
 const NOT_CHAIN_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
-function name(entity: { CN?: string | string[]; O?: string | string[] } | undefined): string | undefined {
-  if (!entity) return undefined;
-  const pick = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  return pick(entity.CN) ?? pick(entity.O);
+/** The first value of `key` in a distinguished name as X509Certificate prints it, one `KEY=value` per line. */
+function dnField(dn: string, key: string): string | undefined {
+  const line = dn.split('\n').find((l) => l.startsWith(`${key}=`));
+  return line?.slice(key.length + 1);
+}
+
+function name(dn: string): string | undefined {
+  return dnField(dn, 'CN') ?? dnField(dn, 'O');
 }
 
 /** The presented chain, leaf first, bounded and free of binary fields. */
-function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
+function chainOf(cert: X509Certificate): JsonObject[] {
   const out: JsonObject[] = [];
-  let c: DetailedPeerCertificate | undefined = cert;
+  let c: X509Certificate | undefined = cert;
   const seen = new Set<string>();
-  while (c?.fingerprint256 && !seen.has(c.fingerprint256) && out.length < 6) {
+  while (c && !seen.has(c.fingerprint256) && out.length < 6) {
     seen.add(c.fingerprint256);
     out.push({
       subject: bounded(name(c.subject) ?? '', 200),
       issuer: bounded(name(c.issuer) ?? '', 200),
-      validTo: c.valid_to,
+      validTo: c.validTo,
     });
     c = c.issuerCertificate;
   }
@@ -41,8 +46,10 @@ function chainOf(cert: DetailedPeerCertificate): JsonObject[] {
  * `rejectUnauthorized: false` and the same `ca` option, so the chain verdict is in `authorizationError`.
  */
 export function certificateCheck(socket: TLSSocket, hostname: string, now: Date, warnDays: number): Check {
-  const cert = socket.getPeerCertificate(true);
-  if (!cert?.valid_to) {
+  // The X509Certificate view: fields are decoded when read, where getPeerCertificate(true) converts the whole
+  // chain (DER, public keys, three fingerprints per certificate) into objects on every session.
+  const cert = socket.getPeerX509Certificate();
+  if (!cert) {
     return {
       id: 'tls.certificate',
       status: 'fail',
@@ -50,12 +57,12 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
       message: 'the server presented no certificate',
     };
   }
-  const notAfter = new Date(cert.valid_to);
-  const notBefore = new Date(cert.valid_from);
+  const notAfter = new Date(cert.validTo);
+  const notBefore = new Date(cert.validFrom);
   const msLeft = notAfter.getTime() - now.getTime();
   const daysLeft = Math.floor(msLeft / DAY_MS);
   const hoursLeft = Math.round(msLeft / 360_000) / 10;
-  const altNames = (cert.subjectaltname ?? '')
+  const altNames = (cert.subjectAltName ?? '')
     .split(/,\s*/)
     .filter(Boolean)
     .slice(0, 20)
@@ -99,7 +106,12 @@ export function certificateCheck(socket: TLSSocket, hostname: string, now: Date,
       message: `certificate chain not trusted (${verify}), issued by "${details.issuer}"`,
     };
   }
-  const identity = checkServerIdentity(isIP(hostname) ? hostname : hostname.replace(/\.$/, ''), cert);
+  // checkServerIdentity reads only the subject CN and the subjectAltName string.
+  const cn = dnField(cert.subject, 'CN');
+  const identity = checkServerIdentity(isIP(hostname) ? hostname : hostname.replace(/\.$/, ''), {
+    subject: cn === undefined ? {} : { CN: cn },
+    subjectaltname: cert.subjectAltName ?? '',
+  } as PeerCertificate);
   if (identity) {
     return {
       ...base,

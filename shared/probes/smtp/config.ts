@@ -97,7 +97,7 @@ export const smtpEndpoint = z
       })
       .strict()
       .optional()
-      .describe('Envelope test: MAIL FROM and RCPT TO, then RSET (no DATA unless send is true)'),
+      .describe('Envelope test: MAIL FROM and RCPT TO, then QUIT (no DATA unless send is true)'),
     relayTest: z
       .object({
         from: z.union([z.literal(''), mailbox]).default(''),

@@ -416,14 +416,9 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
         } catch (err) {
           return wireFailed('data', err);
         }
-      } else {
-        try {
-          await step('quit', () => w.command('RSET', QUIT_TIMEOUT_MS));
-        } catch (err) {
-          return wireFailed('quit', err);
-        }
       }
     }
+    // QUIT alone ends an open envelope (RFC 5321 4.1.1.10): no RSET round trip first.
     await quit(w, step);
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
