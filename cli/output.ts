@@ -5,6 +5,7 @@ import type { Check, ProbeResult } from '../shared/model/result';
 import type { Status } from '../shared/model/status';
 import type { ProbeStats } from '../shared/report/stats';
 import type { RunReport } from '../shared/run/run-probe';
+import type { ResultSummary } from '../shared/store/result-item';
 import { humanDuration, relativeTime } from '../shared/util/duration-text';
 import { csvCell, jsonText, terminalText } from '../shared/util/sanitize';
 
@@ -111,14 +112,6 @@ export function formatRun(reports: RunReport[], style: Style): string {
   return [...blocks, ...(blocks.length > 0 ? [''] : []), `${reports.length} probes: ${summary}`].join('\n');
 }
 
-/** The non-pass checks of a result as `check: cause`, or the check's status when it names no cause. */
-function failingChecks(result: ProbeResult): string {
-  return result.checks
-    .filter((c) => c.status !== 'pass')
-    .map((c) => `${c.id}: ${c.cause ?? c.status}`)
-    .join(', ');
-}
-
 /**
  * Aligned columns with a header row. Cells are plain text (already escaped); `paint` colours a cell after it is
  * padded, so escape codes never count towards a column's width.
@@ -140,19 +133,19 @@ function formatColumns(
   return [line(headers, -1), ...rows.map((r, i) => line(r, i))].join('\n');
 }
 
+/** History as a table or CSV, from summaries (whole results are read only for `--format json`). */
 export function formatHistory(
-  results: ProbeResult[],
-  format: 'table' | 'json' | 'csv',
+  results: ResultSummary[],
+  format: 'table' | 'csv',
   style: Style,
   now: Date = new Date(),
 ): string {
-  if (format === 'json') return jsonText(results, 2);
   if (format === 'csv') {
     const header = 'scheduled_at,probe,target,status,duration_ms,causes';
     return [
       header,
       ...results.map((r) =>
-        [r.scheduledAt, r.probeId, r.target, r.status, r.durationMs, failingChecks(r)]
+        [r.scheduledAt, r.probeId, r.target, r.status, r.durationMs, r.failing.join(', ')]
           .map((cell) => csvCell(cell))
           .join(','),
       ),
@@ -165,7 +158,7 @@ export function formatHistory(
     terminalText(r.probeId, { max: 80 }),
     r.status.toUpperCase(),
     `${r.durationMs} ms`,
-    terminalText(failingChecks(r), { max: 300 }) || '-',
+    terminalText(r.failing.join(', '), { max: 300 }) || '-',
   ]);
   return formatColumns(
     ['WHEN', 'SCHEDULED (UTC)', 'PROBE', 'STATUS', 'DURATION', 'FAILING CHECKS'],

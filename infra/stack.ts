@@ -48,7 +48,9 @@ export class MailprobeStack extends Stack {
     const configFile = join(mkdtempSync(join(tmpdir(), 'mailprobe-config-')), 'mailprobe.config.json');
     writeFileSync(configFile, JSON.stringify(suite));
     const logRetention = config.deploy.logRetentionDays as logs.RetentionDays;
-    const results = new ResultsTable(this, 'Results');
+    const results = new ResultsTable(this, 'Results', {
+      pointInTimeRecovery: config.deploy.pointInTimeRecovery,
+    });
     this.results = results;
     const secrets = new Secrets(this, 'Secrets');
     // Asynchronous invocations (schedules, SNS) that still fail after Lambda's retries wait here.

@@ -3,6 +3,7 @@ import { parseDuration } from '../../shared/config/duration';
 import { collectHistory } from '../../shared/report/collect';
 import { probeStats } from '../../shared/report/stats';
 import type { ResultStore } from '../../shared/store/types';
+import { jsonText } from '../../shared/util/sanitize';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
 import { EXIT_CODES, formatHistory, formatStats, formatSuppressed, styleFor } from '../output';
 
@@ -50,11 +51,18 @@ export function historyCommand(): Command {
             return;
           }
           const window = { since, until: now, newestFirst: true, limit: opts.limit };
-          let results = await opened.store.historyByProbe(key, window);
-          if (results.length === 0) results = await opened.store.historyByTarget(key, window);
-          process.stdout.write(`${formatHistory(results, opts.format, style, now)}\n`);
+          if (opts.format === 'json') {
+            let results = await opened.store.historyByProbe(key, window);
+            if (results.length === 0) results = await opened.store.historyByTarget(key, window);
+            process.stdout.write(`${jsonText(results, 2)}\n`);
+            return;
+          }
+          // Lists need summaries only: checks, timings and transcripts are not read.
+          let rows = await opened.store.summaries({ probeId: key }, window);
+          if (rows.length === 0) rows = await opened.store.summaries({ target: key }, window);
+          process.stdout.write(`${formatHistory(rows, opts.format, style, now)}\n`);
           if (opts.format === 'table') {
-            const probeIds = [...new Set(results.map((r) => r.probeId))];
+            const probeIds = [...new Set(rows.map((r) => r.probeId))];
             const suppressed = (
               await Promise.all(
                 probeIds.map((id) => opened.store.alerting.suppressedByProbe(id, window.since)),

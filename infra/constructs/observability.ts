@@ -111,6 +111,13 @@ export class Observability extends Construct {
       });
     }
 
+    if (props.config.deploy.dashboard) this.addDashboard(props, groups);
+  }
+
+  private addDashboard(props: ObservabilityProps, groups: ProbeGroup[]): void {
+    const metricNamespace = metricNamespaceOf(this);
+    const metric = (group: ProbeGroup, metricName: string, statistic: string, periodS: number) =>
+      groupMetric(metricNamespace, group, metricName, statistic, periodS);
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `mailprobe-${props.config.name}`,
     });

@@ -3,7 +3,12 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { TABLE } from '../../shared/store/table';
+import { INDEX_PROJECTIONS, TABLE } from '../../shared/store/table';
+
+export interface ResultsTableProps {
+  /** Continuous backups (`deploy.pointInTimeRecovery`, on by default). */
+  pointInTimeRecovery: boolean;
+}
 
 /**
  * What a function does with the table, and nothing more (no Scan, no BatchWriteItem, no streams):
@@ -25,21 +30,27 @@ export type TableAccess = keyof typeof TABLE_ACTIONS;
 export class ResultsTable extends Construct {
   readonly table: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ResultsTableProps) {
     super(scope, id);
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
       timeToLiveAttribute: TABLE.ttlAttribute,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [TABLE.byTarget, TABLE.byDay, TABLE.states].map((index) => ({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-      })),
+      globalSecondaryIndexes: [TABLE.byTarget, TABLE.byDay, TABLE.states].map((index) => {
+        const projection: readonly string[] | 'ALL' = INDEX_PROJECTIONS[index.indexName];
+        return {
+          indexName: index.indexName,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+          ...(projection === 'ALL'
+            ? { projectionType: dynamodb.ProjectionType.ALL }
+            : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection] }),
+        };
+      }),
     });
   }
 

@@ -18,6 +18,17 @@ export const deploySettings = z
       ])
       .default(30)
       .describe('CloudWatch Logs retention of every function'),
+    pointInTimeRecovery: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Continuous backups of the results table (35 days of restore points, about $0.20 per GB-month): ' +
+          'off only if losing the history to an accident is acceptable',
+      ),
+    dashboard: z
+      .boolean()
+      .default(true)
+      .describe('The CloudWatch dashboard of the suite ($3 per month at list price beyond the free three)'),
     fanOut: z
       .object({
         batchSize: z

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -14,6 +15,13 @@ import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import { RollupTable } from './rollups';
 import {
+  decodeResult,
+  decodeSummary,
+  encodeResult,
+  type ResultSummary,
+  SUMMARY_ATTRIBUTES,
+} from './result-item';
+import {
   claimSortKey,
   dayPartition,
   KEY_ATTRIBUTES,
@@ -25,7 +33,7 @@ import {
   targetPartition,
   timeSortKey,
 } from './table';
-import type { ResultStore, TimeWindow } from './types';
+import type { HistoryScope, ResultStore, TimeWindow } from './types';
 
 export type Clock = () => Date;
 
@@ -42,6 +50,8 @@ export interface DynamoResultStoreOptions {
 
 /** The longest retention the config accepts: the horizon of reads when the store does not know its own. */
 const MAX_RETENTION_MS = 3650 * DAY_MS;
+/** BatchGetItem takes at most this many keys per request. */
+const BATCH_GET_MAX = 100;
 
 /** The one ResultStore: DynamoDB through the document client, whether the endpoint is AWS or embedded dynalite. */
 export class DynamoResultStore implements ResultStore {
@@ -77,7 +87,7 @@ export class DynamoResultStore implements ResultStore {
   async putResult(result: ProbeResult): Promise<'written' | 'duplicate'> {
     const at = isoOf(result.scheduledAt, 'scheduledAt');
     const item: Item = {
-      ...plain(result),
+      ...encodeResult(result),
       [TABLE.partitionKey]: probePartition(result.probeId),
       [TABLE.sortKey]: resultSortKey(at),
       [TABLE.byTarget.partitionKey]: targetPartition(result.target),
@@ -105,7 +115,7 @@ export class DynamoResultStore implements ResultStore {
       ),
     );
     if (!out.Item || !this.isLive(out.Item)) return undefined;
-    return strip(out.Item) as unknown as ProbeResult;
+    return decodeResult(out.Item);
   }
 
   async claimSlot(probeId: string, scheduledAt: string): Promise<boolean> {
@@ -170,37 +180,91 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async historyByProbe(probeId: string, window: TimeWindow): Promise<ProbeResult[]> {
-    const range = this.range(window);
-    if (!range) return [];
-    const query = this.windowQuery(TABLE.partitionKey, probePartition(probeId), TABLE.sortKey, window, [
-      resultSortKey(range.from),
-      resultSortKey(range.lastIncluded),
-    ]);
-    return (await this.collect('Query (history by probe)', [query], window.limit)).map(toResult);
+    const query = this.historyQuery({ probeId }, window);
+    if (!query) return [];
+    return (await this.collect('Query (history by probe)', query, window.limit)).map(decodeResult);
   }
 
   async historyByTarget(target: string, window: TimeWindow): Promise<ProbeResult[]> {
-    const range = this.range(window);
-    if (!range) return [];
-    const { indexName, partitionKey, sortKey } = TABLE.byTarget;
-    const query = {
-      ...this.windowQuery(partitionKey, targetPartition(target), sortKey, window, [range.from, range.until]),
-      IndexName: indexName,
-    };
-    return (await this.collect('Query (history by target)', [query], window.limit)).map(toResult);
+    const query = this.historyQuery({ target }, window);
+    if (!query) return [];
+    return this.fullItems(await this.collect('Query (history by target)', query, window.limit));
   }
 
   async historyAll(window: TimeWindow): Promise<ProbeResult[]> {
+    const query = this.historyQuery({ all: true }, window);
+    if (!query) return [];
+    return this.fullItems(await this.collect('Query (history of all probes)', query, window.limit));
+  }
+
+  async summaries(scope: HistoryScope, window: TimeWindow): Promise<ResultSummary[]> {
+    const queries = this.historyQuery(scope, window);
+    if (!queries) return [];
+    if ('probeId' in scope) {
+      // The table holds whole results: read only the summary attributes (the indexes hold nothing else).
+      const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#s${i}`, a]));
+      for (const query of queries) {
+        query.ProjectionExpression = Object.keys(names).join(', ');
+        query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, ...names };
+      }
+    }
+    return (await this.collect('Query (history summaries)', queries, window.limit)).map(decodeSummary);
+  }
+
+  /** The queries of a history scope over a window (the table for one probe, an index otherwise), or none. */
+  private historyQuery(scope: HistoryScope, window: TimeWindow): QueryCommandInput[] | undefined {
     const range = this.range(window);
-    if (!range) return [];
+    if (!range) return undefined;
+    if ('probeId' in scope) {
+      return [
+        this.windowQuery(TABLE.partitionKey, probePartition(scope.probeId), TABLE.sortKey, window, [
+          resultSortKey(range.from),
+          resultSortKey(range.lastIncluded),
+        ]),
+      ];
+    }
+    if ('target' in scope) {
+      const { indexName, partitionKey, sortKey } = TABLE.byTarget;
+      return [
+        {
+          ...this.windowQuery(partitionKey, targetPartition(scope.target), sortKey, window, [
+            range.from,
+            range.until,
+          ]),
+          IndexName: indexName,
+        },
+      ];
+    }
     const { indexName, partitionKey, sortKey } = TABLE.byDay;
     const days = utcDays(range.from, range.lastIncluded);
     if (window.newestFirst) days.reverse();
-    const queries = days.map((day) => ({
+    return days.map((day) => ({
       ...this.windowQuery(partitionKey, dayPartition(day), sortKey, window, [range.from, range.until]),
       IndexName: indexName,
     }));
-    return (await this.collect('Query (history of all probes)', queries, window.limit)).map(toResult);
+  }
+
+  /** The whole results of index entries (which carry the summary only), read from the table by key, in order. */
+  private async fullItems(entries: Item[]): Promise<ProbeResult[]> {
+    const keyOf = (item: Item) => `${item[TABLE.partitionKey]}\n${item[TABLE.sortKey]}`;
+    const found = new Map<string, Item>();
+    for (let i = 0; i < entries.length; i += BATCH_GET_MAX) {
+      let keys: Item[] | undefined = entries
+        .slice(i, i + BATCH_GET_MAX)
+        .map((e) => ({ [TABLE.partitionKey]: e[TABLE.partitionKey], [TABLE.sortKey]: e[TABLE.sortKey] }));
+      while (keys && keys.length > 0) {
+        const batch: Item[] = keys;
+        const out = await this.call('BatchGetItem (results)', () =>
+          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } })),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.set(keyOf(item), item);
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return entries.flatMap((e) => {
+      const item = found.get(keyOf(e));
+      return item ? [decodeResult(item)] : [];
+    });
   }
 
   async listStates(): Promise<ProbeState[]> {
@@ -327,10 +391,6 @@ export class DynamoResultStore implements ResultStore {
   }
 }
 
-function toResult(item: Item): ProbeResult {
-  return strip(item) as unknown as ProbeResult;
-}
-
 function strip(item: Item): Item {
   const out = { ...item };
   for (const key of KEY_ATTRIBUTES) delete out[key];
@@ -338,7 +398,7 @@ function strip(item: Item): Item {
 }
 
 /** A JSON-only copy: drops undefined fields, which DynamoDB cannot store. */
-function plain(value: ProbeResult | ProbeState): Item {
+function plain(value: ProbeState): Item {
   return JSON.parse(JSON.stringify(value)) as Item;
 }
 

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { SUMMARY_ATTRIBUTES } from './result-item';
 
 /**
  * The single-table design, as data. The store, the embedded bootstrap and the CDK stack all read it from here.
@@ -63,16 +64,37 @@ export const dayPartition = (scheduledAtIso: string): string => `DAY#${scheduled
 export const timeSortKey = (scheduledAtIso: string, probeId: string): string =>
   `${scheduledAtIso}#${probeId}`;
 
-/** CreateTable input for the table (on-demand billing, every GSI projecting all attributes). */
+/**
+ * What each index holds besides the keys. The result indexes carry the summary only (a result's index entries then
+ * cost one write unit each, whatever the size of its checks); full results are read from the table by key.
+ * The states index is sparse (state items only) and carries whole states, which `status` reads.
+ */
+export const INDEX_PROJECTIONS = {
+  [TABLE.byTarget.indexName]: [...SUMMARY_ATTRIBUTES, TABLE.ttlAttribute],
+  [TABLE.byDay.indexName]: [...SUMMARY_ATTRIBUTES, TABLE.ttlAttribute],
+  [TABLE.states.indexName]: 'ALL',
+} as const satisfies Record<string, readonly string[] | 'ALL'>;
+
+/** CreateTable input for the table (on-demand billing, indexes projected as INDEX_PROJECTIONS says). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const gsi = (index: { indexName: string; partitionKey: string; sortKey: string }) => ({
-    IndexName: index.indexName,
-    KeySchema: [
-      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: 'ALL' as const },
-  });
+  const gsi = (index: {
+    indexName: keyof typeof INDEX_PROJECTIONS;
+    partitionKey: string;
+    sortKey: string;
+  }) => {
+    const projection: readonly string[] | 'ALL' = INDEX_PROJECTIONS[index.indexName];
+    return {
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection:
+        projection === 'ALL'
+          ? { ProjectionType: 'ALL' as const }
+          : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...projection] },
+    };
+  };
   const indexes = [TABLE.byTarget, TABLE.byDay, TABLE.states];
   const keyNames = [
     TABLE.partitionKey,

@@ -2,6 +2,10 @@ import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import type { AlertStore } from './alert-store';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
+import type { ResultSummary } from './result-item';
+
+/** Whose results: one probe, every probe on a target, or all probes. */
+export type HistoryScope = { probeId: string } | { target: string } | { all: true };
 
 export interface TimeWindow {
   /** Inclusive lower bound (scheduledAt). */
@@ -36,6 +40,8 @@ export interface ResultStore {
   historyByTarget(target: string, window: TimeWindow): Promise<ProbeResult[]>;
   /** Results of all probes in a window. */
   historyAll(window: TimeWindow): Promise<ProbeResult[]>;
+  /** Summaries (no checks, timings or transcript) of a scope's results in a window: what lists and reports show. */
+  summaries(scope: HistoryScope, window: TimeWindow): Promise<ResultSummary[]>;
   /** The state item of every probe. */
   listStates(): Promise<ProbeState[]>;
   /**

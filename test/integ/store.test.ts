@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProbeState } from '../../shared/alert/types';
 import type { ProbeResult } from '../../shared/model/result';
 import { DynamoResultStore } from '../../shared/store/dynamo-store';
@@ -400,6 +401,75 @@ describe('DynamoResultStore on embedded dynalite', () => {
       } finally {
         await reader.close();
       }
+    });
+  });
+
+  describe('compact items and summaries', () => {
+    const big = (at: number) =>
+      result('p', at, {
+        status: 'fail',
+        checks: Array.from({ length: 40 }, (_, i) => ({
+          id: `zone:bl${i}.example.test`,
+          status: i === 3 ? ('fail' as const) : ('pass' as const),
+          ...(i === 3 ? { cause: 'dnsbl.listed' as const } : {}),
+          message: `192.0.2.10 is not listed by bl${i}.example.test (NXDOMAIN after 12 ms)`,
+          details: { query: `10.2.0.192.bl${i}.example.test`, answers: [] },
+        })),
+      });
+
+    it('stores the checks, timings and transcript as one compressed body beside the summary attributes', async () => {
+      const written = big(NOW - HOUR);
+      await opened.store.putResult(written);
+      const raw = await opened.client.send(
+        new QueryCommand({
+          TableName: opened.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'PROBE#p' },
+        }),
+      );
+      const item = raw.Items?.[0] ?? {};
+      expect(item).not.toHaveProperty('checks');
+      expect(item.causes).toEqual(['dnsbl.listed']);
+      expect(item.body).toBeInstanceOf(Uint8Array);
+      expect((item.body as Uint8Array).length).toBeLessThan(JSON.stringify(written.checks).length / 4);
+      expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toEqual([written]);
+    });
+
+    it('lists the summaries of a probe, of a target and of all probes, newest first', async () => {
+      await opened.store.putResult(big(NOW - 2 * HOUR));
+      await opened.store.putResult(result('p', NOW - HOUR));
+      const window = { since: new Date(NOW - DAY), newestFirst: true };
+      const expected = [
+        {
+          probeId: 'p',
+          kind: 'smtp',
+          group: 'mx',
+          target: 'mx1.example.test',
+          scheduledAt: iso(NOW - HOUR),
+          startedAt: iso(NOW - HOUR),
+          finishedAt: iso(NOW - HOUR + 850),
+          durationMs: 850,
+          status: 'pass',
+          causes: ['probe.timeout'],
+        },
+        expect.objectContaining({
+          scheduledAt: iso(NOW - 2 * HOUR),
+          status: 'fail',
+          causes: ['dnsbl.listed'],
+        }),
+      ];
+      expect(await opened.store.summaries({ probeId: 'p' }, window)).toEqual(expected);
+      expect(await opened.store.summaries({ target: 'mx1.example.test' }, window)).toEqual(expected);
+      expect(await opened.store.summaries({ all: true }, window)).toEqual(expected);
+      expect(await opened.store.summaries({ probeId: 'p' }, { ...window, limit: 1 })).toEqual([expected[0]]);
+    });
+
+    it('reads whole results of a target from the table, since its index holds summaries only', async () => {
+      const written = [big(NOW - 2 * HOUR), result('p', NOW - HOUR)];
+      for (const r of written) await opened.store.putResult(r);
+      const window = { since: new Date(NOW - DAY) };
+      expect(await opened.store.historyByTarget('mx1.example.test', window)).toEqual(written);
+      expect(await opened.store.historyAll(window)).toEqual(written);
     });
   });
 

@@ -1,13 +1,15 @@
 import { formatHistory, formatStats } from '../../cli/output';
 import type { ProbeResult } from '../../shared/model/result';
+import { decodeSummary, encodeResult } from '../../shared/store/result-item';
 import type { ProbeStats } from '../../shared/report/stats';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const plain = { colour: false };
 
-function result(minutesAgo: number, overrides: Partial<ProbeResult> = {}): ProbeResult {
+/** The summary of a stored result, as history lists read it. */
+function result(minutesAgo: number, overrides: Partial<ProbeResult> = {}) {
   const at = new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
-  return {
+  const full: ProbeResult = {
     probeId: 'smtp-5m/submission',
     kind: 'smtp',
     group: 'smtp-5m',
@@ -22,6 +24,7 @@ function result(minutesAgo: number, overrides: Partial<ProbeResult> = {}): Probe
     transcript: [],
     ...overrides,
   };
+  return decodeSummary(encodeResult(full));
 }
 
 describe('history table', () => {

@@ -36,9 +36,21 @@ describe('MailprobeStack from the example config', () => {
         BillingMode: 'PAY_PER_REQUEST',
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         GlobalSecondaryIndexes: [
-          Match.objectLike({ IndexName: 'byTarget' }),
-          Match.objectLike({ IndexName: 'byDay' }),
-          Match.objectLike({ IndexName: 'states' }),
+          Match.objectLike({
+            IndexName: 'byTarget',
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: Match.arrayWith(['status', 'causes']),
+            },
+          }),
+          Match.objectLike({
+            IndexName: 'byDay',
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: Match.arrayWith(['status', 'causes']),
+            },
+          }),
+          Match.objectLike({ IndexName: 'states', Projection: { ProjectionType: 'ALL' } }),
         ],
         Replicas: [
           Match.objectLike({
@@ -48,6 +60,24 @@ describe('MailprobeStack from the example config', () => {
         ],
       }),
     });
+  });
+
+  it('leaves out point-in-time recovery and the dashboard when the config turns them off', () => {
+    const { template: lean } = synth({
+      ...example,
+      deploy: { pointInTimeRecovery: false, dashboard: false },
+    });
+    lean.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }),
+      ],
+    });
+    lean.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    // The alarms (dead-man's switch included) stay.
+    lean.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length,
+    );
   });
 
   it('creates one schedule per probe group with its scheduled time as input, no flexible window, retries and a DLQ', () => {

@@ -1,3 +1,4 @@
+import { SUMMARY_ATTRIBUTES } from '../../shared/store/result-item';
 import {
   createTableInput,
   dayPartition,
@@ -10,7 +11,7 @@ import {
 } from '../../shared/store/table';
 
 describe('the results table design', () => {
-  it('creates an on-demand table keyed by PK/SK with the target, day and state indexes projecting everything', () => {
+  it('creates an on-demand table keyed by PK/SK; the target and day indexes carry summaries, the state index whole states', () => {
     const input = createTableInput('mp-results');
     expect(input.TableName).toBe('mp-results');
     expect(input.BillingMode).toBe('PAY_PER_REQUEST');
@@ -18,16 +19,24 @@ describe('the results table design', () => {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    expect(input.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema, i.Projection])).toEqual(
-      [TABLE.byTarget, TABLE.byDay, TABLE.states].map((i) => [
-        i.indexName,
-        [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
-        { ProjectionType: 'ALL' },
-      ]),
-    );
+    const summary = {
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [...SUMMARY_ATTRIBUTES, 'expiresAt'],
+    };
+    const index = (i: { indexName: string; partitionKey: string; sortKey: string }, projection: object) => [
+      i.indexName,
+      [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      projection,
+    ];
+    expect(input.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema, i.Projection])).toEqual([
+      index(TABLE.byTarget, summary),
+      index(TABLE.byDay, summary),
+      index(TABLE.states, { ProjectionType: 'ALL' }),
+    ]);
+    expect(SUMMARY_ATTRIBUTES).not.toContain('checks');
     expect(input.AttributeDefinitions).toHaveLength(8);
     expect(input.AttributeDefinitions?.every((d) => d.AttributeType === 'S')).toBe(true);
   });
