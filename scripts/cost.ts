@@ -1,0 +1,378 @@
+/**
+ * Monthly AWS cost of a deployment, from the synthesized template at documented list prices (us-east-1, on-demand,
+ * no free tier), with the per-run figures measured on results of a real run (`mailprobe demo`): DynamoDB write
+ * units from the stored item sizes, the EMF custom metrics the runners publish for those results, and probe
+ * durations. Usage: `npx tsx scripts/cost.ts [config file]` (default: the example config and the 10 targets x
+ * 4 kinds every 5 minutes config); `--data-dir <dir>` reads the results of an earlier `mailprobe demo --data-dir <dir>`
+ * instead of running the demo. The bench prints the same table.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { publishRunMetrics } from '../functions/metrics';
+import { secretRefs } from '../infra/constructs/secrets';
+import { MailprobeStack } from '../infra/stack';
+import { parseConfig } from '../shared/config/load';
+import { nextFireTime, parseSchedule } from '../shared/config/schedule';
+import type { MailprobeConfig, MailprobeConfigInput } from '../shared/config/schema';
+import type { ProbeKind, ProbeResult } from '../shared/model/result';
+import { openEmbeddedStore } from '../shared/store/embedded';
+import { encodeResult } from '../shared/store/result-item';
+import { INDEX_PROJECTIONS, TABLE } from '../shared/store/table';
+
+/** List prices, us-east-1, as published on each service's pricing page (checked 2026-11). */
+export const PRICES = {
+  lambdaRequest: 0.2 / 1e6,
+  lambdaGbSecondArm: 0.0000133334,
+  lambdaGbSecondX86: 0.0000166667,
+  schedulerInvocation: 1 / 1e6,
+  dynamoWriteUnit: 0.625 / 1e6,
+  dynamoReadUnit: 0.125 / 1e6,
+  dynamoStorageGbMonth: 0.25,
+  dynamoPitrGbMonth: 0.2,
+  customMetricMonth: 0.3,
+  alarmMetricMonth: 0.1,
+  dashboardMonth: 3,
+  logsIngestGb: 0.5,
+  secretMonth: 0.4,
+  secretApiCall: 0.05 / 10_000,
+  sesSend: 0.1 / 1000,
+  sesInboundMail: 0.1 / 1000,
+  sesInboundChunk: 0.09 / 1000,
+  natGatewayHour: 0.045,
+  publicIpv4Hour: 0.005,
+} as const;
+
+const MONTH_S = 30 * 86_400;
+/** Invocation overhead beyond the probes themselves (init, store, alert evaluation), an assumption. */
+const INVOCATION_OVERHEAD_MS = 300;
+/** Log bytes per invocation besides the EMF lines (Powertools start/end lines, one line per probe): an assumption. */
+const LOG_BYTES_PER_INVOCATION = 1500;
+
+export interface RunSample {
+  /** Results of one real run, by kind. */
+  byKind: Map<ProbeKind, ProbeResult[]>;
+}
+
+export interface CostLine {
+  item: string;
+  monthly: number;
+  detail: string;
+}
+
+/** DynamoDB item size: attribute names plus values (strings and binaries by length, numbers about 1 byte per 2 digits). */
+function itemBytes(item: Record<string, unknown>): number {
+  const size = (v: Record<string, unknown>): number => {
+    if ('S' in v) return Buffer.byteLength(v.S as string);
+    if ('N' in v) return Math.ceil(String(v.N).length / 2) + 1;
+    if ('B' in v) return (v.B as Uint8Array).length;
+    if ('BOOL' in v || 'NULL' in v) return 1;
+    if ('L' in v) return 3 + (v.L as Record<string, unknown>[]).reduce((n, e) => n + 1 + size(e), 0);
+    if ('M' in v)
+      return (
+        3 +
+        Object.entries(v.M as Record<string, Record<string, unknown>>).reduce(
+          (n, [k, e]) => n + Buffer.byteLength(k) + 1 + size(e),
+          0,
+        )
+      );
+    if ('SS' in v) return (v.SS as string[]).reduce((n, s) => n + Buffer.byteLength(s), 0);
+    return 0;
+  };
+  const marshalled = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+  return Object.entries(marshalled).reduce(
+    (n, [k, v]) => n + Buffer.byteLength(k) + size(v as unknown as Record<string, unknown>),
+    0,
+  );
+}
+
+const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/** Write units of one stored result (table + indexes) as the store writes it, and its size. */
+export function resultWriteUnits(result: ProbeResult): { units: number; bytes: number } {
+  const at = result.scheduledAt;
+  const keys = {
+    [TABLE.partitionKey]: `PROBE#${result.probeId}`,
+    [TABLE.sortKey]: `R#${at}`,
+    [TABLE.byTarget.partitionKey]: `TARGET#${result.target}`,
+    [TABLE.byTarget.sortKey]: `${at}#${result.probeId}`,
+    [TABLE.byDay.partitionKey]: `DAY#${at.slice(0, 10)}`,
+    [TABLE.byDay.sortKey]: `${at}#${result.probeId}`,
+    [TABLE.ttlAttribute]: 1_900_000_000,
+  };
+  const item = { ...encodeResult(result), ...keys };
+  const bytes = itemBytes(item);
+  let total = units(bytes);
+  for (const index of [TABLE.byTarget, TABLE.byDay]) {
+    // Both result indexes project the summary (INCLUDE): an entry holds the keys and those attributes only.
+    const kept: string[] = [
+      ...INDEX_PROJECTIONS[index.indexName],
+      TABLE.partitionKey,
+      TABLE.sortKey,
+      index.partitionKey,
+      index.sortKey,
+    ];
+    const projected = Object.fromEntries(Object.entries(item).filter(([k]) => kept.includes(k)));
+    total += units(itemBytes(projected));
+  }
+  return { units: total, bytes };
+}
+
+/** The distinct EMF metrics the runners publish for `results` of one group, captured from their output. */
+export function customMetrics(group: string, kind: ProbeKind, results: ProbeResult[]): string[] {
+  const names = new Set<string>();
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n')) {
+      if (!line.includes('"_aws"')) continue;
+      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+      for (const directive of emf._aws.CloudWatchMetrics)
+        for (const m of directive.Metrics) names.add(m.Name);
+    }
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    // Every status a month can see: a group that ever fails, warns or cannot tell publishes those metrics too.
+    for (const status of ['pass', 'warn', 'fail', 'unknown'] as const) {
+      publishRunMetrics(
+        group,
+        kind,
+        results.map((result) => ({
+          result: { ...result, status },
+          stored: 'written',
+          alerts: [],
+          alertErrors: [],
+        })),
+      );
+    }
+  } finally {
+    process.stdout.write = write;
+  }
+  return [...names].sort();
+}
+
+/** Results of one real run: `mailprobe demo` into a fresh data directory (or the results already in `dataDir`). */
+export async function sampleRun(existing?: string): Promise<RunSample> {
+  const dataDir = existing ?? mkdtempSync(join(tmpdir(), 'mailprobe-cost-'));
+  const run = existing
+    ? { status: 0, stderr: '' }
+    : spawnSync(process.execPath, [join(__dirname, '../bin/mailprobe.js'), 'demo', '--data-dir', dataDir], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+  if (run.status === null || run.status > 3)
+    throw new Error(`mailprobe demo failed: ${run.stderr.slice(-500)}`);
+  const store = await openEmbeddedStore({ dataDir });
+  try {
+    const results = await store.store.historyAll({ since: new Date(Date.now() - 86_400_000) });
+    const byKind = new Map<ProbeKind, ProbeResult[]>();
+    for (const r of results) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+    return { byKind };
+  } finally {
+    await store.close();
+  }
+}
+
+function runsPerMonth(expression: string): number {
+  const schedule = parseSchedule(expression);
+  if (typeof schedule === 'string') throw new Error(`unreadable schedule ${expression}: ${schedule}`);
+  if (schedule.kind === 'rate') return MONTH_S / (schedule.everyMs / 1000);
+  // cron: count fires over one sample day (the suite's crons are at most daily here).
+  let t = new Date(Date.UTC(2026, 0, 5));
+  const end = t.getTime() + 86_400_000;
+  let fires = 0;
+  for (t = nextFireTime(schedule, t, 'UTC'); t.getTime() < end; t = nextFireTime(schedule, t, 'UTC')) fires++;
+  return fires * 30;
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+/** The monthly cost of `input` deployed, line by line, from its template and the measured per-run figures. */
+export function monthlyCost(input: unknown, sample: RunSample): CostLine[] {
+  const config: MailprobeConfig = parseConfig(input, 'cost');
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: 'cost' });
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const functions = new Map(ofType('AWS::Lambda::Function'));
+  const lines: CostLine[] = [];
+
+  let invocations = 0;
+  let gbSeconds = 0;
+  let writeUnits = 0;
+  let storedBytes = 0;
+  let logBytes = 0;
+  const metrics = new Set<string>();
+  let sesSends = 0;
+  let sesInbound = 0;
+  for (const [, schedule] of ofType('AWS::Scheduler::Schedule')) {
+    const description = (schedule.Properties.Description as string | undefined) ?? '';
+    const group = config.probes.find((g) => description.endsWith(` of group ${g.name}`));
+    if (!group) continue;
+    const perMonth = runsPerMonth(schedule.Properties.ScheduleExpression as string);
+    const targetArn = JSON.stringify((schedule.Properties.Target as { Arn: unknown }).Arn);
+    const fn = [...functions].find(([id]) => targetArn.includes(id))?.[1];
+    const memoryGb = ((fn?.Properties.MemorySize as number | undefined) ?? 128) / 1024;
+    const arm = JSON.stringify(fn?.Properties.Architectures ?? []).includes('arm64');
+    const samples = sample.byKind.get(group.kind) ?? [];
+    if (samples.length === 0) throw new Error(`the sample run has no ${group.kind} result`);
+    const targets = probesOf(config, group.kind);
+    const avg = (f: (r: ProbeResult) => number) => samples.reduce((n, r) => n + f(r), 0) / samples.length;
+    const probeMs = Math.max(...samples.map((r) => r.durationMs));
+    const seconds = (probeMs * Math.ceil(targets / 16) + INVOCATION_OVERHEAD_MS) / 1000;
+    invocations += perMonth;
+    gbSeconds +=
+      perMonth * seconds * memoryGb * (arm ? 1 : PRICES.lambdaGbSecondX86 / PRICES.lambdaGbSecondArm);
+    // A result (table + indexes) and a state save (table + states index) per probe run.
+    const stateUnits = 2;
+    writeUnits += perMonth * targets * (avg((r) => resultWriteUnits(r).units) + stateUnits);
+    storedBytes += ((perMonth * targets * config.retentionDays) / 30) * avg((r) => resultWriteUnits(r).bytes);
+    const names = customMetrics(group.name, group.kind, samples);
+    for (const n of names) metrics.add(`${group.name}/${n}`);
+    logBytes += perMonth * (LOG_BYTES_PER_INVOCATION + names.length * 60 * targets);
+    if (group.kind === 'canary') {
+      const mailboxes = config.targets.mailboxes;
+      if (group.options.send.via === 'ses') sesSends += perMonth * mailboxes.length;
+      sesInbound += perMonth * mailboxes.filter((m) => m.arrival.via === 'ledger').length;
+    }
+  }
+  const money = (n: number) => Math.round(n * 100) / 100;
+  lines.push({
+    item: 'Lambda',
+    monthly: invocations * PRICES.lambdaRequest + gbSeconds * PRICES.lambdaGbSecondArm,
+    detail: `${Math.round(invocations)} invocations, ${Math.round(gbSeconds)} GB-s (ARM equivalent)`,
+  });
+  lines.push({
+    item: 'EventBridge Scheduler',
+    monthly: invocations * PRICES.schedulerInvocation,
+    detail: `${ofType('AWS::Scheduler::Schedule').length} schedules`,
+  });
+  const table = ofType('AWS::DynamoDB::GlobalTable')[0]?.[1];
+  const pitr = JSON.stringify(table?.Properties.Replicas ?? '').includes('"PointInTimeRecoveryEnabled":true');
+  const storedGb = storedBytes / 1024 ** 3;
+  lines.push({
+    item: 'DynamoDB',
+    monthly:
+      writeUnits * PRICES.dynamoWriteUnit +
+      (writeUnits / 2) * PRICES.dynamoReadUnit +
+      storedGb * (PRICES.dynamoStorageGbMonth + (pitr ? PRICES.dynamoPitrGbMonth : 0)),
+    detail: `${Math.round(writeUnits)} write units, ${storedGb.toFixed(2)} GB kept ${config.retentionDays} d, PITR ${pitr ? 'on' : 'off'}`,
+  });
+  const alarmMetrics = ofType('AWS::CloudWatch::Alarm').reduce(
+    (n, [, a]) => n + Math.max(1, ((a.Properties.Metrics as unknown[] | undefined) ?? []).length),
+    0,
+  );
+  const dashboards = ofType('AWS::CloudWatch::Dashboard').length;
+  lines.push({
+    item: 'CloudWatch metrics, alarms, dashboard',
+    monthly:
+      metrics.size * PRICES.customMetricMonth +
+      alarmMetrics * PRICES.alarmMetricMonth +
+      dashboards * PRICES.dashboardMonth,
+    detail: `${metrics.size} custom metrics, ${alarmMetrics} alarm metrics, ${dashboards} dashboard(s)`,
+  });
+  lines.push({
+    item: 'CloudWatch Logs',
+    monthly: (logBytes / 1024 ** 3) * PRICES.logsIngestGb,
+    detail: `${(logBytes / 1024 ** 3).toFixed(2)} GB ingested`,
+  });
+  const secrets = new Set(secretRefs(config).map((r) => r.secret)).size;
+  lines.push({
+    item: 'Secrets Manager',
+    monthly: secrets * PRICES.secretMonth + invocations * PRICES.secretApiCall,
+    detail: `${secrets} secrets (read once per container; calls counted per invocation as an upper bound)`,
+  });
+  const nat = ofType('AWS::EC2::NatGateway').length;
+  if (nat > 0) {
+    lines.push({
+      item: 'NAT gateway + Elastic IP',
+      monthly: nat * 730 * (PRICES.natGatewayHour + PRICES.publicIpv4Hour),
+      detail: `${nat} NAT gateway(s), data processing not included`,
+    });
+  }
+  lines.push({
+    item: 'SES (canary sends and inbound)',
+    monthly: sesSends * PRICES.sesSend + sesInbound * (PRICES.sesInboundMail + PRICES.sesInboundChunk),
+    detail: `${Math.round(sesSends)} sends, ${Math.round(sesInbound)} received`,
+  });
+  return lines.map((l) => ({ ...l, monthly: money(l.monthly) }));
+}
+
+function probesOf(config: MailprobeConfig, kind: ProbeKind): number {
+  return {
+    smtp: config.targets.smtp.length,
+    dns: config.targets.domains.length,
+    dnsbl: config.targets.sendingIps.length + config.targets.domains.length,
+    canary: config.targets.mailboxes.length,
+  }[kind];
+}
+
+export const totalOf = (lines: CostLine[], withSes = true) =>
+  Math.round(
+    lines.filter((l) => withSes || !l.item.startsWith('SES')).reduce((n, l) => n + l.monthly, 0) * 100,
+  ) / 100;
+
+/** 10 targets of each of the 4 kinds, every group every 5 minutes. */
+export function tenByFourConfig(): MailprobeConfigInput {
+  const ten = Array.from({ length: 10 }, (_, i) => i + 1);
+  return {
+    name: 'ten-by-four',
+    targets: {
+      smtp: ten.map((i) => ({ name: `smtp${i}`, host: `smtp${i}.example.com`, port: 587, mode: 'starttls' })),
+      domains: ten.map((i) => ({ name: `example${i}.com` })),
+      sendingIps: [],
+      mailboxes: ten.map((i) => ({
+        name: `seed${i}`,
+        address: `canary${i}@canary.example.com`,
+        arrival: { via: 'ledger' },
+      })),
+    },
+    probes: (['smtp', 'dns', 'dnsbl', 'canary'] as const).map((kind) => ({
+      name: `${kind}-5m`,
+      kind,
+      schedule: 'rate(5 minutes)',
+      ...(kind === 'canary'
+        ? {
+            timeoutSeconds: 120,
+            options: { from: 'monitor@example.com', send: { via: 'ses' }, checkAfter: '4m', window: '15m' },
+          }
+        : {}),
+    })) as MailprobeConfigInput['probes'],
+  };
+}
+
+export function renderCost(title: string, lines: CostLine[]): string {
+  return [
+    `${title}: $${totalOf(lines).toFixed(2)}/month ($${totalOf(lines, false).toFixed(2)} without SES)`,
+    ...lines.map((l) => `  ${l.item.padEnd(40)} $${l.monthly.toFixed(2).padStart(7)}  ${l.detail}`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--data-dir');
+  const sample = await sampleRun(at >= 0 ? args.splice(at, 2)[1] : undefined);
+  const file = args[0];
+  if (file) {
+    const { readConfigFile } = await import('../shared/config/file');
+    process.stdout.write(`${renderCost(file, monthlyCost(await readConfigFile(file), sample))}\n`);
+    return;
+  }
+  const example = (await import('../examples/mailprobe.config')).default;
+  process.stdout.write(`${renderCost('example config', monthlyCost(example, sample))}\n`);
+  process.stdout.write(
+    `${renderCost('10 targets x 4 kinds every 5 min', monthlyCost(tenByFourConfig(), sample))}\n`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`cost: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
