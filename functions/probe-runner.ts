@@ -53,7 +53,7 @@ export function probeRunner(bind: (table: OpenedStore) => ProbeDefinition) {
       log.info('group fanned out', { ...slot, batches: outcome.fannedOut });
       return { ...slot, batches: outcome.fannedOut };
     }
-    publishRunMetrics(slot.group, definition, outcome.ran);
+    publishRunMetrics(slot.group, definition, outcome.ran, deployed().config.deploy.dashboard);
     const statuses = Object.fromEntries(outcome.ran.map((r) => [r.result.probeId, r.result.status]));
     log.info('group run finished', { ...slot, statuses });
     failIfUnrecorded(outcome.ran);
@@ -80,7 +80,7 @@ async function runBatches(definition: Definition, event: SQSEvent): Promise<SQSB
         batchSize: 0,
       });
       if ('ran' in outcome) {
-        publishRunMetrics(batch.group, definition, outcome.ran);
+        publishRunMetrics(batch.group, definition, outcome.ran, deployed().config.deploy.dashboard);
         failIfUnrecorded(outcome.ran);
       }
     } catch (err) {

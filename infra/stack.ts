@@ -122,9 +122,11 @@ export class MailprobeStack extends Stack {
       description: 'mailprobe history --remote --table <this>',
     });
     new CfnOutput(this, 'AlertTopicArn', { value: alerting.topic.topicArn });
-    // Alerts link to the dashboard and name the table in their `--remote` commands.
-    const dashboard = dashboardUrl(this, config);
-    for (const fn of runners.functions) fn.addEnvironment('MAILPROBE_DASHBOARD_URL', dashboard);
-    new CfnOutput(this, 'DashboardUrl', { value: dashboard });
+    // Alerts link to the dashboard, when there is one (`deploy.dashboard`).
+    if (config.deploy.dashboard) {
+      const dashboard = dashboardUrl(this, config);
+      for (const fn of runners.functions) fn.addEnvironment('MAILPROBE_DASHBOARD_URL', dashboard);
+      new CfnOutput(this, 'DashboardUrl', { value: dashboard });
+    }
   }
 }

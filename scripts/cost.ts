@@ -14,15 +14,20 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { publishRunMetrics } from '../functions/metrics';
-import { secretRefs } from '../infra/constructs/secrets';
 import { MailprobeStack } from '../infra/stack';
-import { parseConfig } from '../shared/config/load';
 import { nextFireTime, parseSchedule } from '../shared/config/schedule';
-import type { MailprobeConfig, MailprobeConfigInput } from '../shared/config/schema';
+import { secretRefsIn } from '../shared/config/secret-ref';
 import type { ProbeKind, ProbeResult } from '../shared/model/result';
+import { createCanaryProbe } from '../shared/probes/canary/probe';
+import { dnsProbe } from '../shared/probes/dns/probe';
+import { dnsblProbe } from '../shared/probes/dnsbl/probe';
+import { smtpProbe } from '../shared/probes/smtp/probe';
+import type { ProbeDefinition } from '../shared/probes/types';
 import { openEmbeddedStore } from '../shared/store/embedded';
 import { encodeResult } from '../shared/store/result-item';
 import { INDEX_PROJECTIONS, TABLE } from '../shared/store/table';
+import { parseConfig } from '../shared/suite/load';
+import type { MailprobeConfig, MailprobeConfigInput } from '../shared/suite/schema';
 
 /** List prices, us-east-1, as published on each service's pricing page (checked 2026-11). */
 export const PRICES = {
@@ -122,8 +127,31 @@ export function resultWriteUnits(result: ProbeResult): { units: number; bytes: n
   return { units: total, bytes };
 }
 
+/** The runtime definitions, for the metrics each kind publishes (no probe runs here). */
+const DEFINITIONS: Record<string, Pick<ProbeDefinition, 'kind' | 'metrics'>> = {
+  smtp: smtpProbe,
+  dns: dnsProbe,
+  dnsbl: dnsblProbe,
+  canary: createCanaryProbe({
+    ses: () => {
+      throw new Error('the cost script sends nothing');
+    },
+  }),
+};
+
+function definitionOf(kind: ProbeKind): Pick<ProbeDefinition, 'kind' | 'metrics'> {
+  const definition = DEFINITIONS[kind];
+  if (!definition) throw new Error(`no probe kind ${kind}`);
+  return definition;
+}
+
 /** The distinct EMF metrics the runners publish for `results` of one group, captured from their output. */
-export function customMetrics(group: string, kind: ProbeKind, results: ProbeResult[]): string[] {
+export function customMetrics(
+  group: string,
+  kind: ProbeKind,
+  results: ProbeResult[],
+  detailed: boolean,
+): string[] {
   const names = new Set<string>();
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -140,13 +168,14 @@ export function customMetrics(group: string, kind: ProbeKind, results: ProbeResu
     for (const status of ['pass', 'warn', 'fail', 'unknown'] as const) {
       publishRunMetrics(
         group,
-        kind,
+        definitionOf(kind),
         results.map((result) => ({
           result: { ...result, status },
           stored: 'written',
           alerts: [],
           alertErrors: [],
         })),
+        detailed,
       );
     }
   } finally {
@@ -182,10 +211,14 @@ function runsPerMonth(expression: string): number {
   if (typeof schedule === 'string') throw new Error(`unreadable schedule ${expression}: ${schedule}`);
   if (schedule.kind === 'rate') return MONTH_S / (schedule.everyMs / 1000);
   // cron: count fires over one sample day (the suite's crons are at most daily here).
-  let t = new Date(Date.UTC(2026, 0, 5));
-  const end = t.getTime() + 86_400_000;
+  const end = Date.UTC(2026, 0, 6);
   let fires = 0;
-  for (t = nextFireTime(schedule, t, 'UTC'); t.getTime() < end; t = nextFireTime(schedule, t, 'UTC')) fires++;
+  for (
+    let t = nextFireTime(schedule, new Date(Date.UTC(2026, 0, 5)), 'UTC');
+    t !== undefined && t.getTime() < end;
+    t = nextFireTime(schedule, t, 'UTC')
+  )
+    fires++;
   return fires * 30;
 }
 
@@ -231,7 +264,7 @@ export function monthlyCost(input: unknown, sample: RunSample): CostLine[] {
     const stateUnits = 2;
     writeUnits += perMonth * targets * (avg((r) => resultWriteUnits(r).units) + stateUnits);
     storedBytes += ((perMonth * targets * config.retentionDays) / 30) * avg((r) => resultWriteUnits(r).bytes);
-    const names = customMetrics(group.name, group.kind, samples);
+    const names = customMetrics(group.name, group.kind, samples, config.deploy.dashboard);
     for (const n of names) metrics.add(`${group.name}/${n}`);
     logBytes += perMonth * (LOG_BYTES_PER_INVOCATION + names.length * 60 * targets);
     if (group.kind === 'canary') {
@@ -280,11 +313,11 @@ export function monthlyCost(input: unknown, sample: RunSample): CostLine[] {
     monthly: (logBytes / 1024 ** 3) * PRICES.logsIngestGb,
     detail: `${(logBytes / 1024 ** 3).toFixed(2)} GB ingested`,
   });
-  const secrets = new Set(secretRefs(config).map((r) => r.secret)).size;
+  const secrets = secretRefsIn(config).filter((r) => 'secret' in r).length;
   lines.push({
     item: 'Secrets Manager',
-    monthly: secrets * PRICES.secretMonth + invocations * PRICES.secretApiCall,
-    detail: `${secrets} secrets (read once per container; calls counted per invocation as an upper bound)`,
+    monthly: secrets * (PRICES.secretMonth + invocations * PRICES.secretApiCall),
+    detail: `${secrets} secrets (each read counted once per invocation: an upper bound, containers cache them)`,
   });
   const nat = ofType('AWS::EC2::NatGateway').length;
   if (nat > 0) {
@@ -303,12 +336,13 @@ export function monthlyCost(input: unknown, sample: RunSample): CostLine[] {
 }
 
 function probesOf(config: MailprobeConfig, kind: ProbeKind): number {
-  return {
+  const counts: Record<string, number> = {
     smtp: config.targets.smtp.length,
     dns: config.targets.domains.length,
     dnsbl: config.targets.sendingIps.length + config.targets.domains.length,
     canary: config.targets.mailboxes.length,
-  }[kind];
+  };
+  return counts[kind] ?? 0;
 }
 
 export const totalOf = (lines: CostLine[], withSes = true) =>
@@ -359,7 +393,7 @@ async function main(): Promise<void> {
   const sample = await sampleRun(at >= 0 ? args.splice(at, 2)[1] : undefined);
   const file = args[0];
   if (file) {
-    const { readConfigFile } = await import('../shared/config/file');
+    const { readConfigFile } = await import('../shared/suite/file');
     process.stdout.write(`${renderCost(file, monthlyCost(await readConfigFile(file), sample))}\n`);
     return;
   }

@@ -27,8 +27,11 @@ export const deploySettings = z
       ),
     dashboard: z
       .boolean()
-      .default(true)
-      .describe('The CloudWatch dashboard of the suite ($3 per month at list price beyond the free three)'),
+      .default(false)
+      .describe(
+        'The CloudWatch dashboard and the metrics it graphs (statuses, durations, SMTP phases, canary latency): ' +
+          '$3 per month plus $0.30 per metric and group; without it only the dead-man switch metric is published',
+      ),
     fanOut: z
       .object({
         batchSize: z

@@ -25,7 +25,7 @@ function report(result: Partial<ProbeResult>, stored: RunReport['stored'] = 'wri
 }
 
 describe('EMF metrics of a group run', () => {
-  it('emits runs, status, duration, phases and canary delivery latency by group and kind; duplicates count nothing', async () => {
+  it('with the dashboard: emits runs, status, duration, phases and canary delivery latency by group and kind; duplicates count nothing', async () => {
     process.env.POWERTOOLS_METRICS_NAMESPACE = 'Mailprobe';
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -42,6 +42,7 @@ describe('EMF metrics of a group run', () => {
           },
         }),
         [report({}), report({ status: 'fail', checks: [] }), report({}, 'duplicate')],
+        true,
       );
     } finally {
       write.mockRestore();
@@ -62,5 +63,32 @@ describe('EMF metrics of a group run', () => {
       Phase_arrival: [900, 900],
       DeliveryLatency: 4200,
     });
+  });
+
+  it('without the dashboard: emits only the runs the dead-man switch watches', async () => {
+    process.env.POWERTOOLS_METRICS_NAMESPACE = 'Mailprobe';
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const { publishRunMetrics } = await import('../../functions/metrics');
+      publishRunMetrics(
+        'canary-5m',
+        createCanaryProbe({
+          ses: () => {
+            throw new Error('no SES');
+          },
+        }),
+        [report({}), report({ status: 'fail', checks: [] })],
+        false,
+      );
+    } finally {
+      write.mockRestore();
+    }
+    const emf = lines.map((l) => JSON.parse(l)).find((o) => o._aws);
+    expect(emf._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual(['ProbeRuns']);
+    expect(emf).toMatchObject({ group: 'canary-5m', kind: 'canary', ProbeRuns: [1, 1] });
   });
 });

@@ -62,11 +62,9 @@ describe('MailprobeStack from the example config', () => {
     });
   });
 
-  it('leaves out point-in-time recovery and the dashboard when the config turns them off', () => {
-    const { template: lean } = synth({
-      ...example,
-      deploy: { pointInTimeRecovery: false, dashboard: false },
-    });
+  it('has no dashboard by default, and no point-in-time recovery when the config turns it off', () => {
+    const { template: lean } = synth({ ...example, deploy: { pointInTimeRecovery: false } });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     lean.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [
         Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }),
@@ -243,8 +241,12 @@ describe('MailprobeStack from the example config', () => {
       expect(a.Properties.AlarmActions).toEqual([
         expect.objectContaining({ Ref: expect.stringMatching(/AlertingTopic/) }),
       ]);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+  });
+
+  it('creates the dashboard when deploy.dashboard asks for it, with a graph per kind', () => {
+    const { template: withDashboard } = synth({ ...example, deploy: { dashboard: true } });
+    withDashboard.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(withDashboard.findResources('AWS::CloudWatch::Dashboard'));
     for (const title of [
       'Pass rate by group',
       'Probe duration p90',
