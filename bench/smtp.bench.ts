@@ -174,6 +174,27 @@ async function swaksOnce(): Promise<number> {
   return performance.now() - start;
 }
 
+/** In-process peer: Python's smtplib, same steps and session, RUNS sessions in one warm process (bench/peers). */
+async function smtplibSessions(runs: number): Promise<{ ms: number[]; cpu: number }> {
+  const { stdout } = await exec(
+    '/usr/bin/python3',
+    [
+      join(__dirname, 'peers/smtp_session.py'),
+      LAB_HOST,
+      String(labPorts.submission),
+      labPaths.caCert,
+      LAB_MAIL_HOSTNAME,
+      labUsers.probe.address,
+      labUsers.probe.password,
+      labUsers.probe.address,
+      labUsers.bob.address,
+      String(runs),
+    ],
+    { timeout: 60_000 },
+  );
+  return JSON.parse(stdout) as { ms: number[]; cpu: number };
+}
+
 export async function run(): Promise<BenchRow[]> {
   await labReachable();
   await probeOnce(); // warm-up: module loading and the first TLS context are not what is measured
@@ -185,10 +206,19 @@ export async function run(): Promise<BenchRow[]> {
     probe.push(await probeOnce(endpoint, { rcpt }));
     swaks.push(await swaksOnce());
   }
+  const smtplib = await smtplibSessions(RUNS);
   const { one: oneMs, fifty: fiftyMs } = await concurrency();
   const probeMs = median(probe);
   const swaksMs = median(swaks);
+  const smtplibMs = median(smtplib.ms);
   return [
+    {
+      figure: 'in-process smtp probe vs smtplib, STARTTLS+AUTH+MAIL+RCPT+QUIT (median of 20)',
+      value: Math.round(probeMs * 10) / 10,
+      unit: 'ms',
+      baseline: Math.round(smtplibMs * 10) / 10,
+      note: `baseline: python3 smtplib, same steps and lab session, warm process; goal <= 1.5x: ${probeMs / smtplibMs <= 1.5 ? 'met' : 'missed'}`,
+    },
     {
       figure: 'smtp probe, lab submission STARTTLS+AUTH+MAIL+RCPT (median of 20)',
       value: Math.round(probeMs * 10) / 10,

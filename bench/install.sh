@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the peers the benchmark measures mailprobe against, from Debian: swaks and monitoring-plugins'
+# check_smtp (whole-process SMTP), Debian's python3 with python3-dkim (in-process smtplib and DKIM signing),
+# spf-tools-perl's spfquery and bind9-dnsutils' dig (the dns probe's script peer), curl. Idempotent; must run as
+# root when something is missing. The lab itself: test/lab/install.sh.
+set -euo pipefail
+
+PACKAGES=(swaks libnet-ssleay-perl monitoring-plugins-standard python3 python3-dkim spf-tools-perl bind9-dnsutils curl)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == installed ]] || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  echo "bench install: all ${#PACKAGES[@]} peer packages already installed"
+  exit 0
+fi
+if ((EUID != 0)); then
+  echo "bench install: must run as root to install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "bench install: installed ${missing[*]}"
