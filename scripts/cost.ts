@@ -30,7 +30,7 @@ import { parseConfig } from '../shared/suite/load';
 import type { MailprobeConfig, MailprobeConfigInput } from '../shared/suite/schema';
 
 /** List prices, us-east-1, as published on each service's pricing page (checked 2026-11). */
-export const PRICES = {
+const PRICES = {
   lambdaRequest: 0.2 / 1e6,
   lambdaGbSecondArm: 0.0000133334,
   lambdaGbSecondX86: 0.0000166667,
@@ -98,7 +98,7 @@ function itemBytes(item: Record<string, unknown>): number {
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
 /** Write units of one stored result (table + indexes) as the store writes it, and its size. */
-export function resultWriteUnits(result: ProbeResult): { units: number; bytes: number } {
+function resultWriteUnits(result: ProbeResult): { units: number; bytes: number } {
   const at = result.scheduledAt;
   const keys = {
     [TABLE.partitionKey]: `PROBE#${result.probeId}`,
@@ -146,7 +146,7 @@ function definitionOf(kind: ProbeKind): Pick<ProbeDefinition, 'kind' | 'metrics'
 }
 
 /** The distinct EMF metrics the runners publish for `results` of one group, captured from their output. */
-export function customMetrics(
+function customMetrics(
   group: string,
   kind: ProbeKind,
   results: ProbeResult[],

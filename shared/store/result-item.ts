@@ -33,7 +33,7 @@ export const SUMMARY_ATTRIBUTES = [
 ] as const satisfies readonly (keyof ResultSummary)[];
 
 /** The attribute holding the rest of a result (checks, timings, transcript) as gzipped JSON. */
-export const BODY_ATTRIBUTE = 'body';
+const BODY_ATTRIBUTE = 'body';
 
 type Body = Pick<ProbeResult, 'checks' | 'timings' | 'transcript'>;
 
