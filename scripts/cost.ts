@@ -146,12 +146,7 @@ function definitionOf(kind: ProbeKind): Pick<ProbeDefinition, 'kind' | 'metrics'
 }
 
 /** The distinct EMF metrics the runners publish for `results` of one group, captured from their output. */
-function customMetrics(
-  group: string,
-  kind: ProbeKind,
-  results: ProbeResult[],
-  detailed: boolean,
-): string[] {
+function customMetrics(group: string, kind: ProbeKind, results: ProbeResult[], detailed: boolean): string[] {
   const names = new Set<string>();
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array) => {
