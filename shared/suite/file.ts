@@ -42,12 +42,17 @@ export async function readConfigFile(file: string): Promise<unknown> {
 }
 
 /**
- * Loads a `.ts` config through tsx, scoped to this one require: the TypeScript loader is loaded only here, and
- * only for the config file and what it imports.
+ * Loads a `.ts` config with tsx's TypeScript hook registered only for this synchronous require: the TypeScript
+ * loader is loaded only here, and compiles only the config file and what it imports.
  */
 function requireTypeScript(path: string): unknown {
-  const tsx = require('tsx/cjs/api') as { require(id: string, fromFile: string): unknown };
-  return tsx.require(path, __filename);
+  const tsx = require('tsx/cjs/api') as { register(): () => void };
+  const unregister = tsx.register();
+  try {
+    return require(path);
+  } finally {
+    unregister();
+  }
 }
 
 /** Reads and validates a config file. */
