@@ -12,8 +12,6 @@ import type { ProbeResult } from '../model/result';
 import { type AlertStore, DynamoAlertStore } from './alert-store';
 import { StoreError, StoreInputError } from './errors';
 import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './items';
-import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
-import { RollupTable } from './rollups';
 import {
   decodeResult,
   decodeSummary,
@@ -21,6 +19,8 @@ import {
   type ResultSummary,
   SUMMARY_ATTRIBUTES,
 } from './result-item';
+import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
+import { RollupTable } from './rollups';
 import {
   claimSortKey,
   dayPartition,

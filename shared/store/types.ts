@@ -1,8 +1,8 @@
 import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import type { AlertStore } from './alert-store';
-import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import type { ResultSummary } from './result-item';
+import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 
 /** Whose results: one probe, every probe on a target, or all probes. */
 export type HistoryScope = { probeId: string } | { target: string } | { all: true };

@@ -1,7 +1,7 @@
 import { formatHistory, formatStats } from '../../cli/output';
 import type { ProbeResult } from '../../shared/model/result';
-import { decodeSummary, encodeResult } from '../../shared/store/result-item';
 import type { ProbeStats } from '../../shared/report/stats';
+import { decodeSummary, encodeResult } from '../../shared/store/result-item';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const plain = { colour: false };
