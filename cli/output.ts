@@ -7,7 +7,7 @@ import type { ProbeStats } from '../shared/report/stats';
 import type { RunReport } from '../shared/run/run-probe';
 import type { ResultSummary } from '../shared/store/result-item';
 import { humanDuration, relativeTime } from '../shared/util/duration-text';
-import { csvCell, jsonText, terminalText } from '../shared/util/sanitize';
+import { csvCell, terminalText } from '../shared/util/sanitize';
 
 /**
  * One exit-code table for every command (README "Exit codes"): 1 only for a real failure; 3 (as in the monitoring

@@ -57,26 +57,27 @@ function failingOf(checks: ProbeResult['checks']): string[] {
   return checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.cause ?? c.status}`);
 }
 
-/** A result stored before results were compact: every field a plain attribute. Read as it is. */
-function isWholeItem(item: Record<string, unknown>): boolean {
-  return item[BODY_ATTRIBUTE] === undefined && Array.isArray(item.checks);
+/**
+ * Results are stored compact since before the first release; an item without its summary and body was written by a
+ * development build and is named as such instead of being misread.
+ */
+function unreadable(item: Record<string, unknown>): Error {
+  return new TypeError(
+    `stored result ${String(item.probeId).slice(0, 200)} at ${String(item.scheduledAt).slice(0, 40)} is not in the compact format (written by a development build of mailprobe): remove it or the local data dir`,
+  );
 }
 
 export function decodeSummary(item: Record<string, unknown>): ResultSummary {
+  if (!Array.isArray(item.failing)) throw unreadable(item);
   const summary: Record<string, unknown> = {};
   for (const key of SUMMARY_ATTRIBUTES) if (item[key] !== undefined) summary[key] = item[key];
-  if (isWholeItem(item)) summary.failing = failingOf(item.checks as ProbeResult['checks']);
   return summary as ResultSummary;
 }
 
 export function decodeResult(item: Record<string, unknown>): ProbeResult {
   const { failing: _failing, ...summary } = decodeSummary(item);
-  if (isWholeItem(item)) {
-    const { checks, timings, transcript } = item as unknown as ProbeResult;
-    return { ...summary, checks, timings: timings ?? {}, transcript: transcript ?? [] };
-  }
   const raw = item[BODY_ATTRIBUTE];
-  if (!(raw instanceof Uint8Array)) throw new TypeError(`stored result of ${summary.probeId} has no body`);
+  if (!(raw instanceof Uint8Array)) throw unreadable(item);
   const body = JSON.parse(gunzipSync(raw).toString('utf8')) as Body;
   return { ...summary, ...body };
 }

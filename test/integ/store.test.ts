@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProbeState } from '../../shared/alert/types';
 import type { ProbeResult } from '../../shared/model/result';
 import { DynamoResultStore } from '../../shared/store/dynamo-store';
@@ -429,7 +429,7 @@ describe('DynamoResultStore on embedded dynalite', () => {
       );
       const item = raw.Items?.[0] ?? {};
       expect(item).not.toHaveProperty('checks');
-      expect(item.causes).toEqual(['dnsbl.listed']);
+      expect(item.failing).toEqual(['zone:bl3.example.test: dnsbl.listed']);
       expect(item.body).toBeInstanceOf(Uint8Array);
       expect((item.body as Uint8Array).length).toBeLessThan(JSON.stringify(written.checks).length / 4);
       expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toEqual([written]);
@@ -450,18 +450,33 @@ describe('DynamoResultStore on embedded dynalite', () => {
           finishedAt: iso(NOW - HOUR + 850),
           durationMs: 850,
           status: 'pass',
-          causes: ['probe.timeout'],
+          failing: ['tls.certificate: probe.timeout'],
         },
         expect.objectContaining({
           scheduledAt: iso(NOW - 2 * HOUR),
           status: 'fail',
-          causes: ['dnsbl.listed'],
+          failing: ['zone:bl3.example.test: dnsbl.listed'],
         }),
       ];
       expect(await opened.store.summaries({ probeId: 'p' }, window)).toEqual(expected);
       expect(await opened.store.summaries({ target: 'mx1.example.test' }, window)).toEqual(expected);
       expect(await opened.store.summaries({ all: true }, window)).toEqual(expected);
       expect(await opened.store.summaries({ probeId: 'p' }, { ...window, limit: 1 })).toEqual([expected[0]]);
+    });
+
+    it('names a result stored whole by a development build instead of misreading it', async () => {
+      const old = result('p', NOW - HOUR);
+      const at = iso(NOW - HOUR);
+      await opened.client.send(
+        new PutCommand({ TableName: opened.tableName, Item: { ...old, PK: 'PROBE#p', SK: `R#${at}` } }),
+      );
+      const window = { since: new Date(NOW - DAY) };
+      await expect(opened.store.historyByProbe('p', window)).rejects.toThrow(
+        `stored result p at ${at} is not in the compact format`,
+      );
+      await expect(opened.store.summaries({ probeId: 'p' }, window)).rejects.toThrow(
+        /not in the compact format/,
+      );
     });
 
     it('reads whole results of a target from the table, since its index holds summaries only', async () => {

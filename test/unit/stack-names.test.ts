@@ -34,7 +34,10 @@ describe('deployment names from the config name', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stacks = ['acme-staging', 'acme-prod'].map((name) => {
       const { stackName } = deploymentNames(name);
-      return new MailprobeStack(app, stackName, { configInput: { ...example, name }, configSource: name });
+      return new MailprobeStack(app, stackName, {
+        configInput: { ...example, name, deploy: { ...example.deploy, dashboard: true } },
+        configSource: name,
+      });
     });
     const assembly = app.synth();
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['Acme-Prod', 'Acme-Staging']);

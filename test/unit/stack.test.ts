@@ -40,14 +40,14 @@ describe('MailprobeStack from the example config', () => {
             IndexName: 'byTarget',
             Projection: {
               ProjectionType: 'INCLUDE',
-              NonKeyAttributes: Match.arrayWith(['status', 'causes']),
+              NonKeyAttributes: Match.arrayWith(['status', 'failing']),
             },
           }),
           Match.objectLike({
             IndexName: 'byDay',
             Projection: {
               ProjectionType: 'INCLUDE',
-              NonKeyAttributes: Match.arrayWith(['status', 'causes']),
+              NonKeyAttributes: Match.arrayWith(['status', 'failing']),
             },
           }),
           Match.objectLike({ IndexName: 'states', Projection: { ProjectionType: 'ALL' } }),
