@@ -1,5 +1,5 @@
-import { compilePattern } from '../../config/pattern';
 import type { Check } from '../../model/result';
+import { compilePattern } from '../../util/pattern';
 import type { Expectation } from './config';
 import { clip } from './lookup';
 

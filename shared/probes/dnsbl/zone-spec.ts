@@ -33,7 +33,10 @@ const codeMeaning = z.strictObject({
 const errorMeaning = z.strictObject({ meaning, kind: z.enum(ERROR_KINDS) });
 
 /** RFC 5782 test points, as subjects: an IP address (IPv6 stays IPv6 here) or a domain label. */
-const selfTestPoints = z.union([z.literal(false), z.strictObject({ listed: text(200), notListed: text(200) })]);
+const selfTestPoints = z.union([
+  z.literal(false),
+  z.strictObject({ listed: text(200), notListed: text(200) }),
+]);
 
 const codeKey = (answers: 'codes' | 'bitmask', key: string): boolean =>
   answers === 'codes'
