@@ -61,7 +61,7 @@ export function applyNag(stack: Stack, tableResource: CfnElement): void {
       ack(
         node.role,
         `AwsSolutions-IAM5[Resource::<${table}.Arn>/index/*]`,
-        'The store queries the results table through its GSIs (byTarget, byDay, states).',
+        'The store queries the results table through its GSIs (byTarget, states).',
       );
       if (node.node.id === 'ActivateRuleSet')
         ack(

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -25,7 +26,7 @@ import { smtpProbe } from '../shared/probes/smtp/probe';
 import type { ProbeDefinition } from '../shared/probes/types';
 import { openEmbeddedStore } from '../shared/store/embedded';
 import { encodeResult } from '../shared/store/result-item';
-import { INDEX_PROJECTIONS, TABLE } from '../shared/store/table';
+import { INDEX_PROJECTIONS, probePartition, TABLE } from '../shared/store/table';
 import { parseConfig } from '../shared/suite/load';
 import type { MailprobeConfig, MailprobeConfigInput } from '../shared/suite/schema';
 
@@ -61,6 +62,8 @@ const LOG_BYTES_PER_INVOCATION = 1500;
 export interface RunSample {
   /** Results of one real run, by kind. */
   byKind: Map<ProbeKind, ProbeResult[]>;
+  /** DynamoDB write units one probe run of the kind costs, from the items that run wrote (mean over its probes). */
+  writeUnitsPerRun: Map<ProbeKind, number>;
 }
 
 export interface CostLine {
@@ -97,34 +100,49 @@ function itemBytes(item: Record<string, unknown>): number {
 
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
-/** Write units of one stored result (table + indexes) as the store writes it, and its size. */
-function resultWriteUnits(result: ProbeResult): { units: number; bytes: number } {
-  const at = result.scheduledAt;
-  const keys = {
-    [TABLE.partitionKey]: `PROBE#${result.probeId}`,
-    [TABLE.sortKey]: `R#${at}`,
-    [TABLE.byTarget.partitionKey]: `TARGET#${result.target}`,
-    [TABLE.byTarget.sortKey]: `${at}#${result.probeId}`,
-    [TABLE.byDay.partitionKey]: `DAY#${at.slice(0, 10)}`,
-    [TABLE.byDay.sortKey]: `${at}#${result.probeId}`,
-    [TABLE.ttlAttribute]: 1_900_000_000,
-  };
-  const item = { ...encodeResult(result), ...keys };
-  const bytes = itemBytes(item);
-  let total = units(bytes);
-  for (const index of [TABLE.byTarget, TABLE.byDay]) {
-    // Both result indexes project the summary (INCLUDE): an entry holds the keys and those attributes only.
+/** Bytes a result keeps in the table and its target index (the summary). */
+function storedResultBytes(result: ProbeResult): number {
+  const item = encodeResult(result);
+  const summary = Object.fromEntries(
+    Object.entries(item).filter(([k]) =>
+      (INDEX_PROJECTIONS[TABLE.byTarget.indexName] as readonly string[]).includes(k),
+    ),
+  );
+  return itemBytes(item) + itemBytes(summary) + 200;
+}
+
+/**
+ * Write units one probe run costs, from the items it wrote (read raw from the table): its result with the target
+ * index entry (the summary), its state with the states index entry (keys only), its hour and day rollups (an UpdateItem
+ * is charged on the larger of the item before and after, here the item after one run: a rollup holding a day of
+ * runs keeps its counters and at most a few more histogram buckets), and a canary's slot claim. A canary's ledger
+ * send and arrival records (in their own partitions, under 1 KB) add one unit each. Events are written only when a
+ * status changes and are not counted.
+ */
+function probeRunWriteUnits(kind: ProbeKind, items: Record<string, unknown>[]): number {
+  const bySortKey = (prefix: string) => items.filter((i) => String(i[TABLE.sortKey]).startsWith(prefix));
+  const newest = (prefix: string) => bySortKey(prefix).sort((x, y) => itemBytes(y) - itemBytes(x))[0];
+  let total = kind === 'canary' ? 2 : 0;
+  const result = newest('R#');
+  if (result) {
+    total += units(itemBytes(result));
     const kept: string[] = [
-      ...INDEX_PROJECTIONS[index.indexName],
+      ...INDEX_PROJECTIONS[TABLE.byTarget.indexName],
       TABLE.partitionKey,
       TABLE.sortKey,
-      index.partitionKey,
-      index.sortKey,
+      TABLE.byTarget.partitionKey,
+      TABLE.byTarget.sortKey,
     ];
-    const projected = Object.fromEntries(Object.entries(item).filter(([k]) => kept.includes(k)));
-    total += units(itemBytes(projected));
+    total += units(itemBytes(Object.fromEntries(Object.entries(result).filter(([k]) => kept.includes(k)))));
   }
-  return { units: total, bytes };
+  const state = newest('STATE');
+  // The states index holds the keys and the TTL: one unit per save.
+  if (state) total += units(itemBytes(state)) + 1;
+  for (const prefix of ['H#', 'D#', 'CLAIM#']) {
+    const item = newest(prefix);
+    if (item) total += units(itemBytes(item));
+  }
+  return total;
 }
 
 /** The runtime definitions, for the metrics each kind publishes (no probe runs here). */
@@ -192,10 +210,33 @@ export async function sampleRun(existing?: string): Promise<RunSample> {
     throw new Error(`mailprobe demo failed: ${run.stderr.slice(-500)}`);
   const store = await openEmbeddedStore({ dataDir });
   try {
-    const results = await store.store.historyAll({ since: new Date(Date.now() - 86_400_000) });
     const byKind = new Map<ProbeKind, ProbeResult[]>();
-    for (const r of results) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
-    return { byKind };
+    const units = new Map<ProbeKind, number[]>();
+    for (const state of await store.store.listStates()) {
+      const [result] = await store.store.historyByProbe(state.probeId, {
+        since: new Date(0),
+        newestFirst: true,
+        limit: 1,
+      });
+      if (!result) continue;
+      byKind.set(result.kind, [...(byKind.get(result.kind) ?? []), result]);
+      const items = await store.client.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':pk': probePartition(state.probeId) },
+        }),
+      );
+      units.set(result.kind, [
+        ...(units.get(result.kind) ?? []),
+        probeRunWriteUnits(result.kind, items.Items ?? []),
+      ]);
+    }
+    const writeUnitsPerRun = new Map(
+      [...units].map(([kind, u]) => [kind, u.reduce((n, x) => n + x, 0) / u.length] as const),
+    );
+    return { byKind, writeUnitsPerRun };
   } finally {
     await store.close();
   }
@@ -255,10 +296,8 @@ export function monthlyCost(input: unknown, sample: RunSample): CostLine[] {
     invocations += perMonth;
     gbSeconds +=
       perMonth * seconds * memoryGb * (arm ? 1 : PRICES.lambdaGbSecondX86 / PRICES.lambdaGbSecondArm);
-    // A result (table + indexes) and a state save (table + states index) per probe run.
-    const stateUnits = 2;
-    writeUnits += perMonth * targets * (avg((r) => resultWriteUnits(r).units) + stateUnits);
-    storedBytes += ((perMonth * targets * config.retentionDays) / 30) * avg((r) => resultWriteUnits(r).bytes);
+    writeUnits += perMonth * targets * (sample.writeUnitsPerRun.get(group.kind) ?? 0);
+    storedBytes += ((perMonth * targets * config.retentionDays) / 30) * avg((r) => storedResultBytes(r));
     const names = customMetrics(group.name, group.kind, samples, config.deploy.dashboard);
     for (const n of names) metrics.add(`${group.name}/${n}`);
     logBytes += perMonth * (LOG_BYTES_PER_INVOCATION + names.length * 60 * targets);

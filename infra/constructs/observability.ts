@@ -71,16 +71,10 @@ export class Observability extends Construct {
       return created;
     };
 
-    props.functions.forEach((fn, i) => {
-      alarm(`FunctionErrors${i}`, {
-        alarmDescription: `mailprobe function ${fn.node.path} is failing: see its logs`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    });
+    // No alarm on a function's Errors metric: an invocation that fails is retried (asynchronous invocations twice,
+    // queue batches three times) and often succeeds, so that alarm would page for work that was done. Work that is
+    // lost for good lands in a dead-letter queue, and those are alarmed; a function that never runs trips the
+    // group's dead-man's switch. (The dashboard, when deployed, graphs function errors.)
     props.deadLetterQueues.forEach((queue, i) => {
       alarm(`DlqDepth${i}`, {
         alarmDescription: `mailprobe messages were not delivered and wait in ${queue.node.path}`,

@@ -15,14 +15,14 @@ export interface ResultsTableProps {
  * - `runner`, the probe runners: GetItem (state, stored result, claims), conditional PutItem (results, state, slot
  *   claims, incidents, suppressed alerts), UpdateItem (ADD on the hour and day rollups), conditional DeleteItem
  *   (an incident merged into another), Query (silences and incidents of the table, active incidents on the
- *   `states` index);
+ *   `states` index), BatchGetItem (the active incidents that index points at);
  * - `ledger`, the SES inbound function: GetItem and conditional PutItem of canary ledger entries;
- * - `R`, a reader: GetItem and Query (history and status, by probe, target and day).
+ * - `R`, a reader: GetItem, Query and BatchGetItem (history and status, by probe and target; items an index points at).
  */
 const TABLE_ACTIONS = {
-  runner: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+  runner: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
   ledger: ['GetItem', 'PutItem'],
-  R: ['GetItem', 'Query'],
+  R: ['GetItem', 'Query', 'BatchGetItem'],
 } as const;
 export type TableAccess = keyof typeof TABLE_ACTIONS;
 
@@ -40,17 +40,13 @@ export class ResultsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [TABLE.byTarget, TABLE.byDay, TABLE.states].map((index) => {
-        const projection: readonly string[] | 'ALL' = INDEX_PROJECTIONS[index.indexName];
-        return {
-          indexName: index.indexName,
-          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-          ...(projection === 'ALL'
-            ? { projectionType: dynamodb.ProjectionType.ALL }
-            : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection] }),
-        };
-      }),
+      globalSecondaryIndexes: [TABLE.byTarget, TABLE.states].map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...INDEX_PROJECTIONS[index.indexName]],
+      })),
     });
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Incident, Silence, SuppressedAlert } from '../alert/types';
 import { StoreError, StoreInputError } from './errors';
-import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './items';
+import { type Condition, DAY_MS, epochSeconds, type Item, itemsByKey, LIVE_FILTER } from './items';
 import {
   INCIDENT_SORT_KEY,
   INCIDENTS_PARTITION,
@@ -224,7 +224,9 @@ export class DynamoAlertStore implements AlertStore {
       ExpressionAttributeNames: { '#pk': TABLE.states.partitionKey },
       ExpressionAttributeValues: { ':pk': INCIDENTS_PARTITION },
     });
-    return items.map((i) => strip(i) as unknown as Incident);
+    const { client, tableName } = this.options;
+    const incidents = await itemsByKey(client, tableName, 'BatchGetItem (active incidents)', items);
+    return incidents.map((i) => strip(i) as unknown as Incident);
   }
 
   private async get(operation: string, partition: string): Promise<Item | undefined> {

@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,7 +9,7 @@ import type { ProbeState } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import { type AlertStore, DynamoAlertStore } from './alert-store';
 import { StoreError, StoreInputError } from './errors';
-import { type Condition, DAY_MS, epochSeconds, type Item, LIVE_FILTER } from './items';
+import { type Condition, DAY_MS, epochSeconds, type Item, itemsByKey, LIVE_FILTER } from './items';
 import {
   decodeResult,
   decodeSummary,
@@ -22,7 +21,6 @@ import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import { RollupTable } from './rollups';
 import {
   claimSortKey,
-  dayPartition,
   KEY_ATTRIBUTES,
   probePartition,
   resultSortKey,
@@ -49,8 +47,6 @@ export interface DynamoResultStoreOptions {
 
 /** The longest retention the config accepts: the horizon of reads when the store does not know its own. */
 const MAX_RETENTION_MS = 3650 * DAY_MS;
-/** BatchGetItem takes at most this many keys per request. */
-const BATCH_GET_MAX = 100;
 
 /** The one ResultStore: DynamoDB through the document client, whether the endpoint is AWS or embedded dynalite. */
 export class DynamoResultStore implements ResultStore {
@@ -91,8 +87,6 @@ export class DynamoResultStore implements ResultStore {
       [TABLE.sortKey]: resultSortKey(at),
       [TABLE.byTarget.partitionKey]: targetPartition(result.target),
       [TABLE.byTarget.sortKey]: timeSortKey(at, result.probeId),
-      [TABLE.byDay.partitionKey]: dayPartition(at),
-      [TABLE.byDay.sortKey]: timeSortKey(at, result.probeId),
       [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + this.retention('putResult')),
     };
     const written = await this.conditionalPut('PutItem (result)', item, {
@@ -190,12 +184,6 @@ export class DynamoResultStore implements ResultStore {
     return this.fullItems(await this.collect('Query (history by target)', query, window.limit));
   }
 
-  async historyAll(window: TimeWindow): Promise<ProbeResult[]> {
-    const query = this.historyQuery({ all: true }, window);
-    if (!query) return [];
-    return this.fullItems(await this.collect('Query (history of all probes)', query, window.limit));
-  }
-
   async summaries(scope: HistoryScope, window: TimeWindow): Promise<ResultSummary[]> {
     const queries = this.historyQuery(scope, window);
     if (!queries) return [];
@@ -222,48 +210,23 @@ export class DynamoResultStore implements ResultStore {
         ]),
       ];
     }
-    if ('target' in scope) {
-      const { indexName, partitionKey, sortKey } = TABLE.byTarget;
-      return [
-        {
-          ...this.windowQuery(partitionKey, targetPartition(scope.target), sortKey, window, [
-            range.from,
-            range.until,
-          ]),
-          IndexName: indexName,
-        },
-      ];
-    }
-    const { indexName, partitionKey, sortKey } = TABLE.byDay;
-    const days = utcDays(range.from, range.lastIncluded);
-    if (window.newestFirst) days.reverse();
-    return days.map((day) => ({
-      ...this.windowQuery(partitionKey, dayPartition(day), sortKey, window, [range.from, range.until]),
-      IndexName: indexName,
-    }));
+    const { indexName, partitionKey, sortKey } = TABLE.byTarget;
+    return [
+      {
+        ...this.windowQuery(partitionKey, targetPartition(scope.target), sortKey, window, [
+          range.from,
+          range.until,
+        ]),
+        IndexName: indexName,
+      },
+    ];
   }
 
   /** The whole results of index entries (which carry the summary only), read from the table by key, in order. */
   private async fullItems(entries: Item[]): Promise<ProbeResult[]> {
-    const keyOf = (item: Item) => `${item[TABLE.partitionKey]}\n${item[TABLE.sortKey]}`;
-    const found = new Map<string, Item>();
-    for (let i = 0; i < entries.length; i += BATCH_GET_MAX) {
-      let keys: Item[] | undefined = entries
-        .slice(i, i + BATCH_GET_MAX)
-        .map((e) => ({ [TABLE.partitionKey]: e[TABLE.partitionKey], [TABLE.sortKey]: e[TABLE.sortKey] }));
-      while (keys && keys.length > 0) {
-        const batch: Item[] = keys;
-        const out = await this.call('BatchGetItem (results)', () =>
-          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } })),
-        );
-        for (const item of out.Responses?.[this.tableName] ?? []) found.set(keyOf(item), item);
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
-      }
-    }
-    return entries.flatMap((e) => {
-      const item = found.get(keyOf(e));
-      return item ? [decodeResult(item)] : [];
-    });
+    return (await itemsByKey(this.client, this.tableName, 'BatchGetItem (results)', entries)).map(
+      decodeResult,
+    );
   }
 
   async listStates(): Promise<ProbeState[]> {
@@ -275,7 +238,9 @@ export class DynamoResultStore implements ResultStore {
       ExpressionAttributeNames: { '#pk': TABLE.states.partitionKey, '#exp': TABLE.ttlAttribute },
       ExpressionAttributeValues: { ':pk': STATES_PARTITION, ':now': epochSeconds(this.clock().getTime()) },
     };
-    const items = await this.collect('Query (states)', [query], undefined);
+    // The index holds keys only (a state save then writes one small index entry); the states are read by key.
+    const entries = await this.collect('Query (states)', [query], undefined);
+    const items = await itemsByKey(this.client, this.tableName, 'BatchGetItem (states)', entries);
     return items.map((item) => strip(item) as unknown as ProbeState);
   }
 
@@ -410,14 +375,4 @@ function msOf(value: string | Date, field: string): number {
 
 function isoOf(value: string, field: string): string {
   return new Date(msOf(value, field)).toISOString();
-}
-
-/** The UTC days (as ISO timestamps at midnight) from the day of `fromIso` to the day of `toIso`, inclusive. */
-function utcDays(fromIso: string, toIso: string): string[] {
-  const days: string[] = [];
-  const last = Date.parse(`${toIso.slice(0, 10)}T00:00:00.000Z`);
-  for (let day = Date.parse(`${fromIso.slice(0, 10)}T00:00:00.000Z`); day <= last; day += DAY_MS) {
-    days.push(new Date(day).toISOString());
-  }
-  return days;
 }

@@ -4,14 +4,16 @@ import { SUMMARY_ATTRIBUTES } from './result-item';
 /**
  * The single-table design, as data. The store, the embedded bootstrap and the CDK stack all read it from here.
  *
- * | item   | PK               | SK                  | byTarget (GSI1)                      | byDay (GSI2)                          | states (GSI3)        |
- * | ------ | ---------------- | ------------------- | ------------------------------------ | ------------------------------------- | -------------------- |
- * | result | `PROBE#<probeId>`| `R#<scheduledAt>`   | `TARGET#<target>` / `<at>#<probeId>` | `DAY#yyyy-mm-dd` / `<at>#<probeId>`   | -                    |
- * | state  | `PROBE#<probeId>`| `STATE`             | -                                    | -                                     | `STATES` / `<probeId>` |
- * | suppressed alert | `PROBE#<probeId>` | `S#<scheduledAt>#<type>` | -                             | -                                     | -                    |
- * | silence  | `SILENCES`     | `SILENCE#<id>`      | -                                    | -                                     | -                    |
- * | incident | `INCIDENT#<id>`| `INCIDENT`          | -                                    | -                                     | `INCIDENTS` / `<openedAt>#<id>` while active |
- * | claim    | `RESOURCE#<kind:value>` | `INCIDENT` | -                                   | -                                     | -                    |
+ * | item   | PK               | SK                  | byTarget (GSI1)                      | states (GSI3)        |
+ * | ------ | ---------------- | ------------------- | ------------------------------------ | -------------------- |
+ * | result | `PROBE#<probeId>`| `R#<scheduledAt>`   | `TARGET#<target>` / `<at>#<probeId>` | -                    |
+ * | state  | `PROBE#<probeId>`| `STATE`             | -                                    | `STATES` / `<probeId>` |
+ * | suppressed alert | `PROBE#<probeId>` | `S#<scheduledAt>#<type>` | -                             | -                    |
+ * | silence  | `SILENCES`     | `SILENCE#<id>`      | -                                    | -                    |
+ * | incident | `INCIDENT#<id>`| `INCIDENT`          | -                                    | `INCIDENTS` / `<openedAt>#<id>` while active |
+ * | claim    | `RESOURCE#<kind:value>` | `INCIDENT` | -                                   | -                    |
+ *
+ * (GSI2, a by-day index, was dropped: nothing read all probes' results by time, and it cost a write per result.)
  *
  * `<at>` is the scheduled time as a normalised ISO-8601 UTC string (`Date.toISOString()`), so string order is time
  * order. `expiresAt` (epoch seconds) is the TTL attribute.
@@ -20,7 +22,6 @@ export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   byTarget: { indexName: 'byTarget', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  byDay: { indexName: 'byDay', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   states: { indexName: 'states', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ttlAttribute: 'expiresAt',
   versionAttribute: 'version',
@@ -34,8 +35,6 @@ export const KEY_ATTRIBUTES = [
   TABLE.sortKey,
   TABLE.byTarget.partitionKey,
   TABLE.byTarget.sortKey,
-  TABLE.byDay.partitionKey,
-  TABLE.byDay.sortKey,
   TABLE.states.partitionKey,
   TABLE.states.sortKey,
   TABLE.ttlAttribute,
@@ -59,21 +58,20 @@ export const claimSortKey = (scheduledAtIso: string): string => `CLAIM#${schedul
 export const resultSortKey = (scheduledAtIso: string): string => `${RESULT_PREFIX}${scheduledAtIso}`;
 export const targetPartition = (target: string): string => `TARGET#${target}`;
 /** The UTC day bucket of a normalised ISO timestamp. */
-export const dayPartition = (scheduledAtIso: string): string => `DAY#${scheduledAtIso.slice(0, 10)}`;
 /** Sort key of the target and day indexes: time first, probe id to keep keys unique per slot. */
 export const timeSortKey = (scheduledAtIso: string, probeId: string): string =>
   `${scheduledAtIso}#${probeId}`;
 
 /**
- * What each index holds besides the keys. The result indexes carry the summary only (a result's index entries then
- * cost one write unit each, whatever the size of its checks); full results are read from the table by key.
- * The states index is sparse (state items only) and carries whole states, which `status` reads.
+ * What each index holds besides the keys (and the TTL, which reads filter on). The target index carries result
+ * summaries (an entry costs one write unit, whatever the size of the checks); whole results are read from the table
+ * by key. The states index is sparse (state items and active incidents only) and carries nothing more: a state
+ * save, every run, then writes one small entry, and the rare listings read the items by key.
  */
 export const INDEX_PROJECTIONS = {
   [TABLE.byTarget.indexName]: [...SUMMARY_ATTRIBUTES, TABLE.ttlAttribute],
-  [TABLE.byDay.indexName]: [...SUMMARY_ATTRIBUTES, TABLE.ttlAttribute],
-  [TABLE.states.indexName]: 'ALL',
-} as const satisfies Record<string, readonly string[] | 'ALL'>;
+  [TABLE.states.indexName]: [TABLE.ttlAttribute],
+} as const satisfies Record<string, readonly string[]>;
 
 /** CreateTable input for the table (on-demand billing, indexes projected as INDEX_PROJECTIONS says). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
@@ -82,20 +80,19 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     partitionKey: string;
     sortKey: string;
   }) => {
-    const projection: readonly string[] | 'ALL' = INDEX_PROJECTIONS[index.indexName];
     return {
       IndexName: index.indexName,
       KeySchema: [
         { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
         { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
       ],
-      Projection:
-        projection === 'ALL'
-          ? { ProjectionType: 'ALL' as const }
-          : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...projection] },
+      Projection: {
+        ProjectionType: 'INCLUDE' as const,
+        NonKeyAttributes: [...INDEX_PROJECTIONS[index.indexName]],
+      },
     };
   };
-  const indexes = [TABLE.byTarget, TABLE.byDay, TABLE.states];
+  const indexes = [TABLE.byTarget, TABLE.states];
   const keyNames = [
     TABLE.partitionKey,
     TABLE.sortKey,

@@ -4,8 +4,8 @@ import type { AlertStore } from './alert-store';
 import type { ResultSummary } from './result-item';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 
-/** Whose results: one probe, every probe on a target, or all probes. */
-export type HistoryScope = { probeId: string } | { target: string } | { all: true };
+/** Whose results: one probe, or every probe on a target. */
+export type HistoryScope = { probeId: string } | { target: string };
 
 export interface TimeWindow {
   /** Inclusive lower bound (scheduledAt). */
@@ -38,8 +38,6 @@ export interface ResultStore {
   historyByProbe(probeId: string, window: TimeWindow): Promise<ProbeResult[]>;
   /** Results of every probe on a target in a window. */
   historyByTarget(target: string, window: TimeWindow): Promise<ProbeResult[]>;
-  /** Results of all probes in a window. */
-  historyAll(window: TimeWindow): Promise<ProbeResult[]>;
   /** Summaries (no checks, timings or transcript) of a scope's results in a window: what lists and reports show. */
   summaries(scope: HistoryScope, window: TimeWindow): Promise<ResultSummary[]>;
   /** The state item of every probe. */

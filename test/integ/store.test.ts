@@ -194,7 +194,9 @@ describe('DynamoResultStore on embedded dynalite', () => {
       expect(
         await opened.store.historyByProbe('p', { since: new Date(base), until: new Date(base) }),
       ).toEqual([]);
-      expect(await opened.store.historyAll({ since: new Date(base), limit: 0 })).toEqual([]);
+      expect(
+        await opened.store.historyByTarget('mx1.example.test', { since: new Date(base), limit: 0 }),
+      ).toEqual([]);
     });
 
     it('returns every probe on a target, in time order, and nothing from other targets', async () => {
@@ -213,41 +215,6 @@ describe('DynamoResultStore on embedded dynalite', () => {
     });
   });
 
-  describe('history of all probes across UTC days', () => {
-    // Every 6 hours from 2026-03-06T03:00Z to 2026-03-10T09:00Z, for two probes on different targets.
-    const start = Date.parse('2026-03-06T03:00:00.000Z');
-    const slots = Array.from({ length: 18 }, (_, i) => start + i * 6 * HOUR);
-
-    beforeEach(async () => {
-      for (const at of slots) {
-        await opened.store.putResult(result('a', at));
-        await opened.store.putResult(result('b', at, { target: 'mx2.example.test' }));
-      }
-    });
-
-    it('returns every result in a window spanning several days, oldest first', async () => {
-      const since = Date.parse('2026-03-06T21:00:00.000Z');
-      const until = Date.parse('2026-03-09T03:00:00.000Z');
-      const got = await opened.store.historyAll({ since: new Date(since), until: new Date(until) });
-      const expected = slots
-        .filter((t) => t >= since && t < until)
-        .flatMap((t) => [`a@${iso(t)}`, `b@${iso(t)}`]);
-      expect(expected).toHaveLength(18);
-      expect(times(got)).toEqual(expected);
-    });
-
-    it('returns the newest results first and stops at the limit across a day boundary', async () => {
-      const got = await opened.store.historyAll({ since: new Date(start), newestFirst: true, limit: 5 });
-      expect(times(got)).toEqual([
-        `b@2026-03-10T09:00:00.000Z`,
-        `a@2026-03-10T09:00:00.000Z`,
-        `b@2026-03-10T03:00:00.000Z`,
-        `a@2026-03-10T03:00:00.000Z`,
-        `b@2026-03-09T21:00:00.000Z`,
-      ]);
-    });
-  });
-
   it('stops returning results and states once their retention has passed', async () => {
     await opened.close();
     opened = await open(2);
@@ -259,12 +226,11 @@ describe('DynamoResultStore on embedded dynalite', () => {
     now = NOW + 2 * DAY - 2 * HOUR;
     expect(await opened.store.historyByProbe('p', window)).toHaveLength(1);
     expect(await opened.store.historyByTarget('mx1.example.test', window)).toHaveLength(1);
-    expect(await opened.store.historyAll(window)).toHaveLength(1);
     expect(await opened.store.getState('p')).toBeDefined();
 
     now = NOW + 3 * DAY;
     expect(await opened.store.historyByProbe('p', window)).toEqual([]);
-    expect(await opened.store.historyAll(window)).toEqual([]);
+    expect(await opened.store.historyByTarget('mx1.example.test', window)).toEqual([]);
     expect(await opened.store.getState('p')).toBeUndefined();
     expect(await opened.store.listStates()).toEqual([]);
     // The expired item is still in the table (dynalite never deletes; AWS deletes late): a fresh start must win.
@@ -280,7 +246,9 @@ describe('DynamoResultStore on embedded dynalite', () => {
     opened = await open(10);
     now = NOW + 3 * DAY;
     expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toEqual([]);
-    expect(await opened.store.historyAll({ since: new Date(NOW - DAY) })).toEqual([]);
+    expect(await opened.store.historyByTarget('mx1.example.test', { since: new Date(NOW - DAY) })).toEqual(
+      [],
+    );
   });
 
   it('keeps results and states across close and reopen of the same data directory', async () => {
@@ -311,7 +279,6 @@ describe('DynamoResultStore on embedded dynalite', () => {
     expect(byProbe).toHaveLength(count);
     expect(byProbe.at(-1)?.scheduledAt).toBe(iso(base + (count - 1) * MINUTE));
     expect(await opened.store.historyByTarget('mx1.example.test', window)).toHaveLength(count);
-    expect(await opened.store.historyAll(window)).toHaveLength(count);
     expect(await opened.store.historyByProbe('p', { ...window, limit: 100 })).toHaveLength(100);
   });
 
@@ -460,7 +427,6 @@ describe('DynamoResultStore on embedded dynalite', () => {
       ];
       expect(await opened.store.summaries({ probeId: 'p' }, window)).toEqual(expected);
       expect(await opened.store.summaries({ target: 'mx1.example.test' }, window)).toEqual(expected);
-      expect(await opened.store.summaries({ all: true }, window)).toEqual(expected);
       expect(await opened.store.summaries({ probeId: 'p' }, { ...window, limit: 1 })).toEqual([expected[0]]);
     });
 
@@ -484,7 +450,6 @@ describe('DynamoResultStore on embedded dynalite', () => {
       for (const r of written) await opened.store.putResult(r);
       const window = { since: new Date(NOW - DAY) };
       expect(await opened.store.historyByTarget('mx1.example.test', window)).toEqual(written);
-      expect(await opened.store.historyAll(window)).toEqual(written);
     });
   });
 
