@@ -15,6 +15,11 @@ export const scheduledEvent = z.strictObject({
   }),
 });
 
+/** What a one-time flush schedule sends (shared/aws/flush-schedule.ts): the time it was arranged for. */
+export const flushEvent = z.strictObject({
+  flushAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
+});
+
 /** One fan-out batch on the work queue: some targets of a group, for one schedule slot. */
 export const probeBatch = z.extend(scheduledEvent, {
   targets: z.array(name).check(z.minLength(1, 'must list at least one target')),

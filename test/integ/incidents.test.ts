@@ -263,6 +263,51 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
     }
   });
 
+  it('sends the first message when the group wait ends and the resolved one when the interval ends, each once', async () => {
+    const lab = await openIncidentLab({
+      ...smtpConfig(),
+      alerts: { grouping: { groupWait: '2m', groupInterval: '10m' } },
+    });
+    try {
+      reject = true;
+      await lab.slot('smtp', 0); // soft
+      await lab.slot('smtp', 5); // hard: the failure alert joins an incident, its group wait runs to 10:07
+      expect(lab.published).toEqual([]);
+      expect(lab.wakes.map((t) => t.toISOString())).toEqual(['2026-11-23T10:07:00.000Z']);
+
+      // The wake-up at 10:07 delivers it; a second flush at that time (a duplicate invocation) sends nothing.
+      const woken = await lab.flushAt(lab.at(7));
+      await lab.flushAt(lab.at(7));
+      expect(woken.sent.map((a) => [a.type, a.incident?.phase])).toEqual([['failure', 'new']]);
+      expect(lab.published).toHaveLength(1);
+      expect(lab.wakes).toHaveLength(1); // nothing else pending
+
+      // Recovered at 10:15 (the second pass), within the group interval (10m) of the 10:07 message: the resolved
+      // message is due at 10:17.
+      reject = false;
+      await lab.slot('smtp', 10);
+      await lab.slot('smtp', 15);
+      await lab.slot('smtp', 15); // a duplicate invocation of the slot
+      expect(lab.published).toHaveLength(1);
+      expect(lab.wakes.map((t) => t.toISOString())).toEqual([
+        '2026-11-23T10:07:00.000Z',
+        '2026-11-23T10:17:00.000Z',
+        '2026-11-23T10:17:00.000Z',
+      ]);
+      await Promise.all([lab.flushAt(lab.at(17)), lab.flushAt(lab.at(17))]);
+      expect(lab.published.map((a) => [a.type, a.incident?.phase])).toEqual([
+        ['failure', 'new'],
+        ['recovery', 'resolved'],
+      ]);
+      await lab.slot('smtp', 20); // the next run has nothing left to send
+      expect(lab.published).toHaveLength(2);
+      expect(lab.wakes).toHaveLength(3);
+      expect(await lab.store.store.alerting.activeIncidents()).toEqual([]);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('records alerts during a silence and sends the incident once the silence expires mid-incident', async () => {
     const lab = await openIncidentLab(smtpConfig());
     try {
