@@ -12,7 +12,7 @@ import { flushWakeTo, runDeps } from './run-deps';
  */
 export async function handler(event: unknown, context: Pick<Context, 'invokedFunctionArn'>) {
   const { flushAt } = parseEvent(flushEvent, event, 'flush event');
-  const wokenFor = checkSlot(flushAt, new Date(), 'flush event').getTime();
+  const wokenFor = checkSlot(flushAt, new Date(), 'flush event', 'flushAt').getTime();
   const { deps } = runDeps();
   const wake = flushWakeTo(context.invokedFunctionArn);
   const report = await flushIncidents({

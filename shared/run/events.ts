@@ -35,15 +35,15 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_SLOT_AGE_MS = 86_400_000;
 
 /** Rejects a slot in the future beyond the skew or older than the retry horizon: it would change state wrongly. */
-export function checkSlot(scheduledTime: string, now: Date, what: string): Date {
+export function checkSlot(scheduledTime: string, now: Date, what: string, field = 'scheduledTime'): Date {
   const slot = new Date(scheduledTime);
   const ahead = slot.getTime() - now.getTime();
   if (ahead > MAX_CLOCK_SKEW_MS)
     throw new BadEventError(
-      `${what}: scheduledTime ${scheduledTime} is ${Math.round(ahead / 60_000)} min in the future`,
+      `${what}: ${field} ${scheduledTime} is ${Math.round(ahead / 60_000)} min in the future`,
     );
   if (-ahead > MAX_SLOT_AGE_MS)
-    throw new BadEventError(`${what}: scheduledTime ${scheduledTime} is older than the retry horizon (24 h)`);
+    throw new BadEventError(`${what}: ${field} ${scheduledTime} is older than the retry horizon (24 h)`);
   return slot;
 }
 
