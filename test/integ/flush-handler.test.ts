@@ -109,15 +109,13 @@ describe('group wait in AWS: the runner arranges a one-time schedule, the flush 
     ]);
 
     // A retried invocation of the slot asks for the same schedule; Scheduler answers that it exists.
-    scheduler
-      .on(CreateScheduleCommand)
-      .rejects(
-        new ConflictException({
-          message: 'Schedule already exists',
-          Message: 'Schedule already exists',
-          $metadata: {},
-        }),
-      );
+    scheduler.on(CreateScheduleCommand).rejects(
+      new ConflictException({
+        message: 'Schedule already exists',
+        Message: 'Schedule already exists',
+        $metadata: {},
+      }),
+    );
     await expect(handler({ group: 'smtp-5m', scheduledTime: iso(SLOT) })).resolves.toMatchObject({
       statuses: { 'smtp-5m/relay': 'fail' },
     });
