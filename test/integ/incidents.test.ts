@@ -1,6 +1,7 @@
 import { type DnsServer, startDnsServer, type ZoneRecords } from '../../cli/demo/dns-server';
 import { causes } from '../../shared/model/causes/index';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
+import { buildReport } from '../../shared/report/build';
 import { dkimPublicKey } from '../support/dns/keys';
 import { openIncidentLab } from '../support/incident-lab';
 import { type Listening, smtpError, startSmtp } from '../support/smtp/servers';
@@ -316,7 +317,7 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
         matcher: { scope: 'target', value: 'mx' },
         startsAt: lab.at(0).toISOString(),
         endsAt: lab.at(22).toISOString(),
-        reason: 'MX migration',
+        reason: 'MX migration <b>&</b>',
         createdBy: 'ops',
         createdAt: lab.at(0).toISOString(),
       });
@@ -325,7 +326,13 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
       expect(lab.published).toEqual([]);
       const suppressed = await lab.store.store.alerting.suppressedByProbe('smtp/mx', lab.at(0), lab.at(60));
       expect(suppressed.map((s) => [s.alert.type, s.alert.scheduledAt, s.silenceId, s.reason])).toEqual([
-        ['failure', '2026-11-23T10:05:00.000Z', 'maint1', 'MX migration'],
+        ['failure', '2026-11-23T10:05:00.000Z', 'maint1', 'MX migration <b>&</b>'],
+      ]);
+      // The report shows it, the reason escaped.
+      const html = await buildReport(lab.store.store, { since: lab.at(-60), generatedAt: lab.at(21) });
+      const held = /<table><caption>Alerts held back by silences<\/caption>.*?<\/table>/s.exec(html)?.[0];
+      expect(held?.split('\n').slice(1, -1)).toEqual([
+        '<tr><td>2026-11-23 10:05Z</td><td>failure</td><td><code>smtp.banner.rejected</code></td><td><code>maint1</code></td><td>MX migration &lt;b&gt;&amp;&lt;/b&gt;</td></tr>',
       ]);
 
       await lab.slot('smtp', 25); // the silence ended at 10:22: the failing incident is told now
