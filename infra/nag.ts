@@ -2,9 +2,11 @@ import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { FLUSH_SCHEDULE_PREFIX } from '../shared/aws/flush-schedule';
 
 const ack = (scope: IConstruct, id: string, reason: string) =>
   Validations.of(scope).acknowledge({ id, reason });
@@ -21,6 +23,9 @@ export function applyNag(stack: Stack, tableResource: CfnElement): void {
   Validations.of(root).addPlugins(new AwsSolutionsChecks(root), new ServerlessChecks(root));
   const logicalId = (element: CfnElement) => stack.getLogicalId(element);
   const table = logicalId(tableResource);
+  const scheduleGroups = stack.node
+    .findAll()
+    .filter((n): n is scheduler.ScheduleGroup => n instanceof scheduler.ScheduleGroup);
 
   for (const node of stack.node.findAll()) {
     if (node instanceof sqs.Queue && /Dlq$/.test(node.node.id)) {
@@ -63,6 +68,12 @@ export function applyNag(stack: Stack, tableResource: CfnElement): void {
         `AwsSolutions-IAM5[Resource::<${table}.Arn>/index/*]`,
         'The store queries the results table through its GSIs (byTarget, states).',
       );
+      for (const group of scheduleGroups)
+        ack(
+          node.role,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${group.scheduleGroupName}/${FLUSH_SCHEDULE_PREFIX}*]`,
+          'Flush wake-ups are named by their due second: only flush-* schedules, only in the flush schedule group.',
+        );
       if (node.node.id === 'ActivateRuleSet')
         ack(
           node.role,

@@ -11,6 +11,7 @@ import type { MailprobeConfig } from '../shared/suite/schema';
 import { configWarnings } from '../shared/suite/warnings';
 import { Alerting } from './constructs/alerting';
 import { CanaryInbound, inboundRecipients } from './constructs/canary-inbound';
+import { IncidentFlush } from './constructs/incident-flush';
 import { dashboardUrl, Observability } from './constructs/observability';
 import { ProbeRunners } from './constructs/probe-runners';
 import { ProbeSchedules } from './constructs/probe-schedules';
@@ -86,6 +87,15 @@ export class MailprobeStack extends Stack {
       ...(egress ? { egress } : {}),
     });
     runners.grantCanarySending();
+    // Incident messages go out when their group wait or interval ends, not at the next run.
+    const flush = new IncidentFlush(this, 'IncidentFlush', {
+      configFile,
+      logRetention,
+      results,
+      alerting,
+      functionDlq,
+    });
+    for (const fn of runners.functions) flush.grantWake(fn);
     const schedules = new ProbeSchedules(this, 'Schedules', {
       config,
       runnerFor: (g) => runners.runnerFor(g),
@@ -108,7 +118,12 @@ export class MailprobeStack extends Stack {
     new Observability(this, 'Observability', {
       config,
       topic: alerting.topic,
-      functions: [...runners.functions, ...alerting.functions, ...(inbound ? [inbound.function] : [])],
+      functions: [
+        ...runners.functions,
+        flush.function,
+        ...alerting.functions,
+        ...(inbound ? [inbound.function] : []),
+      ],
       deadLetterQueues: [
         schedules.deadLetterQueue,
         ...runners.deadLetterQueues,

@@ -1,14 +1,18 @@
 import { Command } from 'commander';
+import { flushIncidents } from '../../shared/alert/flush';
 import { nextFireTime, parseSchedule, type Schedule } from '../../shared/config/schedule';
 import { runProbes } from '../../shared/run/run-group';
+import type { RunDeps } from '../../shared/run/run-probe';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
+import { flushTimer, MAX_TIMER_MS } from '../flush-timer';
 import { formatRun, info, styleFor } from '../output';
 import { gracefulStop } from '../signals';
 
 /**
  * The local stand-in for EventBridge Scheduler: fires each group at the slots its schedule defines and passes
- * the slot time as the scheduled time, exactly as the deployed schedules do. A first SIGINT/SIGTERM stops it
- * after the runs in flight are stored (see cli/signals.ts).
+ * the slot time as the scheduled time, exactly as the deployed schedules do. An incident message whose group wait
+ * or interval ends between runs goes out then, from a timer (the stack's one-time flush schedules). A first
+ * SIGINT/SIGTERM stops it after the runs in flight are stored (see cli/signals.ts).
  */
 export function watchCommand(): Command {
   return new Command('watch')
@@ -19,6 +23,11 @@ export function watchCommand(): Command {
       const config = await loadConfigFrom(opts.config);
       const local = await openLocal(config, opts.dataDir);
       const { specs } = local;
+      const timer = flushTimer(
+        () => flushIncidents(deps),
+        (err) => process.stderr.write(`mailprobe: incident delivery failed: ${err.message}\n`),
+      );
+      const deps: RunDeps = { ...local.deps, wake: timer.wake };
       const groups = config.probes
         .filter((g) => g.enabled)
         .map((g) => ({
@@ -53,7 +62,7 @@ export function watchCommand(): Command {
               next.set(g.group.name, nextFireTime(g.schedule, now, config.timezone));
               running += 1;
               const started = Date.now();
-              const reports = await runProbes(g.specs, slot, local.deps).finally(() => {
+              const reports = await runProbes(g.specs, slot, deps).finally(() => {
                 running -= 1;
               });
               const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -65,14 +74,13 @@ export function watchCommand(): Command {
           );
         }
       } finally {
+        await timer.stop();
         await local.close();
         stop.dispose();
       }
     });
 }
 
-/** Node's timers fire at once beyond about 24.8 days: a longer wait is cut, and the loop simply waits again. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** When a group runs next (UTC, as the schedule slots are stored). */
 function nextRunLine(group: string, schedule: string, at: Date): string {
   return `next ${group} (${schedule}) at ${at.toISOString()}`;

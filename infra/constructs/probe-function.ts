@@ -10,7 +10,7 @@ import { metricNamespaceOf } from '../names';
 
 export interface MailprobeFunctionProps {
   /** File under `functions/`, without extension. */
-  handler: `run-${string}` | 'slack-notifier' | 'canary-inbound' | 'ses-rule-set';
+  handler: `run-${string}` | 'flush-incidents' | 'slack-notifier' | 'canary-inbound' | 'ses-rule-set';
   description: string;
   /** The config JSON bundled next to the handler as `mailprobe.config.json`. */
   configFile: string;

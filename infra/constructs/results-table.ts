@@ -16,11 +16,14 @@ export interface ResultsTableProps {
  *   claims, incidents, suppressed alerts), UpdateItem (ADD on the hour and day rollups), conditional DeleteItem
  *   (an incident merged into another), Query (silences and incidents of the table, active incidents on the
  *   `states` index), BatchGetItem (the active incidents that index points at);
+ * - `flusher`, the incident flush function: GetItem (an incident), conditional PutItem (delivery claims), Query
+ *   (silences, active incidents on the `states` index), BatchGetItem (the incidents that index points at);
  * - `ledger`, the SES inbound function: GetItem and conditional PutItem of canary ledger entries;
  * - `R`, a reader: GetItem, Query and BatchGetItem (history and status, by probe and target; items an index points at).
  */
 const TABLE_ACTIONS = {
   runner: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
+  flusher: ['GetItem', 'PutItem', 'Query', 'BatchGetItem'],
   ledger: ['GetItem', 'PutItem'],
   R: ['GetItem', 'Query', 'BatchGetItem'],
 } as const;
@@ -59,6 +62,7 @@ export class ResultsTable extends Construct {
     const actions = TABLE_ACTIONS[access].map((a) => `dynamodb:${a}`);
     const indexes = {
       runner: [`${this.table.tableArn}/index/${TABLE.states.indexName}`],
+      flusher: [`${this.table.tableArn}/index/${TABLE.states.indexName}`],
       ledger: [],
       R: [`${this.table.tableArn}/index/*`],
     };

@@ -47,9 +47,13 @@ function candidates(members: IncidentMember[]): Candidate[] {
           if (relation.via.includes(resourceKind(r))) byResource.set(r, [...(byResource.get(r) ?? []), m]);
         }
       }
-      for (const [resource, group] of byResource) {
+      for (const [resource, all] of byResource) {
+        // A probe counts once, though its earlier finding and its alert are both members.
+        const group = [...all]
+          .sort((a, b) => a.since.localeCompare(b.since) || a.probeId.localeCompare(b.probeId))
+          .filter((m, i, sorted) => sorted.findIndex((o) => o.probeId === m.probeId) === i);
         if (group.length < 2) continue;
-        const root = [...group].sort((a, b) => a.since.localeCompare(b.since))[0] as IncidentMember;
+        const root = group[0] as IncidentMember;
         out.push({
           relation,
           root,

@@ -7,6 +7,10 @@
  *
  * A delivery is claimed with a conditional save of the incident before it is sent, so two runs flushing at once
  * send it once; a send that fails is un-claimed, and the next flush tries again.
+ *
+ * A delivery that falls due between runs (a `groupWait` or `groupInterval` not yet over) is not left to the next
+ * run: the flush asks `wake` to run another flush at that time (a one-time schedule in AWS, a timer in `watch`).
+ * Reminders are left to the runs, which come far more often than `repeatInterval`.
  */
 import type { Grouping } from '../config/grouping';
 import type { AlertStore } from '../store/alert-store';
@@ -22,7 +26,12 @@ export interface FlushDeps {
   alerter: Alerter;
   log: Log;
   now: () => Date;
+  /** Runs a flush at `at`; without it a delivery due between runs waits for the next run. */
+  wake?: FlushWake;
 }
+
+/** Arranges for `flushIncidents` to run at a time. Asking twice for one time arranges it once. */
+export type FlushWake = (at: Date) => Promise<void>;
 
 interface Destination {
   alerter: Alerter;
@@ -33,6 +42,8 @@ export interface FlushReport {
   sent: Alert[];
   /** Deliveries that failed (they are retried by the next flush), with the reason. */
   errors: string[];
+  /** When the next paced delivery falls due (a group wait or interval still running), if one is pending. */
+  nextAt?: Date;
 }
 
 const ATTEMPTS = 3;
@@ -55,10 +66,14 @@ function fingerprint(members: IncidentMember[]): string {
     .join('|');
 }
 
-type Decision = { phase: IncidentView['phase']; fingerprint: string } | 'record' | undefined;
+type Phase = IncidentView['phase'];
+type Step = { phase: Phase; at: number; fingerprint: string } | 'record' | undefined;
 
-/** What a destination is due, if anything: a phase to send, or `record` (nothing to show, mark it seen). */
-function decide(incident: Incident, visible: IncidentMember[], d: Destination, now: number): Decision {
+/**
+ * What a destination is due next and when: a phase to send from `at` on, or `record` (nothing to show, mark it
+ * seen at once).
+ */
+function nextStep(incident: Incident, visible: IncidentMember[], d: Destination): Step {
   const alerting = visible.filter((m) => m.role === 'alert');
   const firing = alerting.filter((m) => m.firing);
   const fp = fingerprint(visible);
@@ -68,17 +83,20 @@ function decide(incident: Incident, visible: IncidentMember[], d: Destination, n
     if (firing.length === 0) return alerting.length > 0 && incident.resolvedAt ? 'record' : undefined;
     // The wait counts from the first alert, not from when the problem began (`since` may be a soft failure ago).
     const first = Math.min(...firing.map((m) => Date.parse(m.alert?.scheduledAt ?? m.since)));
-    return now >= first + groupWait ? { phase: 'new', fingerprint: fp } : undefined;
+    return { phase: 'new', at: first + groupWait, fingerprint: fp };
   }
   if (fp !== last.fingerprint) {
-    if (now < Date.parse(last.at) + groupInterval) return undefined;
-    return { phase: firing.length > 0 ? 'update' : 'resolved', fingerprint: fp };
+    const phase = firing.length > 0 ? 'update' : 'resolved';
+    return { phase, at: Date.parse(last.at) + groupInterval, fingerprint: fp };
   }
-  if (firing.length > 0 && repeatInterval > 0 && now >= Date.parse(last.at) + repeatInterval) {
-    return { phase: 'reminder', fingerprint: fp };
+  if (firing.length > 0 && repeatInterval > 0) {
+    return { phase: 'reminder', at: Date.parse(last.at) + repeatInterval, fingerprint: fp };
   }
   return undefined;
 }
+
+const visibleMembers = (incident: Incident, silences: Silence[], now: Date) =>
+  Object.values(incident.members).filter((m) => !activeSilence(silences, m, now));
 
 /** Delivers whatever is due across all active incidents. Never throws for a channel; reports its errors. */
 export async function flushIncidents(deps: FlushDeps): Promise<FlushReport> {
@@ -89,8 +107,22 @@ export async function flushIncidents(deps: FlushDeps): Promise<FlushReport> {
   const now = deps.now();
   const silences = await store.listSilences(now);
   const destinations = destinationsOf(deps.alerter, deps.alerting);
+  let nextAt: number | undefined;
   for (const listed of active) {
-    await flushOne(listed, destinations, silences, deps, now, report);
+    const pending = await flushOne(listed, destinations, silences, deps, now, report);
+    if (pending !== undefined && (nextAt === undefined || pending < nextAt)) nextAt = pending;
+  }
+  if (nextAt === undefined) return report;
+  report.nextAt = new Date(nextAt);
+  if (deps.wake) {
+    try {
+      await deps.wake(report.nextAt);
+    } catch (err) {
+      deps.log.warn('flush wake-up not arranged; the next run delivers instead', {
+        at: report.nextAt.toISOString(),
+        error: (err as Error).message,
+      });
+    }
   }
   return report;
 }
@@ -102,13 +134,14 @@ async function flushOne(
   deps: FlushDeps,
   now: Date,
   report: FlushReport,
-): Promise<void> {
+): Promise<number | undefined> {
   const store = deps.store.alerting;
   let incident: Incident | undefined = listed;
   for (const d of destinations) {
     for (let attempt = 1; incident && attempt <= ATTEMPTS; attempt++) {
-      const visible = Object.values(incident.members).filter((m) => !activeSilence(silences, m, now));
-      const decision = decide(incident, visible, d, now.getTime());
+      const visible = visibleMembers(incident, silences, now);
+      const step = nextStep(incident, visible, d);
+      const decision = step === 'record' || (step && step.at <= now.getTime()) ? step : undefined;
       if (!decision) break;
       const at = now.toISOString();
       const previous = incident.delivered[d.alerter.name];
@@ -141,9 +174,27 @@ async function flushOne(
       break;
     }
   }
-  if (incident && isDone(incident, deps.alerting.alerts.grouping.correlationWindow, now)) {
+  if (!incident) return undefined;
+  if (isDone(incident, deps.alerting.alerts.grouping.correlationWindow, now)) {
     await store.saveIncident({ ...incident, version: incident.version + 1 }, false);
+    return undefined;
   }
+  return pendingAt(incident, destinations, silences, now);
+}
+
+/** The earliest paced delivery (not a reminder) of the incident still ahead of `now`, if any. */
+function pendingAt(
+  incident: Incident,
+  destinations: Destination[],
+  silences: Silence[],
+  now: Date,
+): number | undefined {
+  const visible = visibleMembers(incident, silences, now);
+  const ahead = destinations.flatMap((d) => {
+    const step = nextStep(incident, visible, d);
+    return step && step !== 'record' && step.phase !== 'reminder' && step.at > now.getTime() ? [step.at] : [];
+  });
+  return ahead.length > 0 ? Math.min(...ahead) : undefined;
 }
 
 /** Puts a destination's delivery memory back after a failed send, so the next flush sends it again. */

@@ -4,7 +4,9 @@ import type { Alert, Incident, IncidentLine, IncidentMember, IncidentView } from
 /** Members an incident message lists; the rest are counted. */
 const MAX_LISTED_MEMBERS = 20;
 
-const bySince = (a: IncidentMember, b: IncidentMember) => a.since.localeCompare(b.since);
+/** Earliest first; members of one moment in probe id order, so every message lists them alike. */
+const bySince = (a: IncidentMember, b: IncidentMember) =>
+  a.since.localeCompare(b.since) || a.probeId.localeCompare(b.probeId);
 
 /** The member whose alert the message is built on: the root if it alerted, else what it explains, else the earliest. */
 function primaryOf(alerting: IncidentMember[], rc: RootCause | undefined): IncidentMember | undefined {

@@ -49,6 +49,11 @@ export interface RenderedAlert {
   omittedChecks: number;
   /** `mailprobe history <probe>`, with `--remote --table <name>` when the alert came from a deployed table. */
   historyCommand: string;
+  /**
+   * `mailprobe report --remote --table <name> --only <probes>`: the HTML report (charts, incidents, listings) of
+   * the alert's probe and, for an incident of a few probes, of every probe involved.
+   */
+  reportCommand: string;
   dashboardUrl?: string;
   /** Untrusted, redacted: the end of the run's transcript. */
   transcript: string[];
@@ -89,19 +94,35 @@ export function renderAlert(alert: Alert): RenderedAlert {
     checks: listed,
     omittedChecks: checks.length - listed.length,
     historyCommand: historyCommandOf(alert),
+    reportCommand: reportCommandOf(alert),
     ...(alert.links?.dashboardUrl ? { dashboardUrl: alert.links.dashboardUrl } : {}),
     transcript: alert.transcript ?? [],
     ...(incident ? { incident } : {}),
   };
 }
 
+/** `--remote --table <name> [--region <region>]` when the alert came from a deployed table. */
+function remoteWords(alert: Alert): string[] {
+  const { table, region } = alert.links ?? {};
+  if (!table) return [];
+  return ['--remote', '--table', shellWord(table), ...(region ? ['--region', shellWord(region)] : [])];
+}
+
 /** The exact command that shows the evidence: against the deployed table when the alert names one. */
 function historyCommandOf(alert: Alert): string {
-  const words = ['mailprobe', 'history', shellWord(alert.probeId)];
-  const { table, region } = alert.links ?? {};
-  if (table) words.push('--remote', '--table', shellWord(table));
-  if (table && region) words.push('--region', shellWord(region));
-  return words.join(' ');
+  return ['mailprobe', 'history', shellWord(alert.probeId), ...remoteWords(alert)].join(' ');
+}
+
+/** An incident of up to this many probes gets a report of them all; a larger one, of the whole suite. */
+const MAX_REPORT_PROBES = 5;
+
+/** The report command: of the alert's probe, of every probe of a small incident, of the suite for a large one. */
+function reportCommandOf(alert: Alert): string {
+  const view = alert.incident;
+  const probes = [...new Set([alert.probeId, ...(view?.members ?? []).map((m) => m.probeId)])];
+  const complete = (view?.omitted ?? 0) === 0 && probes.length <= MAX_REPORT_PROBES;
+  const only = complete ? ['--only', ...probes.map(shellWord)] : [];
+  return ['mailprobe', 'report', ...remoteWords(alert), ...only].join(' ');
 }
 
 const titleOfCause = (cause: string | undefined) =>
@@ -212,7 +233,7 @@ function shellWord(text: string): string {
 
 /**
  * The alert as plain-text lines (console, SNS email): headline, probe, times, each check with the catalog's
- * words, the history command. `clean` makes untrusted and config text safe for the sink.
+ * words, the history and report commands. `clean` makes untrusted and config text safe for the sink.
  */
 export function alertTextLines(
   alert: Alert,
@@ -245,7 +266,7 @@ export function alertTextLines(
   if (rendered.transcript.length > 0) {
     lines.push('', 'Transcript (end, redacted):', ...rendered.transcript.map((l) => `  ${clean(l)}`));
   }
-  lines.push('', `History: ${clean(rendered.historyCommand)}`);
+  lines.push('', `History: ${clean(rendered.historyCommand)}`, `Report:  ${clean(rendered.reportCommand)}`);
   if (rendered.dashboardUrl) lines.push(`Dashboard: ${clean(rendered.dashboardUrl)}`);
   return lines;
 }

@@ -109,7 +109,13 @@ export function slackPayload(alert: Alert, mention?: string): SlackPayload {
       text: mrkdwn(truncate(`*Transcript (end, redacted)*\n\`\`\`${excerpt}\`\`\``, SECTION_MAX)),
     });
   }
-  blocks.push({ type: 'context', elements: [mrkdwn(`History: \`${slackCode(r.historyCommand)}\``)] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(`History: \`${slackCode(r.historyCommand)}\``),
+      mrkdwn(`Report: \`${slackCode(r.reportCommand)}\``),
+    ],
+  });
   if (r.dashboardUrl && /^https:\/\//.test(r.dashboardUrl) && r.dashboardUrl.length <= 3000) {
     blocks.push({
       type: 'actions',

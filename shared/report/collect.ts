@@ -1,4 +1,4 @@
-import type { ProbeState } from '../alert/types';
+import type { ProbeState, SuppressedAlert } from '../alert/types';
 import type { ProbeResult } from '../model/result';
 import type { ProbeEvent, Resolution, Rollup } from '../store/rollup-model';
 import type { ResultStore } from '../store/types';
@@ -13,6 +13,8 @@ export interface ProbeHistory {
   /** The newest event before the window: where the probe stood when the window opened. */
   before?: ProbeEvent;
   events: ProbeEvent[];
+  /** Alerts a silence held back in the window, oldest first. */
+  suppressed: SuppressedAlert[];
 }
 
 export interface HistoryWindow {
@@ -50,8 +52,8 @@ function matches(state: ProbeState, only: string[] | undefined): boolean {
 }
 
 /**
- * Reads what a report needs with Query only: the state items, then per probe its rollups, its events and its
- * newest result. No raw result scan: the cost grows with the number of buckets, not of runs.
+ * Reads what a report needs with Query only: the state items, then per probe its rollups, its events, its
+ * newest result and the alerts silences held back. No raw result scan: the cost grows with the number of buckets, not of runs.
  */
 export async function collectHistory(store: ResultStore, options: CollectOptions): Promise<CollectedHistory> {
   const until = options.until ?? new Date();
@@ -65,12 +67,13 @@ export async function collectHistory(store: ResultStore, options: CollectOptions
     .sort((a, b) => a.probeId.localeCompare(b.probeId));
   const probes = await mapLimit(states, READ_CONCURRENCY, async (state) => {
     const range = { since: window.since, until: window.until };
-    const [rollups, events, latest] = await Promise.all([
+    const [rollups, events, latest, suppressed] = await Promise.all([
       store.rollups(state.probeId, range, window.resolution),
       store.events(state.probeId, range),
       store.historyByProbe(state.probeId, { ...range, newestFirst: true, limit: 1 }),
+      store.alerting.suppressedByProbe(state.probeId, window.since, window.until),
     ]);
-    const history: ProbeHistory = { state, rollups, events: events.events };
+    const history: ProbeHistory = { state, rollups, events: events.events, suppressed };
     if (events.before) history.before = events.before;
     if (latest[0]) history.latest = latest[0];
     return history;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SuppressedAlert } from '../alert/types';
 import { cause } from '../model/causes/index';
 import type { Status } from '../model/status';
 import { humanDuration } from '../util/duration-text';
@@ -56,7 +57,7 @@ export function renderReport(collected: CollectedHistory, options: ReportOptions
   const sections = all.map(({ history, stats }, i) => {
     const probeCharts_ = probeCharts(history, window, `c${i}`);
     charts.push(...probeCharts_);
-    return probeSection(stats, probeCharts_, `p${i}`);
+    return probeSection(stats, probeCharts_, `p${i}`, history.suppressed);
   });
   const span = `${window.since.toISOString()} to ${window.until.toISOString()}`;
   return `<!doctype html>
@@ -120,7 +121,12 @@ ${rows.join('\n')}
 <p class="hint">Click a column heading to sort. Pass rate counts pass and warn among the runs that had a verdict.</p>`;
 }
 
-function probeSection(s: ProbeStats, charts: ChartSpec[], anchor: string): string {
+function probeSection(
+  s: ProbeStats,
+  charts: ChartSpec[],
+  anchor: string,
+  suppressed: readonly SuppressedAlert[],
+): string {
   const parts: string[] = [
     `<section class="probe" id="${anchor}">`,
     `<h2>${badge(s.status)} ${htmlText(s.probeId)}</h2>`,
@@ -188,6 +194,25 @@ function probeSection(s: ProbeStats, charts: ChartSpec[], anchor: string): strin
           ]),
         ),
   );
+  if (suppressed.length > 0) {
+    parts.push(
+      table(
+        'Alerts held back by silences',
+        ['run', 'alert', 'causes', 'silence', 'reason'],
+        suppressed.map((x) => [
+          when(x.alert.scheduledAt),
+          htmlText(x.alert.type),
+          x.alert.checks
+            .flatMap((c) =>
+              c.cause && c.change !== 'recovered' ? [`<code>${htmlText(c.cause)}</code>`] : [],
+            )
+            .join(' ') || '-',
+          `<code>${htmlText(x.silenceId)}</code>`,
+          htmlText(x.reason),
+        ]),
+      ),
+    );
+  }
   if (s.phases.length > 0) {
     parts.push(
       table(

@@ -15,6 +15,11 @@ export const scheduledEvent = z.strictObject({
   }),
 });
 
+/** What a one-time flush schedule sends (shared/aws/flush-schedule.ts): the time it was arranged for. */
+export const flushEvent = z.strictObject({
+  flushAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }),
+});
+
 /** One fan-out batch on the work queue: some targets of a group, for one schedule slot. */
 export const probeBatch = z.extend(scheduledEvent, {
   targets: z.array(name).check(z.minLength(1, 'must list at least one target')),
@@ -30,15 +35,15 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_SLOT_AGE_MS = 86_400_000;
 
 /** Rejects a slot in the future beyond the skew or older than the retry horizon: it would change state wrongly. */
-export function checkSlot(scheduledTime: string, now: Date, what: string): Date {
+export function checkSlot(scheduledTime: string, now: Date, what: string, field = 'scheduledTime'): Date {
   const slot = new Date(scheduledTime);
   const ahead = slot.getTime() - now.getTime();
   if (ahead > MAX_CLOCK_SKEW_MS)
     throw new BadEventError(
-      `${what}: scheduledTime ${scheduledTime} is ${Math.round(ahead / 60_000)} min in the future`,
+      `${what}: ${field} ${scheduledTime} is ${Math.round(ahead / 60_000)} min in the future`,
     );
   if (-ahead > MAX_SLOT_AGE_MS)
-    throw new BadEventError(`${what}: scheduledTime ${scheduledTime} is older than the retry horizon (24 h)`);
+    throw new BadEventError(`${what}: ${field} ${scheduledTime} is older than the retry horizon (24 h)`);
   return slot;
 }
 

@@ -1,4 +1,5 @@
 import { evaluate } from '../alert/evaluate';
+import type { FlushWake } from '../alert/flush';
 import { type AlertingConfig, recordRun } from '../alert/incidents';
 import type { Alert, Alerter, AlertLinks, ProbeState } from '../alert/types';
 import type { JsonObject, ProbeResult } from '../model/result';
@@ -15,6 +16,8 @@ export interface RunDeps extends ExecuteDeps {
   alerting: AlertingConfig;
   /** Where alerts point for evidence: the deployed table and dashboard. */
   links?: AlertLinks;
+  /** Runs a flush when a paced delivery falls due between runs (see shared/alert/flush.ts). */
+  wake?: FlushWake;
 }
 
 export interface RunReport {

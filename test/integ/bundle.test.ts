@@ -23,6 +23,7 @@ describe('function bundles (real esbuild bundling through NodejsFunction)', () =
   it('bundles every function with its source map and the deployed config, no Docker', () => {
     expect(bundles.map((b) => b.description).sort()).toEqual([
       'mailprobe: activates the canary receipt rule set at deploy, restores the previous one on delete',
+      'mailprobe: delivers incident messages whose group wait or interval ends between runs',
       'mailprobe: posts alerts from the topic to Slack',
       'mailprobe: records canary arrivals received by SES',
       'mailprobe: runs the canary probes of one group for one schedule slot',

@@ -1,6 +1,7 @@
 import { type DnsServer, startDnsServer, type ZoneRecords } from '../../cli/demo/dns-server';
 import { causes } from '../../shared/model/causes/index';
 import { clearSelfTestCache } from '../../shared/probes/dnsbl/self-test';
+import { buildReport } from '../../shared/report/build';
 import { dkimPublicKey } from '../support/dns/keys';
 import { openIncidentLab } from '../support/incident-lab';
 import { type Listening, smtpError, startSmtp } from '../support/smtp/servers';
@@ -263,6 +264,51 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
     }
   });
 
+  it('sends the first message when the group wait ends and the resolved one when the interval ends, each once', async () => {
+    const lab = await openIncidentLab({
+      ...smtpConfig(),
+      alerts: { grouping: { groupWait: '2m', groupInterval: '10m' } },
+    });
+    try {
+      reject = true;
+      await lab.slot('smtp', 0); // soft
+      await lab.slot('smtp', 5); // hard: the failure alert joins an incident, its group wait runs to 10:07
+      expect(lab.published).toEqual([]);
+      expect(lab.wakes.map((t) => t.toISOString())).toEqual(['2026-11-23T10:07:00.000Z']);
+
+      // The wake-up at 10:07 delivers it; a second flush at that time (a duplicate invocation) sends nothing.
+      const woken = await lab.flushAt(lab.at(7));
+      await lab.flushAt(lab.at(7));
+      expect(woken.sent.map((a) => [a.type, a.incident?.phase])).toEqual([['failure', 'new']]);
+      expect(lab.published).toHaveLength(1);
+      expect(lab.wakes).toHaveLength(1); // nothing else pending
+
+      // Recovered at 10:15 (the second pass), within the group interval (10m) of the 10:07 message: the resolved
+      // message is due at 10:17.
+      reject = false;
+      await lab.slot('smtp', 10);
+      await lab.slot('smtp', 15);
+      await lab.slot('smtp', 15); // a duplicate invocation of the slot
+      expect(lab.published).toHaveLength(1);
+      expect(lab.wakes.map((t) => t.toISOString())).toEqual([
+        '2026-11-23T10:07:00.000Z',
+        '2026-11-23T10:17:00.000Z',
+        '2026-11-23T10:17:00.000Z',
+      ]);
+      await Promise.all([lab.flushAt(lab.at(17)), lab.flushAt(lab.at(17))]);
+      expect(lab.published.map((a) => [a.type, a.incident?.phase])).toEqual([
+        ['failure', 'new'],
+        ['recovery', 'resolved'],
+      ]);
+      await lab.slot('smtp', 20); // the next run has nothing left to send
+      expect(lab.published).toHaveLength(2);
+      expect(lab.wakes).toHaveLength(3);
+      expect(await lab.store.store.alerting.activeIncidents()).toEqual([]);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('records alerts during a silence and sends the incident once the silence expires mid-incident', async () => {
     const lab = await openIncidentLab(smtpConfig());
     try {
@@ -271,7 +317,7 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
         matcher: { scope: 'target', value: 'mx' },
         startsAt: lab.at(0).toISOString(),
         endsAt: lab.at(22).toISOString(),
-        reason: 'MX migration',
+        reason: 'MX migration <b>&</b>',
         createdBy: 'ops',
         createdAt: lab.at(0).toISOString(),
       });
@@ -280,7 +326,13 @@ describe('flapping and silences against a real SMTP server on loopback', () => {
       expect(lab.published).toEqual([]);
       const suppressed = await lab.store.store.alerting.suppressedByProbe('smtp/mx', lab.at(0), lab.at(60));
       expect(suppressed.map((s) => [s.alert.type, s.alert.scheduledAt, s.silenceId, s.reason])).toEqual([
-        ['failure', '2026-11-23T10:05:00.000Z', 'maint1', 'MX migration'],
+        ['failure', '2026-11-23T10:05:00.000Z', 'maint1', 'MX migration <b>&</b>'],
+      ]);
+      // The report shows it, the reason escaped.
+      const html = await buildReport(lab.store.store, { since: lab.at(-60), generatedAt: lab.at(21) });
+      const held = /<table><caption>Alerts held back by silences<\/caption>.*?<\/table>/s.exec(html)?.[0];
+      expect(held?.split('\n').slice(1, -1)).toEqual([
+        '<tr><td>2026-11-23 10:05Z</td><td>failure</td><td><code>smtp.banner.rejected</code></td><td><code>maint1</code></td><td>MX migration &lt;b&gt;&amp;&lt;/b&gt;</td></tr>',
       ]);
 
       await lab.slot('smtp', 25); // the silence ended at 10:22: the failing incident is told now

@@ -163,11 +163,16 @@ describe('Slack alerter against a local webhook', () => {
       type: 'context',
       elements: [
         { type: 'mrkdwn', verbatim: true, text: 'History: `mailprobe history submission/mail.example.com`' },
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: 'Report: `mailprobe report --only submission/mail.example.com`',
+        },
       ],
     });
   });
 
-  it('posts an incident as Block Kit: likely cause, members, transcript, remote history and the dashboard button', async () => {
+  it('posts an incident as Block Kit: likely cause, members, transcript, remote history and report, and the dashboard button', async () => {
     await alerter().publish(incidentFailureAlert());
     const payload = JSON.parse(hook.requests[0]?.body ?? '{}') as SlackPayload;
     const listed = causes['dnsbl.listed'];
@@ -219,6 +224,11 @@ describe('Slack alerter against a local webhook', () => {
           type: 'mrkdwn',
           verbatim: true,
           text: 'History: `mailprobe history bl/192.0.2.10 --remote --table mailprobe-prod-Results --region eu-west-1`',
+        },
+        {
+          type: 'mrkdwn',
+          verbatim: true,
+          text: 'Report: `mailprobe report --remote --table mailprobe-prod-Results --region eu-west-1 --only bl/192.0.2.10 canary/seed`',
         },
       ],
     });

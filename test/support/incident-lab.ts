@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FlushReport, flushIncidents } from '../../shared/alert/flush';
 import type { Alert, Alerter } from '../../shared/alert/types';
 import { sesClients } from '../../shared/aws/ses';
 import { resolverFactory } from '../../shared/dns/resolver';
@@ -86,6 +87,8 @@ export async function openIncidentLab(input: unknown, channel = 'sns') {
   };
   const base = Date.UTC(2026, 10, 23, 10, 0);
   let clock = new Date(base);
+  /** The wake-ups the flushes asked for (a one-time schedule in AWS, a timer in `watch`). */
+  const wakes: Date[] = [];
   const deps: RunDeps = {
     resolver: config.resolver,
     dns: resolverFactory(),
@@ -100,12 +103,16 @@ export async function openIncidentLab(input: unknown, channel = 'sns') {
       region: 'eu-west-1',
       dashboardUrl: 'https://example.test/dash',
     },
+    wake: async (t) => {
+      wakes.push(t);
+    },
   };
   const at = (minute: number) => new Date(base + minute * 60_000);
   return {
     config,
     store,
     published,
+    wakes,
     deps,
     at,
     setCanary: (o: CanaryOutcome) => {
@@ -120,6 +127,11 @@ export async function openIncidentLab(input: unknown, channel = 'sns') {
       clock = new Date(at(minute).getTime() + 2000);
       const chosen = specs.filter((s) => s.group.name === group && (!only || only(s)));
       return runProbes(chosen, at(minute), deps);
+    },
+    /** The flush a wake-up runs, at `time` (the clock set to it), without any probe run. */
+    flushAt: (time: Date): Promise<FlushReport> => {
+      clock = time;
+      return flushIncidents(deps);
     },
     close: () => store.close(),
   };

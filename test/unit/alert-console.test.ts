@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { createConsoleAlerter, formatConsoleAlert } from '../../shared/alert/console';
 import type { Alert } from '../../shared/alert/types';
 import { causes } from '../../shared/model/causes/index';
+import { incidentFailureAlert } from '../support/alert';
 
 const ESC = '\u001b';
 const hostile: Alert = {
@@ -34,6 +35,39 @@ function capture(isTTY: boolean) {
 }
 
 describe('console alerter', () => {
+  it('prints an incident with its cause, members, evidence and the remote history and report commands exactly', () => {
+    const listed = causes['dnsbl.listed'];
+    const spam = causes['canary.placement.spam'];
+    expect(formatConsoleAlert(incidentFailureAlert(), false)).toBe(
+      [
+        `[mailprobe] FAIL bl/192.0.2.10: ${listed.title} (+1 related)`,
+        '  Likely cause: canary filed as spam (Junk) (canary/seed) 10 minutes after 192.0.2.10: listed on zen.spamhaus.org: SBL (127.0.0.2); DKIM and SPF unchanged',
+        '  Now failing (last run: pass).',
+        '  Probe:  dnsbl bl/192.0.2.10 (target 192.0.2.10)',
+        '  Run:    2026-11-23 10:05 UTC, since 2026-11-23 10:00 UTC (5m)',
+        '',
+        `  ✗ zone:zen.spamhaus.org: ${listed.title} [dnsbl.listed] (new)`,
+        '    Observed: listed on zen.spamhaus.org: SBL (127.0.0.2)',
+        '    Value: ["127.0.0.2"]',
+        `    Why: ${listed.explanation}`,
+        `    Fix: ${listed.remediation}`,
+        '',
+        '  Incident f00dfeed12345678: 2 probes involved, 2 failing now',
+        `    ✗ bl/192.0.2.10 failing since 2026-11-23 10:00 UTC: ${listed.title}: listed on zen.spamhaus.org: SBL (127.0.0.2)`,
+        `    ✗ canary/seed failing since 2026-11-23 10:10 UTC: ${spam.title}: canary filed as spam (Junk)`,
+        '',
+        '  Transcript (end, redacted):',
+        '    A 10.2.0.192.zen.spamhaus.org: 127.0.0.2',
+        '    TXT 10.2.0.192.zen.spamhaus.org: "<!channel> *buy*"',
+        '',
+        '  History: mailprobe history bl/192.0.2.10 --remote --table mailprobe-prod-Results --region eu-west-1',
+        '  Report:  mailprobe report --remote --table mailprobe-prod-Results --region eu-west-1 --only bl/192.0.2.10 canary/seed',
+        '  Dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/mailprobe-prod',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('escapes control characters from untrusted text so they cannot drive the terminal or fake lines', () => {
     const out = formatConsoleAlert(hostile, false);
     expect(out).not.toContain(ESC);

@@ -118,6 +118,40 @@ describe('renderAlert', () => {
     expect(r.since).toBe('2026-11-23 10:00 UTC (5m)');
   });
 
+  it('gives the report command: of the probe, of a small incident’s probes, of the suite for a large one', () => {
+    const remote = { table: 'mailprobe-prod-Results', region: 'eu-west-1' };
+    expect(renderAlert(alertOf({ probeId: "grp/it's" })).reportCommand).toBe(
+      `mailprobe report --only 'grp/it'\\''s'`,
+    );
+    const member = (probeId: string) => ({
+      probeId,
+      kind: 'smtp' as const,
+      target: probeId,
+      state: 'firing' as const,
+      status: 'fail' as const,
+      message: 'refused',
+      since: '2026-11-23T10:00:00.000Z',
+    });
+    const incident = (n: number, omitted = 0) => ({
+      id: 'f00d',
+      phase: 'new' as const,
+      openedAt: '2026-11-23T10:00:00.000Z',
+      members: Array.from({ length: n }, (_, i) =>
+        member(i === 0 ? 'submission/mail.example.com' : `smtp/mx${i}`),
+      ),
+      omitted,
+    });
+    expect(renderAlert(alertOf({ links: remote, incident: incident(3) })).reportCommand).toBe(
+      'mailprobe report --remote --table mailprobe-prod-Results --region eu-west-1 --only submission/mail.example.com smtp/mx1 smtp/mx2',
+    );
+    expect(renderAlert(alertOf({ links: remote, incident: incident(6) })).reportCommand).toBe(
+      'mailprobe report --remote --table mailprobe-prod-Results --region eu-west-1',
+    );
+    expect(renderAlert(alertOf({ links: remote, incident: incident(2, 1) })).reportCommand).toBe(
+      'mailprobe report --remote --table mailprobe-prod-Results --region eu-west-1',
+    );
+  });
+
   it('gives the history command, shell-quoted when the probe id needs it', () => {
     expect(renderAlert(alertOf()).historyCommand).toBe('mailprobe history submission/mail.example.com');
     expect(renderAlert(alertOf({ probeId: "grp/it's $(x)" })).historyCommand).toBe(
@@ -141,6 +175,7 @@ describe('alertTextLines', () => {
       `  Fix: ${causes['probe.crashed'].remediation}`,
       '',
       'History: <mailprobe history submission/mail.example.com>',
+      'Report:  <mailprobe report --only submission/mail.example.com>',
     ]);
   });
 });

@@ -137,6 +137,35 @@ describe('root cause from the relations data', () => {
     );
   });
 
+  it('counts an endpoint once when its earlier finding and its alert are both members', () => {
+    const tls = (probe: string, role: IncidentMember['role'], since: string) =>
+      member({
+        probeId: probe,
+        target: probe,
+        role,
+        since,
+        findings: [
+          { check: 'tls.certificate', cause: 'smtp.tls.cert-expired', status: 'fail', message: 'expired' },
+        ],
+        resources: ['cert:ab:cd:ef:01:23:45:67:89'],
+      });
+    const early = '2026-11-23T10:05:00.000Z';
+    const hard = '2026-11-23T10:10:00.000Z';
+    const rc = rootCause([
+      tls('smtp/b', 'change', early),
+      tls('smtp/a', 'change', early),
+      tls('smtp/a', 'alert', hard),
+      tls('smtp/b', 'alert', hard),
+    ]);
+    expect(rc?.sentence).toBe(
+      `TLS fails on 2 endpoints presenting the same certificate (ab:cd:ef:01:23:45:67:89): ${causes['smtp.tls.cert-expired'].title}`,
+    );
+    expect(rc?.explained.map((m) => [m.probeId, m.role])).toEqual([
+      ['smtp/a', 'change'],
+      ['smtp/b', 'change'],
+    ]);
+  });
+
   it('links nothing when probes share no resource the relation names', () => {
     const listed = member({
       probeId: 'bl/192.0.2.10',

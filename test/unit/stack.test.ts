@@ -101,11 +101,12 @@ describe('MailprobeStack from the example config', () => {
       expect.stringMatching(/^AlertingSlackNotifier/),
       expect.stringMatching(/^CanaryInboundActivateRuleSet/),
       expect.stringMatching(/^CanaryInboundHandler/),
+      expect.stringMatching(/^IncidentFlushFunction/),
       expect.stringMatching(/^RunCanary/),
       expect.stringMatching(/^RunDns[0-9A-F]/),
       expect.stringMatching(/^RunDnsbl/),
       expect.stringMatching(/^RunSmtp/),
-    ]); // one runner per probe kind, the Slack notifier, canary inbound and its rule set activation
+    ]); // one runner per probe kind, the incident flush, the Slack notifier, canary inbound and its rule set activation
     for (const fn of Object.values(fns) as { Properties: Record<string, unknown> }[]) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -115,7 +116,7 @@ describe('MailprobeStack from the example config', () => {
         DeadLetterConfig: { TargetArn: expect.anything() },
       });
     }
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
   });
 
   it('sets each runner’s timeout above its own probes’ budget', () => {
@@ -308,6 +309,107 @@ describe('MailprobeStack from the example config', () => {
         expect.stringMatching(/^CanaryInbound/),
       ]),
     );
+  });
+
+  it('lets runners arrange flush wake-ups: flush-* schedules in one group, the flush role passed only to Scheduler', () => {
+    const groups = template.findResources('AWS::Scheduler::ScheduleGroup');
+    expect(Object.values(groups)).toHaveLength(1);
+    const groupName = (Object.values(groups)[0] as { Properties: { Name: string } }).Properties.Name;
+    const [roleId] = Object.keys(
+      template.findResources('AWS::IAM::Role', {
+        Properties: { Description: 'EventBridge Scheduler invokes the mailprobe incident flush function' },
+      }),
+    );
+    const [flushId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+      id.startsWith('IncidentFlushFunction'),
+    );
+    const wakeStatements = [
+      {
+        Action: 'scheduler:CreateSchedule',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':scheduler:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:schedule/${groupName}/flush-*`,
+            ],
+          ],
+        },
+      },
+      {
+        Action: 'iam:PassRole',
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      },
+    ];
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statementsOf = (role: RegExp) =>
+      Object.values(policies)
+        .filter((p) => role.test(JSON.stringify((p as { Properties: { Roles: unknown } }).Properties.Roles)))
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: object[] } } }).Properties.PolicyDocument
+              .Statement,
+        );
+    for (const fn of ['RunSmtp', 'RunDns', 'RunDnsbl', 'RunCanary', 'IncidentFlushFunction']) {
+      const runner = new RegExp(`"${fn}ServiceRole`);
+      expect(statementsOf(runner)).toEqual(expect.arrayContaining(wakeStatements));
+    }
+    // Nothing else may create schedules or pass roles.
+    const creators = Object.values(policies).filter((p) =>
+      JSON.stringify(p).includes('scheduler:CreateSchedule'),
+    );
+    expect(creators).toHaveLength(5);
+    expect(JSON.stringify(policies).match(/iam:PassRole/g)).toHaveLength(5);
+    // Only Scheduler of this account assumes the role, and it may only invoke the flush function.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'EventBridge Scheduler invokes the mailprobe incident flush function',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+          },
+        ],
+        Version: '2012-10-17',
+      },
+    });
+    expect(statementsOf(new RegExp(`"${roleId}"`))).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [flushId, 'Arn'] } },
+    ]);
+    // The flush function reads and claims incidents (found through the keys-only states index) and publishes; it deletes and updates nothing.
+    const flushTable = statementsOf(/"IncidentFlushFunctionServiceRole/).filter((s) =>
+      JSON.stringify(s).includes('dynamodb:'),
+    );
+    expect(flushTable.map((s) => (s as { Action: string[] }).Action)).toEqual([
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    ]);
+    const fns = template.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    >;
+    const env = (id: RegExp) =>
+      Object.entries(fns).find(([k]) => id.test(k))?.[1].Properties.Environment.Variables;
+    expect(env(/^RunSmtp/)).toMatchObject({
+      MAILPROBE_FLUSH_SCHEDULE_GROUP: groupName,
+      MAILPROBE_FLUSH_ROLE_ARN: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      MAILPROBE_FLUSH_FUNCTION_ARN: { 'Fn::GetAtt': [flushId, 'Arn'] },
+    });
+    // The flush function takes its own ARN from its invocation (its own ARN in its environment would be a cycle).
+    expect(env(/^IncidentFlushFunction/)).toMatchObject({
+      MAILPROBE_FLUSH_SCHEDULE_GROUP: groupName,
+      MAILPROBE_FLUSH_ROLE_ARN: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
+    expect(env(/^IncidentFlushFunction/)?.MAILPROBE_FLUSH_FUNCTION_ARN).toBeUndefined();
   });
 
   it('lets a canary group that names its targets send only to those seed mailboxes', () => {
