@@ -134,6 +134,6 @@ export class MailprobeStack extends Stack {
 }
 
 /** The CDK acknowledgement id of a config warning: its path with list indexes as dotted segments. */
-export function warningAckId(path: string): string {
+function warningAckId(path: string): string {
   return `mailprobe:${path.replace(/\[(\d+)\]/g, '.$1').replace(/[[\]]/g, '')}`;
 }
