@@ -10,6 +10,10 @@ import { EXIT_CODES, outputSettings, printConfigError, UsageError } from './outp
  * show.
  */
 const COMMANDS: Record<string, { summary: string; load(): Promise<Command> }> = {
+  init: {
+    summary: 'Write a starter config for a domain that validates and runs at once (asks on a terminal)',
+    load: async () => (await import('./commands/init')).initCommand(),
+  },
   validate: {
     summary: 'Check a config file; every problem is reported with its field path',
     load: async () => (await import('./commands/validate')).validateCommand(),

@@ -40,8 +40,10 @@ export class MailprobeStack extends Stack {
     const config = parseConfig(props.configInput, props.configSource);
     this.config = config;
     setMetricNamespace(this, deploymentNames(config.name).metricNamespace);
+    // The id goes inside CDK's `[ack: <id>]` tag, which ends at the first `]`: `targets.smtp[0].port` becomes
+    // `mailprobe:targets.smtp.0.port`, so the warning prints whole and its acknowledgement id is usable.
     for (const w of configWarnings(config))
-      Annotations.of(this).addWarningV2(`mailprobe:${w.path}`, `${w.path}: ${w.message}`);
+      Annotations.of(this).addWarningV2(warningAckId(w.path), `${w.path}: ${w.message}`);
 
     // The validated config (defaults filled, durations in ms) and every group's expanded targets: the functions
     // read it as is, without the schema or the manifests.
@@ -144,4 +146,9 @@ export class MailprobeStack extends Stack {
       new CfnOutput(this, 'DashboardUrl', { value: dashboard });
     }
   }
+}
+
+/** The CDK acknowledgement id of a config warning: its path with list indexes as dotted segments. */
+function warningAckId(path: string): string {
+  return `mailprobe:${path.replace(/\[(\d+)\]/g, '.$1').replace(/[[\]]/g, '')}`;
 }

@@ -30,6 +30,13 @@ export interface GroupShape {
   timeoutSeconds: number;
 }
 
+/** One group of a kind as the kind's warnings see it. */
+export interface KindGroupEntry<G> {
+  group: G;
+  path: string;
+  staticEgress: boolean;
+}
+
 /**
  * Everything the rest of the system needs to know about a probe kind. The config schema, its warnings, the
  * stack's runners and grants, the dashboard and the docs' kind list are all derived from the list of manifests
@@ -61,8 +68,12 @@ export interface KindManifest<
   targets(targets: Reads, group: z.output<G>): NamedTarget<T>[];
   /** Whether a group may name `name` in its `targets`: by default, when `targets()` has a target of that name. */
   accepts?(name: string, targets: Reads): boolean;
-  /** Settings that validate but will not work as expected; `path` is each group's path in the file. */
-  warnings?(input: { targets: Reads; groups: { group: z.output<G>; path: string }[] }): ConfigWarning[];
+  /**
+   * Settings that validate but will not work as expected; `path` is each group's path in the file, `staticEgress`
+   * whether the group is deployed behind the static egress (`deploy.staticEgress.groups`: a VPC with a NAT gateway
+   * and a fixed address, the only way out on port 25).
+   */
+  warnings?(input: { targets: Reads; groups: KindGroupEntry<z.output<G>>[] }): ConfigWarning[];
   /** The kind's section of the cause catalog (ids start with `<kind>.`). */
   causes: CauseTable;
   /** Builds the probe with the platform's services (most kinds need none). */

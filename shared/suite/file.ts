@@ -6,7 +6,8 @@ import { ConfigError } from '../config/errors';
 import { parseConfig } from './load';
 import type { MailprobeConfig } from './schema';
 
-const CONFIG_FILE_NAMES = [
+/** The names `validate`, `run` and `cdk synth` look for, in this order, when no file is named. */
+export const CONFIG_FILE_NAMES = [
   'mailprobe.config.ts',
   'mailprobe.config.json',
   'mailprobe.config.yaml',

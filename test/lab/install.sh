@@ -8,7 +8,7 @@ set -euo pipefail
 
 PACKAGES=(
   postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve
-  nsd rbldnsd swaks libnet-ssleay-perl bind9-dnsutils openssl iproute2 chromium
+  nsd rbldnsd swaks libnet-ssleay-perl bind9-dnsutils openssl iproute2 chromium bsdutils
 )
 
 missing=()

@@ -30,6 +30,11 @@ export const labPorts = {
   dns: 5300,
   /** rbldnsd, serving every test/lab/rbl/<zone>.<dataset type> (UDP only). */
   rbl: 5353,
+  /**
+   * Where Dovecot's oauth2 passdb introspects bearer tokens (HTTP POST /introspect): served by the OAuth2 lab
+   * test itself while it runs, so Dovecot accepts exactly the access tokens that test's token endpoint issued.
+   */
+  oauthIntrospection: 2980,
 } as const;
 
 export type LabUser = { readonly address: string; readonly password: string };
@@ -73,5 +78,6 @@ export function labEnv(): Record<string, string> {
     LAB_IMAPS_PORT: String(labPorts.imaps),
     LAB_DNS_PORT: String(labPorts.dns),
     LAB_RBL_PORT: String(labPorts.rbl),
+    LAB_OAUTH_INTROSPECTION_PORT: String(labPorts.oauthIntrospection),
   };
 }

@@ -14,7 +14,7 @@ RUN="$LAB/.run/net-$(readlink /proc/self/ns/net | tr -dc 0-9)"
 HOST=127.0.0.1
 : "${LAB_SMTP_PORT:=2525}" "${LAB_SUBMISSION_PORT:=2587}" "${LAB_SMTPS_PORT:=2465}"
 : "${LAB_IMAP_PORT:=2143}" "${LAB_IMAPS_PORT:=2993}" "${LAB_DNS_PORT:=5300}" "${LAB_RBL_PORT:=5353}"
-: "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}"
+: "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}" "${LAB_OAUTH_INTROSPECTION_PORT:=2980}"
 : "${LAB_UP_TIMEOUT:=15}"
 RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
 
@@ -66,7 +66,8 @@ render() { # render TEMPLATE OUTPUT: fills the @...@ markers
     -e "s|@SMTP_PORT@|$LAB_SMTP_PORT|g" -e "s|@SUBMISSION_PORT@|$LAB_SUBMISSION_PORT|g" \
     -e "s|@SMTPS_PORT@|$LAB_SMTPS_PORT|g" -e "s|@IMAP_PORT@|$LAB_IMAP_PORT|g" \
     -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" \
-    -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" "$1" >"$2"
+    -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" \
+    -e "s|@OAUTH_INTROSPECTION_PORT@|$LAB_OAUTH_INTROSPECTION_PORT|g" "$1" >"$2"
 }
 
 # Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
@@ -102,6 +103,7 @@ touch "$pf/maillog"
 # Dovecot: config, users, sieve script (compiled on first use by the mail user), maildir root.
 dc="$RUN/dovecot"
 render "$LAB/dovecot/dovecot.conf" "$dc/etc/dovecot.conf"
+render "$LAB/dovecot/oauth2.conf.ext" "$dc/etc/oauth2.conf.ext"
 cp "$LAB/dovecot/users" "$dc/etc/users"
 cp "$LAB/dovecot/junk.sieve" "$dc/sieve/junk.sieve"
 chown mail:mail "$RUN/mail" "$dc/sieve" "$dc/sieve/junk.sieve"

@@ -61,7 +61,7 @@ describe('canary config', () => {
     );
     expect(found).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/password: give exactly one of password or accessToken/),
+        expect.stringMatching(/password: give exactly one of password, accessToken or oauth2/),
         expect.stringMatching(/moveTo: afterCheck: move needs moveTo/),
         expect.stringMatching(/mode: plain mode is only for a receiver on loopback/),
         expect.stringMatching(/checkAfter: checkAfter must be shorter than window/),

@@ -135,6 +135,27 @@ describe('smtpConfigWarnings', () => {
     ]);
   });
 
+  it('warns about port 25 only for the groups outside the static egress, naming them and the fix', () => {
+    const endpoint = (name: string) => ({ name, host: `${name}.example.com`, port: 25 });
+    const group = (name: string, targets: string[]) => ({
+      name,
+      kind: 'smtp' as const,
+      schedule: 'rate(5 minutes)',
+      targets,
+    });
+    const c = parseConfig({
+      targets: { smtp: [endpoint('mx1'), endpoint('mx2'), endpoint('mx3')] },
+      probes: [group('egress', ['mx1', 'mx2']), group('direct', ['mx2']), group('lambda', ['mx3'])],
+      deploy: { staticEgress: { groups: ['egress'] } },
+    });
+    const warnings = configWarnings(c);
+    // mx1 is probed from the static egress only: nothing to say.
+    expect(warnings.map((w) => w.path)).toEqual(['targets.smtp[1].port', 'targets.smtp[2].port']);
+    expect(warnings[0]?.message).toContain('group "direct" runs outside the static egress');
+    expect(warnings[0]?.message).toContain('Add it to deploy.staticEgress.groups');
+    expect(warnings[1]?.message).toContain('group "lambda" runs outside');
+  });
+
   it('warns about a TLS mode that does not match the well-known port and a cleartext password', () => {
     const warnings = configWarnings(
       config([

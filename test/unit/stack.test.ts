@@ -1,5 +1,5 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import example from '../../examples/mailprobe.config';
 import { applyNag } from '../../infra/nag';
 import { MailprobeStack } from '../../infra/stack';
@@ -473,6 +473,24 @@ describe('MailprobeStack options', () => {
       ][0];
     expect(targetOf('smtp-5m')).toMatch(/^RunSmtpStaticEgress/);
     expect(targetOf('dns-hourly')).toMatch(/^RunDns[0-9A-F]/);
+  });
+
+  it('warns at synth about port 25 outside the static egress only, with an acknowledgement id CDK prints whole', () => {
+    const mx = (name: string) => ({ name, host: `${name}.example.com`, port: 25 });
+    const { stack } = synth({
+      targets: { smtp: [mx('mx1'), mx('mx2')] },
+      probes: [
+        { name: 'egress', kind: 'smtp', schedule: 'rate(5 minutes)', targets: ['mx1'] },
+        { name: 'direct', kind: 'smtp', schedule: 'rate(5 minutes)', targets: ['mx2'] },
+      ],
+      deploy: { staticEgress: { groups: ['egress'] } },
+    });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      expect.stringMatching(
+        /^targets\.smtp\[1\]\.port: .*group "direct" runs outside .* \[ack: mailprobe:targets\.smtp\.1\.port\]$/,
+      ),
+    ]);
   });
 
   it('keeps one schedule per group for 10,000 targets (fan-out happens at run time)', () => {

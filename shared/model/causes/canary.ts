@@ -362,6 +362,29 @@ export const canaryCauses = {
       'Log in to the seed mailbox by hand (`openssl s_client -connect <host>:993` then `a LOGIN user pass`); renew ' +
       'the app password or OAuth2 token and update the secret; make sure IMAP access is enabled for the account.',
   },
+  'canary.oauth.refresh-rejected': {
+    title: 'Seed mailbox OAuth2 refresh token refused',
+    explanation:
+      'The token endpoint refused to exchange the seed mailbox’s refresh token for an access token (invalid_grant: ' +
+      'the refresh token expired, was revoked or the password changed; invalid_client: wrong client id or secret, ' +
+      'or an expired client secret). The canary could not be looked for: a coverage gap of the monitor, not a ' +
+      'deliverability verdict (unknown).',
+    remediation:
+      'Read the error code in the check. invalid_grant: run the one-time consent for the seed account again and ' +
+      'store the new refresh token in its secret (Microsoft refresh tokens lapse after 90 days without use, Google’s ' +
+      'after 7 days while the OAuth consent screen is in "Testing"). invalid_client: renew the client secret in ' +
+      'the app registration and update its secret. See docs/deploy.md "OAuth2 seed mailboxes".',
+  },
+  'canary.oauth.unavailable': {
+    title: 'Seed mailbox OAuth2 token endpoint unreachable',
+    explanation:
+      'The token endpoint that turns the refresh token into an access token could not be reached, did not answer ' +
+      'in time, answered a server error or an unreadable document. Arrival could not be checked: unknown.',
+    remediation:
+      'Check `tokenUrl` (Microsoft: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token, Google: ' +
+      'https://oauth2.googleapis.com/token), that the probe can reach it (a VPC needs a NAT gateway), and the ' +
+      'provider’s status page.',
+  },
   'canary.imap.unavailable': {
     title: 'Seed mailbox server unreachable',
     explanation:

@@ -26,6 +26,40 @@ const tlsSettings = z
   .refine((t) => !(t.caFile && t.caPem), { message: 'give caFile or caPem, not both' });
 export type TlsSettings = z.infer<typeof tlsSettings>;
 
+/**
+ * OAuth2 for an IMAP seed (Microsoft 365 / Outlook.com, Gmail): a long-lived refresh token is exchanged at the
+ * provider's token endpoint for an access token (about an hour), which logs in with OAUTHBEARER or XOAUTH2.
+ */
+const oauth2Settings = z
+  .object({
+    tokenUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https:// URL of the token endpoint' })
+      .describe(
+        'Token endpoint: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token (Microsoft), https://oauth2.googleapis.com/token (Google)',
+      ),
+    clientId: z
+      .union([z.string().min(1), secretRef])
+      .describe('Application (client) id of the app registration, as text or by reference'),
+    clientSecret: secretRef
+      .optional()
+      .describe(
+        'Client secret, by reference (omit for a public client, e.g. a Microsoft mobile/desktop app)',
+      ),
+    refreshToken: secretRef.describe(
+      'Refresh token from the one-time consent of the seed account, by reference',
+    ),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Scopes asked with the refresh (Microsoft: "https://outlook.office.com/IMAP.AccessAsUser.All offline_access"; Google: leave out)',
+      ),
+    tls: tlsSettings.optional().describe('CA of the token endpoint, when a private CA signs it'),
+  })
+  .strict();
+export type OAuth2Settings = z.infer<typeof oauth2Settings>;
+
 /** How the probe finds out that a canary arrived. */
 const imapArrival = z
   .object({
@@ -40,7 +74,14 @@ const imapArrival = z
     password: secretRef.optional().describe('IMAP password or app password, by reference'),
     accessToken: secretRef
       .optional()
-      .describe('OAuth2 access token (XOAUTH2), by reference: for providers that ended password IMAP'),
+      .describe(
+        'A fixed OAuth2 access token, by reference (expires in about an hour at Microsoft and Google: use oauth2)',
+      ),
+    oauth2: oauth2Settings
+      .optional()
+      .describe(
+        'Log in with OAuth2 (OAUTHBEARER or XOAUTH2, as the server offers), access tokens refreshed as needed: for providers that ended password IMAP',
+      ),
     tls: tlsSettings.optional(),
     inbox: z.string().min(1).default('INBOX'),
     spamFolders: z
@@ -63,11 +104,11 @@ const imapArrival = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (!m.password === !m.accessToken) {
+    if ([m.password, m.accessToken, m.oauth2].filter(Boolean).length !== 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['password'],
-        message: 'give exactly one of password or accessToken',
+        message: 'give exactly one of password, accessToken or oauth2',
       });
     }
     if (m.afterCheck === 'move' && !m.moveTo) {

@@ -9,9 +9,10 @@ import type { ProbeContext, ProbeDefinition } from '../types';
 import { type ArrivalSource, imapSource, ledgerSource, type Pending } from './arrival';
 import type { CanaryGroup, ImapArrival, MailboxTarget } from './config';
 import { type Arrival, arrivalChecks, missingCheck } from './evaluate';
-import { ImapAccessError, SeedMailbox } from './imap';
+import { ImapAccessError, type ImapCredentials, SeedMailbox } from './imap';
 import type { CanaryLedger } from './ledger';
 import type { CanaryMessage, SendResult } from './message';
+import { AccessTokenCache, OAuthRefreshError } from './oauth2';
 import { sendViaSes } from './send-ses';
 import { sendViaSmtp } from './send-smtp';
 import { oneLine } from './text';
@@ -62,6 +63,47 @@ export interface CanaryProbeDeps {
   ledger?: CanaryLedger;
 }
 
+/** The deps of one run: the platform's, and the probe definition's own access-token cache. */
+type RunDeps = CanaryProbeDeps & { tokens: AccessTokenCache };
+
+/**
+ * How to log in to a seed (or bounce) mailbox: its password, a fixed access token, or, with `oauth2`, an access
+ * token from the token endpoint (cached until it nearly expires) that is registered for redaction at once.
+ * Throws MissingSecret or OAuthRefreshError.
+ */
+async function imapCredentials(
+  config: ImapArrival,
+  ctx: ProbeContext,
+  tokens: AccessTokenCache,
+  what: string,
+): Promise<ImapCredentials> {
+  const oauth2 = config.oauth2;
+  if (oauth2) {
+    const clientId =
+      typeof oauth2.clientId === 'string'
+        ? oauth2.clientId
+        : secret(ctx, oauth2.clientId, `${what} OAuth2 client id`);
+    const refreshToken = secret(ctx, oauth2.refreshToken, `${what} OAuth2 refresh token`);
+    const clientSecret = oauth2.clientSecret
+      ? secret(ctx, oauth2.clientSecret, `${what} OAuth2 client secret`)
+      : undefined;
+    const accessToken = await tokens.get(
+      oauth2,
+      { clientId, refreshToken, ...(clientSecret !== undefined ? { clientSecret } : {}) },
+      { resolver: ctx.dns(), signal: ctx.signal, log: (line) => ctx.transcript.add(line) },
+    );
+    ctx.transcript.redact(accessToken);
+    return { accessToken };
+  }
+  if (config.accessToken) return { accessToken: secret(ctx, config.accessToken, `${what} access token`) };
+  return { password: secret(ctx, config.password as SecretRef, `${what} password`) };
+}
+
+const OAUTH_CAUSES = {
+  rejected: 'canary.oauth.refresh-rejected',
+  unavailable: 'canary.oauth.unavailable',
+} as const;
+
 async function sendCanary(
   group: CanaryGroup,
   message: CanaryMessage,
@@ -85,8 +127,9 @@ async function sendCanary(
 async function openSource(
   mailbox: MailboxTarget,
   ctx: ProbeContext,
-  ledger: CanaryLedger | undefined,
+  deps: RunDeps,
 ): Promise<ArrivalSource | Check> {
+  const ledger = deps.ledger;
   const arrival = mailbox.arrival;
   if (arrival.via === 'ledger') {
     if (ledger) return ledgerSource(ledger);
@@ -97,16 +140,23 @@ async function openSource(
       message: 'arrivals are recorded in the results table, but this run has no canary ledger',
     };
   }
-  const credentials = arrival.accessToken
-    ? { accessToken: secret(ctx, arrival.accessToken, 'IMAP access token') }
-    : { password: secret(ctx, arrival.password as SecretRef, 'IMAP password') };
   try {
+    const credentials = await imapCredentials(arrival, ctx, deps.tokens, 'IMAP');
     return await imapSource(arrival, credentials, {
       resolver: ctx.dns(),
       signal: ctx.signal,
       log: (line) => ctx.transcript.add(line),
     });
   } catch (err) {
+    if (err instanceof OAuthRefreshError) {
+      ctx.transcript.add(`OAuth2: ${err.message}`);
+      return {
+        id: 'arrival',
+        status: 'unknown',
+        cause: OAUTH_CAUSES[err.failure],
+        message: `seed mailbox ${mailbox.name}: ${oneLine(err.message)}; arrival not checked`,
+      };
+    }
     if (!(err instanceof ImapAccessError)) throw err;
     ctx.transcript.add(`IMAP ${arrival.host}:${arrival.port}: ${err.message}`);
     return {
@@ -165,11 +215,13 @@ function waitBudget(group: CanaryGroup, ctx: ProbeContext): number {
 
 /** The canary probe, bound to the platform's SES clients and canary ledger. */
 export function createCanaryProbe(deps: CanaryProbeDeps): ProbeDefinition<CanaryGroup, MailboxTarget> {
+  // Access tokens of OAuth2 seeds live as long as the definition: a warm container reuses them for their hour.
+  const tokens = new AccessTokenCache();
   return {
     kind: 'canary',
     // Every run sends a canary: one per schedule slot, however often the invocation is retried.
     sideEffects: true,
-    run: (mailbox, group, ctx) => runCanary(mailbox, group, ctx, deps),
+    run: (mailbox, group, ctx) => runCanary(mailbox, group, ctx, { ...deps, tokens }),
     metrics: (result) => {
       const phases = Object.entries(result.timings).map(([phase, ms]) => ({
         name: `Phase_${phase}`,
@@ -189,7 +241,7 @@ async function runCanary(
   mailbox: MailboxTarget,
   group: CanaryGroup,
   ctx: ProbeContext,
-  deps: CanaryProbeDeps,
+  deps: RunDeps,
 ): Promise<{ checks: Check[]; memo: JsonObject }> {
   const memo = readMemo(ctx.memo);
   const checks: Check[] = [];
@@ -241,7 +293,7 @@ async function runCanary(
 
   let source: ArrivalSource | Check;
   try {
-    source = await ctx.timings.measure('connect', () => openSource(mailbox, ctx, deps.ledger));
+    source = await ctx.timings.measure('connect', () => openSource(mailbox, ctx, deps));
   } catch (err) {
     if (!(err instanceof MissingSecret)) throw err;
     source = {
@@ -288,7 +340,7 @@ async function runCanary(
   const unseen = [...outcome.missed, ...outcome.waiting];
   if (options.bounces && unseen.length > 0) {
     const bounces = await ctx.timings.measure('bounces', () =>
-      lookForBounces(unseen, options.bounces as ImapArrival, ctx),
+      lookForBounces(unseen, options.bounces as ImapArrival, ctx, deps.tokens),
     );
     checks.push(...bounces.checks);
     outcome.missed = outcome.missed.filter((p) => !bounces.bounced.has(p.token));
@@ -348,25 +400,27 @@ async function lookForBounces(
   unseen: Pending[],
   config: ImapArrival,
   ctx: ProbeContext,
+  tokens: AccessTokenCache,
 ): Promise<{ checks: Check[]; bounced: Set<string> }> {
   const bounced = new Set<string>();
   let mailbox: SeedMailbox;
   try {
-    const credentials = config.accessToken
-      ? { accessToken: secret(ctx, config.accessToken, 'bounce mailbox access token') }
-      : { password: secret(ctx, config.password as SecretRef, 'bounce mailbox password') };
+    const credentials = await imapCredentials(config, ctx, tokens, 'bounce mailbox');
     mailbox = await SeedMailbox.open(config, credentials, {
       resolver: ctx.dns(),
       signal: ctx.signal,
     });
   } catch (err) {
-    if (!(err instanceof ImapAccessError || err instanceof MissingSecret)) throw err;
+    if (!(err instanceof ImapAccessError || err instanceof MissingSecret || err instanceof OAuthRefreshError))
+      throw err;
     const cause =
       err instanceof MissingSecret
         ? 'canary.config.secret-unavailable'
-        : err.failure === 'login'
-          ? 'canary.imap.login-failed'
-          : 'canary.imap.unavailable';
+        : err instanceof OAuthRefreshError
+          ? OAUTH_CAUSES[err.failure]
+          : err.failure === 'login'
+            ? 'canary.imap.login-failed'
+            : 'canary.imap.unavailable';
     const message = `bounce mailbox ${config.user}: ${oneLine(err.message)}; bounces not checked`;
     return { checks: [{ id: 'bounce', status: 'unknown', cause, message }], bounced };
   }

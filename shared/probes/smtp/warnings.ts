@@ -1,31 +1,39 @@
 import type { ConfigWarning } from '../../config/errors';
 import { mixedScriptProblem } from '../../config/host';
+import type { KindGroupEntry } from '../manifest';
 import type { SmtpEndpoint, SmtpGroup } from './config';
 
 /**
- * Settings that validate but will not work as the operator probably expects: port 25 from Lambda, a TLS mode
+ * Settings that validate but will not work as the operator probably expects: port 25 from Lambda (outside the
+ * static egress), a TLS mode
  * that does not match the well-known port, a password sent in plaintext, a greylist retry longer than the run.
  * Pure: shown by `mailprobe validate` and at synth time.
  */
 export function smtpConfigWarnings(input: {
   targets: { smtp: SmtpEndpoint[] };
-  groups: { group: SmtpGroup; path: string }[];
+  groups: KindGroupEntry<SmtpGroup>[];
 }): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
-  const groups = input.groups.map((g) => g.group).filter((g) => g.enabled);
-  const probed = (name: string) => groups.some((g) => !g.targets || g.targets.includes(name));
+  const enabled = input.groups.filter((g) => g.group.enabled);
+  const probing = (name: string) => enabled.filter(({ group: g }) => !g.targets || g.targets.includes(name));
+  const probed = (name: string) => probing(name).length > 0;
 
   input.targets.smtp.forEach((e, i) => {
     if (!probed(e.name)) return;
     const at = (field: string) => `targets.smtp[${i}].${field}`;
     const spoof = mixedScriptProblem(e.host);
     if (spoof) warnings.push({ path: at('host'), message: spoof });
-    if (e.port === 25) {
+    // Groups behind the static egress can reach port 25 (once AWS lifts the account's restriction); others not.
+    const direct = probing(e.name).filter((g) => !g.staticEgress);
+    if (e.port === 25 && direct.length > 0) {
+      const names = direct.map((g) => `"${g.group.name}"`).join(', ');
       warnings.push({
         path: at('port'),
         message:
-          'AWS Lambda cannot open outbound connections to port 25: deployed, this probe times out and reports ' +
-          'unknown. Probe the submission port (587/465) or run it where port 25 egress is allowed.',
+          `AWS Lambda cannot open outbound connections to port 25, and group${direct.length > 1 ? 's' : ''} ${names} ` +
+          `${direct.length > 1 ? 'run' : 'runs'} outside the static egress: deployed, this probe times out and reports unknown. Add ` +
+          `${direct.length > 1 ? 'them' : 'it'} to deploy.staticEgress.groups (a VPC with a NAT gateway and a fixed ` +
+          'address; AWS must also lift the port-25 restriction), or probe the submission port (587/465).',
       });
     }
     if (e.port === 465 && e.mode !== 'implicit-tls') {
