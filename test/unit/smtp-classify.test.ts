@@ -157,6 +157,8 @@ describe('reply verdicts at the edges of each rule', () => {
     // Too large: 5.3.4, 5.2.3, or a 552 that says so.
     ['mail', '552 5.2.3 Message length exceeds administrative limit', 'fail', 'smtp.message.too-large'],
     ['mail', '552 Message size exceeds fixed maximum', 'fail', 'smtp.message.too-large'],
+    ['mail', '554 5.3.4 Rejected', 'fail', 'smtp.message.too-large'],
+    ['mail', '550 5.2.3 Denied', 'fail', 'smtp.message.too-large'],
     ['mail', '552 5.7.1 Denied', 'fail', 'smtp.mail.rejected'],
     ['mail', '554 Message too large', 'fail', 'smtp.mail.rejected'],
     ['data', '552 Message size exceeds fixed maximum', 'fail', 'smtp.message.too-large'],
@@ -168,6 +170,8 @@ describe('reply verdicts at the edges of each rule', () => {
     ['auth', '535 Bad credentials', 'fail', 'smtp.auth.rejected'],
     ['auth', '534 Sign in with your web browser', 'fail', 'smtp.auth.rejected'],
     ['auth', '454 Try again', 'fail', 'smtp.auth.temporary'],
+    // A 454 is the temporary AUTH failure even when it sounds like throttling.
+    ['auth', '454 4.7.0 Too many login attempts', 'fail', 'smtp.auth.temporary'],
     ['auth', '502 5.5.2 Command not recognized', 'fail', 'smtp.auth.not-offered'],
     ['auth', '421 4.7.0 Too many auth attempts', 'warn', 'smtp.rate-limited'],
     ['auth', '451 4.3.0 Internal error', 'fail', 'smtp.auth.temporary'],
@@ -208,6 +212,12 @@ describe('reply verdicts at the edges of each rule', () => {
     const verdict = verdicts[step](reply(line));
     expect(verdict).toMatchObject({ status: 'fail', cause: 'provider.blocklist' });
     expect(verdict.details).toBeDefined();
+  });
+
+  it('a blocklist named in a temporary (4xx) reply is a warning', () => {
+    expect(
+      mailVerdict(reply('451 4.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org')),
+    ).toMatchObject({ status: 'warn', cause: 'provider.blocklist' });
   });
 
   it('keeps code, enhanced code and text of a reply, and describes it on one line', () => {
