@@ -169,6 +169,9 @@ describe('classifyAnswers', () => {
         cause: 'dnsbl.answer.invalid',
         detail: 'answered 127.0.0.0: no bit set',
       });
+      expect(classifyAnswers(bits, ['127.0.0.0', '127.0.0.0'])).toMatchObject({
+        detail: 'answered 127.0.0.0, 127.0.0.0: no bit set',
+      });
     });
   });
 });
