@@ -164,6 +164,26 @@ describe('zone self-test cache', () => {
     expect(z.asked).toHaveLength(4);
   });
 
+  it('runs without a query log', async () => {
+    const { onQuery: _onQuery, ...options } = answering({ [LISTED]: records('127.0.0.2') }).options();
+    await expect(zoneHealth(zone(), options)).resolves.toEqual({ healthy: true });
+  });
+
+  it('names every answer of a not-listed point that is listed', async () => {
+    const z = answering({ [LISTED]: records('127.0.0.2'), [NOT_LISTED]: records('127.0.0.2', '127.0.0.3') });
+    await expect(zoneHealth(zone(), z.options())).resolves.toMatchObject({
+      cause: 'dnsbl.zone.lists-everything',
+      detail: 'self-test: 127.0.0.1 must not be listed but answers 127.0.0.2, 127.0.0.3',
+    });
+  });
+
+  it('keeps results apart for two sets of configured points', async () => {
+    const z = answering({ [LISTED]: records('127.0.0.2') });
+    await zoneHealth(zone({ selfTest: { listed: '127.0.0.2', notListed: '127.0.0.3' } }), z.options());
+    await zoneHealth(zone({ selfTest: { listed: '127.0.0.2', notListed: '127.0.0.4' } }), z.options());
+    expect(z.asked).toHaveLength(4);
+  });
+
   it('keeps results apart per resolver and per configured points', async () => {
     const z = answering({ [LISTED]: records('127.0.0.2') });
     await zoneHealth(zone(), z.options());
@@ -178,6 +198,16 @@ describe('zone self-test cache', () => {
     await zoneHealth(
       zone(),
       dead.options(() => now),
+    );
+    const everything = answering({
+      '2.0.0.127.third.example.org': records('127.0.0.2'),
+      '1.0.0.127.third.example.org': records('127.0.0.2'),
+    });
+    const third = zone({ zone: 'third.example.org' });
+    third.queryZone = 'third.example.org';
+    await zoneHealth(
+      third,
+      everything.options(() => now),
     );
     const refused = answering({ '2.0.0.127.other.example.org': REFUSED });
     const other = zone({ zone: 'other.example.org' });
@@ -212,6 +242,14 @@ describe('zone self-test cache', () => {
         dead.options(() => now),
       ),
     ).toMatchObject({ cause: 'dnsbl.zone.dead' });
+    expect(
+      settledZoneHealth(
+        third,
+        everything.options(() => now),
+      ),
+    ).toMatchObject({
+      cause: 'dnsbl.zone.lists-everything',
+    });
   });
 
   it('forgets a test cut short by the time budget, and one whose lookup threw', async () => {
