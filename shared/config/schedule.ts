@@ -49,6 +49,14 @@ export function nextFireTime(schedule: Schedule, after: Date, timezone = 'UTC'):
   return nextCronTime(schedule.spec, after, timezone);
 }
 
+/**
+ * How many times a minute the schedule fires while it runs: a rate's average; for a cron, its firings per hour
+ * spread over the hour (every minute of a busy hour counts, whatever the hour, day or year fields).
+ */
+export function runsPerMinute(schedule: Schedule): number {
+  return schedule.kind === 'rate' ? 60_000 / schedule.everyMs : schedule.spec.minutes.length / 60;
+}
+
 export const scheduleExpression = z.string().superRefine((s, ctx) => {
   const parsed = parseSchedule(s);
   if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });

@@ -1,6 +1,6 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { z } from 'zod';
-import type { ConfigWarning } from '../config/errors';
+import type { ConfigIssue, ConfigWarning } from '../config/errors';
 import type { CauseTable } from '../model/causes/types';
 import type { CanaryLedger } from './canary/ledger';
 import type { NamedTarget, ProbeDefinition } from './types';
@@ -66,6 +66,14 @@ export interface KindManifest<
   reads: readonly string[];
   /** The targets a group covers (every one; a group's own `targets` list filters them by name). */
   targets(targets: Reads, group: z.output<G>): NamedTarget<T>[];
+  /**
+   * How many targets `targets()` would return, found without expanding them (every config load runs it before the
+   * probes-per-minute ceiling, so it must stay cheap for huge ranges); an upper bound is fine. Default: the length
+   * of `targets()`.
+   */
+  size?(targets: Reads, group: z.output<G>): number;
+  /** Problems of this kind's target lists that only a group's options reveal (e.g. a range over its cap). */
+  targetIssues?(targets: Reads, group: z.output<G>): ConfigIssue[];
   /** Whether a group may name `name` in its `targets`: by default, when `targets()` has a target of that name. */
   accepts?(name: string, targets: Reads): boolean;
   /**

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { ConfigIssue } from '../config/errors';
 import { ConfigError } from '../config/errors';
 import { parseConfig } from './load';
 import type { MailprobeConfig } from './schema';
@@ -13,6 +14,38 @@ export const CONFIG_FILE_NAMES = [
   'mailprobe.config.yaml',
   'mailprobe.config.yml',
 ];
+
+/** esbuild's diagnostic line, as tsx passes it on: `<file>:<line>:<column>: ERROR: <reason>`. */
+const ESBUILD_ERROR = /^(.+):(\d+):(\d+): ERROR: (.+)$/;
+
+/**
+ * Why a file could not be loaded. A `.ts` syntax error (tsx compiles with esbuild) is reported per error with its
+ * line, column, reason and the source line; anything else by its first line.
+ */
+function loadIssues(err: unknown, path: string): ConfigIssue[] {
+  const message = err instanceof Error ? err.message : String(err);
+  const located = message.split('\n').flatMap((line) => {
+    const m = ESBUILD_ERROR.exec(line.trim());
+    return m
+      ? [{ file: m[1] as string, line: Number(m[2]), column: Number(m[3]), reason: m[4] as string }]
+      : [];
+  });
+  if (located.length === 0) return [{ path: '(file)', message: message.split('\n')[0] ?? message }];
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(path, 'utf8').split('\n');
+  } catch {
+    // The location alone still says where.
+  }
+  return located.map((e) => {
+    const source = lines[e.line - 1];
+    const excerpt = source === undefined ? '' : `\n      ${source}\n      ${' '.repeat(e.column)}^`;
+    return {
+      path: '(file)',
+      message: `${e.file}:${e.line}:${e.column + 1}: syntax error: ${e.reason}${excerpt}`,
+    };
+  });
+}
 
 /** The config object as written in `.ts` (default export, usually `defineConfig(...)`), `.json`, `.yaml` or `.yml`, not yet validated. */
 export async function readConfigFile(file: string): Promise<unknown> {
@@ -33,11 +66,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
     }
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(
-      file,
-      [{ path: '(file)', message: (err as Error).message.split('\n')[0] ?? String(err) }],
-      { cause: err },
-    );
+    throw new ConfigError(file, loadIssues(err, path), { cause: err });
   }
   return raw;
 }

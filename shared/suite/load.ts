@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/errors';
 import { configSchema, type MailprobeConfig } from './schema';
+import { suiteIssues } from './volume';
 
 function issuesOf(error: z.ZodError): ConfigIssue[] {
   return error.issues.flatMap((issue): ConfigIssue[] => {
@@ -19,9 +20,14 @@ function issuesOf(error: z.ZodError): ConfigIssue[] {
   });
 }
 
-/** Validates an already-parsed object; `source` names it in errors. */
+/**
+ * Validates an already-parsed object (the schema, then what only the whole suite shows: target lists and the
+ * probes-per-minute ceiling); `source` names it in errors. The one validation of `validate`, the CLI and synth.
+ */
 export function parseConfig(input: unknown, source = 'config'): MailprobeConfig {
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(source, issuesOf(parsed.error));
+  const issues = suiteIssues(parsed.data);
+  if (issues.length > 0) throw new ConfigError(source, issues);
   return parsed.data;
 }

@@ -67,6 +67,15 @@ export const configSchema = z
       .max(3650)
       .default(90)
       .describe('Results expire after this many days'),
+    maxProbesPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe(
+        'Ceiling on the probes a minute of all enabled groups (targets × runs a minute; a cron counts its firings per hour over 60): a config above it is refused before its targets are expanded',
+      ),
     resolver: resolverSettings.prefault({}),
     thresholds: thresholds.prefault({}),
     targets: z.object(TARGET_FIELDS).strict().prefault({}).describe('What the probes test, by kind'),

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDnsServer } from '../../cli/demo/dns-server';
 import { resolverFactory } from '../../shared/dns/resolver';
 import { executeProbe } from '../../shared/run/execute';
@@ -495,15 +498,17 @@ describe('smtp probe names STARTTLS, TLS and certificate failures', () => {
     expect(cert.details?.hoursLeft).toBeCloseTo(23.9, 0);
   });
 
-  it('reads the CA from tls.caFile and reports an unreadable file as unknown', async () => {
+  it('trusts the CA of tls.caFile, read when the config is loaded', async () => {
     const s = await submission();
-    const run = await runSmtpProbe(
-      endpoint(s.port, { tls: { caFile: '/nonexistent/ca.pem', servername: HOST } }),
-      {
-        secrets,
-      },
-    );
-    expect(run.check('tls')).toMatchObject({ status: 'unknown', cause: 'smtp.config.ca-unreadable' });
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, ca.cert);
+    try {
+      const run = await runSmtpProbe(endpoint(s.port, { tls: { caFile, servername: HOST } }), { secrets });
+      expect(run.check('tls.certificate').status).toBe('pass');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });
 

@@ -160,3 +160,96 @@ describe('config', () => {
     });
   });
 });
+
+describe('the probes-per-minute ceiling', () => {
+  const ranges = (n: number) => Array.from({ length: n }, (_, i) => `10.${i}.0.0/16`);
+  const dnsbl = (schedule: string, extra: Record<string, unknown> = {}) => ({
+    name: 'bl',
+    kind: 'dnsbl' as const,
+    schedule,
+    options: { maxRangeSize: 65536 },
+    ...extra,
+  });
+
+  it('refuses a suite over maxProbesPerMinute before expanding its targets, naming the biggest group', () => {
+    const issues = issuesOf(() =>
+      parseConfig({ targets: { sendingIps: ranges(20) }, probes: [dnsbl('rate(1 minute)')] }),
+    );
+    expect(issues).toEqual([
+      {
+        path: 'probes',
+        message: expect.stringMatching(
+          /^the enabled groups run 1,310,720 probes a minute, more than maxProbesPerMinute \(10,000\): probes\[0\] "bl" 1,310,720 \(1,310,720 targets\)\./,
+        ),
+      },
+    ]);
+  });
+
+  it('spreads a rate over its interval and a cron over its firings per hour', () => {
+    // One /16 is 65,536 targets: every 10 minutes is 6,553.6 a minute, 4 firings an hour 4,369 a minute.
+    const sendingIps = ranges(1);
+    expect(() => parseConfig({ targets: { sendingIps }, probes: [dnsbl('rate(10 minutes)')] })).not.toThrow();
+    expect(() =>
+      parseConfig({ targets: { sendingIps }, probes: [dnsbl('cron(0/15 * * * ? *)')] }),
+    ).not.toThrow();
+    expect(
+      issuesOf(() => parseConfig({ targets: { sendingIps }, probes: [dnsbl('rate(5 minutes)')] })),
+    ).toEqual([{ path: 'probes', message: expect.stringContaining('run 13,107 probes a minute') }]);
+    expect(
+      issuesOf(() => parseConfig({ targets: { sendingIps }, probes: [dnsbl('cron(* 9 * * ? *)')] })),
+    ).toEqual([{ path: 'probes', message: expect.stringContaining('run 65,536 probes a minute') }]);
+  });
+
+  it('counts only enabled groups, only the targets a group names, and honours a raised ceiling', () => {
+    const targets = { sendingIps: ranges(2) };
+    expect(() =>
+      parseConfig({
+        targets,
+        probes: [dnsbl('rate(1 minute)', { enabled: false }), dnsbl('rate(1 day)', { name: 'daily' })],
+      }),
+    ).not.toThrow();
+    expect(() =>
+      parseConfig({ targets, probes: [dnsbl('rate(1 minute)', { targets: ['10.0.0.1', '10.1.0.1'] })] }),
+    ).not.toThrow();
+    expect(() =>
+      parseConfig({ maxProbesPerMinute: 200_000, targets, probes: [dnsbl('rate(1 minute)')] }),
+    ).not.toThrow();
+  });
+});
+
+describe('tls.caFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailprobe-ca-'));
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, pem);
+  const withTls = (tls: Record<string, unknown>) => ({
+    targets: { smtp: [{ name: 'submission', host: 'smtp.example.com', tls }] },
+    probes: [{ name: 'smtp-5m', kind: 'smtp' as const, schedule: 'rate(5 minutes)' }],
+  });
+
+  it('is read when the config is loaded: the parsed config (and so the deployed bundle) carries the PEM, not the path', () => {
+    const config = parseConfig(withTls({ caFile }));
+    expect(config.targets.smtp[0]?.tls).toEqual({ caPem: pem });
+    expect(JSON.stringify(config)).not.toContain(caFile);
+  });
+
+  it('names the field when the file is unreadable, too large or holds no certificate', () => {
+    const big = join(dir, 'big.pem');
+    writeFileSync(big, Buffer.alloc(1024 * 1024 + 1, 'a'));
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    const messageOf = (file: string) => issuesOf(() => parseConfig(withTls({ caFile: file })));
+    expect(messageOf(join(dir, 'missing.pem'))).toEqual([
+      { path: 'targets.smtp[0].tls.caFile', message: `cannot read ${join(dir, 'missing.pem')}: ENOENT` },
+    ]);
+    expect(messageOf(big)).toEqual([
+      { path: 'targets.smtp[0].tls.caFile', message: `${big} is larger than 1048576 bytes: not a CA bundle` },
+    ]);
+    expect(messageOf(notPem)).toEqual([
+      {
+        path: 'targets.smtp[0].tls.caFile',
+        message: `${notPem} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      },
+    ]);
+  });
+});

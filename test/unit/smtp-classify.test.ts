@@ -2,8 +2,10 @@ import {
   authVerdict,
   bannerVerdict,
   dataVerdict,
+  describeReply,
   mailVerdict,
   rcptVerdict,
+  replyDetails,
 } from '../../shared/probes/smtp/classify';
 import { connectFailureCheck } from '../../shared/probes/smtp/session';
 import { MAX_TEXT, parseReply, SmtpWireError } from '../../shared/probes/smtp/wire';
@@ -121,6 +123,113 @@ describe('reply verdicts', () => {
     ['554 5.7.1 Rejected: spam', 'fail', 'smtp.data.rejected'],
   ])('end-of-DATA reply %s is %s', (line, status, cause) => {
     expect(dataVerdict(reply(line))).toEqual(cause ? { status, cause } : { status });
+  });
+});
+
+describe('reply verdicts at the edges of each rule', () => {
+  const verdicts = {
+    banner: bannerVerdict,
+    auth: authVerdict,
+    mail: mailVerdict,
+    rcpt: rcptVerdict,
+    data: dataVerdict,
+  };
+  it.each([
+    // Success is exactly 2xx; a temporary failure exactly 4xx.
+    ['mail', '200 ok', 'pass', undefined],
+    ['mail', '299 ok', 'pass', undefined],
+    ['mail', '199 odd', 'fail', 'smtp.mail.rejected'],
+    ['mail', '300 odd', 'fail', 'smtp.mail.rejected'],
+    ['mail', '400 try later', 'warn', 'smtp.mail.rejected'],
+    ['mail', '499 try later', 'warn', 'smtp.mail.rejected'],
+    ['mail', '399 odd', 'fail', 'smtp.mail.rejected'],
+    ['mail', '500 syntax error', 'fail', 'smtp.mail.rejected'],
+    // Rate limiting: 421 with throttling words or 4.7.0, or 4.7.0 with throttling words.
+    ['banner', '421 4.7.0 closing', 'warn', 'smtp.rate-limited'],
+    ['banner', '421 too many connections', 'warn', 'smtp.rate-limited'],
+    ['banner', '421 4.3.2 System shutting down', 'fail', 'smtp.banner.rejected'],
+    ['mail', '451 4.7.0 rate limit exceeded', 'warn', 'smtp.rate-limited'],
+    ['mail', '451 4.7.0 Temporary error', 'warn', 'smtp.mail.rejected'],
+    ['mail', '450 4.2.0 too many recipients', 'warn', 'smtp.mail.rejected'],
+    // A 421 that is not throttling drops the session.
+    ['mail', '421 4.4.2 Connection timed out', 'fail', 'smtp.session.dropped'],
+    ['data', '421 4.4.2 Connection timed out', 'fail', 'smtp.session.dropped'],
+    // Too large: 5.3.4, 5.2.3, or a 552 that says so.
+    ['mail', '552 5.2.3 Message length exceeds administrative limit', 'fail', 'smtp.message.too-large'],
+    ['mail', '552 Message size exceeds fixed maximum', 'fail', 'smtp.message.too-large'],
+    ['mail', '554 5.3.4 Rejected', 'fail', 'smtp.message.too-large'],
+    ['mail', '550 5.2.3 Denied', 'fail', 'smtp.message.too-large'],
+    ['mail', '552 5.7.1 Denied', 'fail', 'smtp.mail.rejected'],
+    ['mail', '554 Message too large', 'fail', 'smtp.mail.rejected'],
+    ['data', '552 Message size exceeds fixed maximum', 'fail', 'smtp.message.too-large'],
+    ['data', '451 4.3.0 Try again', 'warn', 'smtp.data.rejected'],
+    // AUTH.
+    ['auth', '530 5.7.0 Authentication required', 'fail', 'smtp.auth.tls-required'],
+    ['auth', '538 Encryption needed', 'fail', 'smtp.auth.tls-required'],
+    ['auth', '454 4.7.0 TLS not available; STARTTLS required', 'fail', 'smtp.auth.tls-required'],
+    ['auth', '535 Bad credentials', 'fail', 'smtp.auth.rejected'],
+    ['auth', '534 Sign in with your web browser', 'fail', 'smtp.auth.rejected'],
+    ['auth', '454 Try again', 'fail', 'smtp.auth.temporary'],
+    // A 454 is the temporary AUTH failure even when it sounds like throttling.
+    ['auth', '454 4.7.0 Too many login attempts', 'fail', 'smtp.auth.temporary'],
+    ['auth', '502 5.5.2 Command not recognized', 'fail', 'smtp.auth.not-offered'],
+    ['auth', '421 4.7.0 Too many auth attempts', 'warn', 'smtp.rate-limited'],
+    ['auth', '451 4.3.0 Internal error', 'fail', 'smtp.auth.temporary'],
+    ['auth', '550 5.7.1 Denied', 'fail', 'smtp.auth.rejected'],
+    // RCPT: mailbox full.
+    ['rcpt', '452 4.2.2 Over quota', 'warn', 'smtp.rcpt.mailbox-full'],
+    ['rcpt', '452 Mailbox is full', 'warn', 'smtp.rcpt.mailbox-full'],
+    ['rcpt', '552 mailbox full', 'fail', 'smtp.rcpt.mailbox-full'],
+    ['rcpt', '500 5.2.2 Mailbox full', 'fail', 'smtp.rcpt.mailbox-full'],
+    ['rcpt', '450 quota exceeded', 'warn', 'smtp.rcpt.deferred'],
+    ['rcpt', '552 5.3.4 Message size exceeds fixed limit', 'fail', 'smtp.message.too-large'],
+    // RCPT: relaying (5.7, 4.7 or no enhanced code).
+    ['rcpt', '550 Relaying denied', 'fail', 'smtp.rcpt.relay-denied'],
+    ['rcpt', '550 5.1.1 relay host has no such user', 'fail', 'smtp.rcpt.unknown-user'],
+    // RCPT: greylisting (450/451 with 4.7.1 or the word).
+    ['rcpt', '450 Greylisted, try later', 'warn', 'smtp.rcpt.greylisted'],
+    ['rcpt', '451 4.3.0 grey listing in effect', 'warn', 'smtp.rcpt.greylisted'],
+    ['rcpt', '450 4.7.1 come back later', 'warn', 'smtp.rcpt.greylisted'],
+    ['rcpt', '452 4.7.1 greylisted', 'warn', 'smtp.rcpt.deferred'],
+    ['rcpt', '450 4.2.0 mailbox busy', 'warn', 'smtp.rcpt.deferred'],
+    // Throttling is named before greylisting when a reply says both.
+    ['rcpt', '451 4.7.0 too many connections, greylisted', 'warn', 'smtp.rate-limited'],
+    // RCPT: unknown user (5.1.1, or 550/551/553 with the words).
+    ['rcpt', '551 no such user', 'fail', 'smtp.rcpt.unknown-user'],
+    ['rcpt', '553 mailbox does not exist', 'fail', 'smtp.rcpt.unknown-user'],
+    ['rcpt', '554 no such user', 'fail', 'smtp.rcpt.rejected'],
+    ['rcpt', '500 5.1.1 bad destination', 'fail', 'smtp.rcpt.unknown-user'],
+  ] as const)('%s reply %s is %s %s', (step, line, status, cause) => {
+    const { details: _details, ...verdict } = verdicts[step](reply(line));
+    expect(verdict).toEqual(cause ? { status, cause } : { status });
+  });
+
+  it.each([
+    ['mail', '550 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org'],
+    ['rcpt', '554 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org'],
+    ['data', '554 5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org'],
+  ] as const)('a blocklist named in a %s reply is the provider cause, with the list', (step, line) => {
+    const verdict = verdicts[step](reply(line));
+    expect(verdict).toMatchObject({ status: 'fail', cause: 'provider.blocklist' });
+    expect(verdict.details).toBeDefined();
+  });
+
+  it('a blocklist named in a temporary (4xx) reply is a warning', () => {
+    expect(
+      mailVerdict(reply('451 4.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org')),
+    ).toMatchObject({ status: 'warn', cause: 'provider.blocklist' });
+  });
+
+  it('keeps code, enhanced code and text of a reply, and describes it on one line', () => {
+    expect(replyDetails(reply('550 5.1.1 User unknown'))).toEqual({
+      code: 550,
+      enhanced: '5.1.1',
+      text: 'User unknown',
+    });
+    expect(replyDetails(reply('250 ok'))).toEqual({ code: 250, text: 'ok' });
+    expect(describeReply(reply('550 5.1.1 User unknown'))).toBe('550 5.1.1 User unknown');
+    expect(describeReply(reply('250 ok'))).toBe('250 ok');
+    expect(describeReply(reply('220'))).toBe('220');
   });
 });
 

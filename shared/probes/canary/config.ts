@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailAddress } from '../../config/address';
+import { readCaFile } from '../../config/ca-file';
 import { duration } from '../../config/duration';
 import { groupBase } from '../../config/group';
 import { hostField } from '../../config/host';
@@ -18,13 +19,16 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const tlsSettings = z
   .object({
-    caFile: z.string().min(1).optional().describe('PEM file of the CA(s) that sign the server (private CA)'),
+    caFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PEM file of the CA(s) that sign the server (private CA), read when the config is loaded'),
     caPem: z.string().min(1).optional().describe('The same, inline PEM'),
     servername: hostName.optional().describe('Name the certificate must carry, when host is an IP address'),
   })
   .strict()
-  .refine((t) => !(t.caFile && t.caPem), { message: 'give caFile or caPem, not both' });
-export type TlsSettings = z.infer<typeof tlsSettings>;
+  .transform(readCaFile);
 
 /**
  * OAuth2 for an IMAP seed (Microsoft 365 / Outlook.com, Gmail): a long-lived refresh token is exchanged at the

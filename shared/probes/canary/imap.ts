@@ -4,7 +4,6 @@ import type { DnsResolver } from '../../dns/resolver';
 import type { ImapArrival } from './config';
 import { type DsnReport, parseDsn } from './dsn';
 import { oneLine } from './text';
-import { caOf } from './tls';
 import { CANARY_HEADER, CANARY_SUBJECT_PREFIX } from './token';
 
 /** A canary larger than this is not downloaded (ours are about 1 KiB; a seed mailbox may hold anything). */
@@ -66,14 +65,8 @@ export class SeedMailbox {
       if (!addresses[0]) throw new ImapAccessError('unavailable', `cannot resolve ${config.host}`);
       address = addresses[0];
     }
-    let ca: string | undefined;
-    try {
-      ca = await caOf(config.tls);
-    } catch (err) {
-      throw new ImapAccessError('unavailable', `cannot read tls.caFile ${config.tls?.caFile}`, {
-        cause: err,
-      });
-    }
+    // tls.caFile was read into caPem when the config was loaded.
+    const ca = config.tls?.caPem;
     const servername =
       config.tls?.servername ?? (isIP(config.host) ? undefined : config.host.replace(/\.$/, ''));
     const client = new ImapFlow({

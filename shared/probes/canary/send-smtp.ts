@@ -6,7 +6,6 @@ import { providerRejection } from '../smtp/provider-rejections';
 import type { SmtpSend } from './config';
 import type { CanaryMessage, SendResult, SmtpCredentials } from './message';
 import { enhancedCode, oneLine } from './text';
-import { caOf } from './tls';
 import { CANARY_HEADER, canaryHeaderValue, canarySubject, canaryText } from './token';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -107,20 +106,8 @@ export async function sendViaSmtp(
       return { accepted: false, check: smtpFailure(failure, relay) };
     }
   }
-  let ca: string | undefined;
-  try {
-    ca = await caOf(send.tls);
-  } catch (err) {
-    return {
-      accepted: false,
-      check: {
-        id: 'send',
-        status: 'unknown',
-        cause: 'canary.send.unreachable',
-        message: `cannot read tls.caFile ${send.tls?.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-      },
-    };
-  }
+  // tls.caFile was read into caPem when the config was loaded.
+  const ca = send.tls?.caPem;
   const servername = send.tls?.servername ?? (isIP(send.host) ? undefined : send.host.replace(/\.$/, ''));
   const transport = createTransport({
     host: address,

@@ -4,7 +4,7 @@ import { dnsblCauses } from '../../model/causes/dnsbl';
 import { defineKind } from '../manifest';
 import { dnsblGroup } from './config';
 import { dnsblProbe } from './probe';
-import { dnsblTargets, isDnsblTarget } from './targets';
+import { dnsblTargetCount, dnsblTargetIssues, dnsblTargets, isDnsblTarget } from './targets';
 
 const ipOrCidr = z.string().refine(
   (s) => {
@@ -28,6 +28,8 @@ export const dnsblKind = defineKind({
   },
   reads: ['sendingIps', 'domains'],
   targets: dnsblTargets,
+  size: dnsblTargetCount,
+  targetIssues: dnsblTargetIssues,
   accepts: isDnsblTarget,
   causes: dnsblCauses,
   probe: () => dnsblProbe,

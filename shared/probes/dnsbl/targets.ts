@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { ConfigError } from '../../config/errors';
+import type { ConfigIssue } from '../../config/errors';
 import type { DomainTarget } from '../dns/config';
 import type { NamedTarget } from '../types';
 import { domainSubject, expandRange, rangeSize, type Subject } from './address';
@@ -12,13 +12,12 @@ export interface DnsblTargetsInput {
 }
 
 /**
- * One target per sending address (CIDR ranges expanded, at most `maxRangeSize` addresses per entry) and per
- * domain, named by its canonical value. A range over the cap is a configuration error naming the entry: it
- * would otherwise silently create thousands of scheduled probes.
+ * An entry of `sendingIps` over the group's `maxRangeSize` is a configuration error naming the entry: it would
+ * otherwise silently create thousands of scheduled probes.
  */
-export function dnsblTargets(targets: DnsblTargetsInput, group: DnsblGroup): NamedTarget<Subject>[] {
+export function dnsblTargetIssues(targets: DnsblTargetsInput, group: DnsblGroup): ConfigIssue[] {
   const cap = group.options.maxRangeSize;
-  const issues = targets.sendingIps.flatMap((entry, i) => {
+  return targets.sendingIps.flatMap((entry, i) => {
     const size = rangeSize(entry);
     return size > BigInt(cap)
       ? [
@@ -32,8 +31,24 @@ export function dnsblTargets(targets: DnsblTargetsInput, group: DnsblGroup): Nam
         ]
       : [];
   });
-  if (issues.length > 0) throw new ConfigError('config', issues);
+}
 
+/** How many targets `dnsblTargets` returns at most (overlapping entries counted twice), without expanding. */
+export function dnsblTargetCount(targets: DnsblTargetsInput, group: DnsblGroup): number {
+  const cap = BigInt(group.options.maxRangeSize);
+  const addresses = targets.sendingIps.reduce((n, entry) => {
+    const size = rangeSize(entry);
+    return n + (size < cap ? size : cap);
+  }, 0n);
+  return Number(addresses) + targets.domains.length;
+}
+
+/**
+ * One target per sending address (CIDR ranges expanded, at most `maxRangeSize` addresses per entry, see
+ * `dnsblTargetIssues`) and per domain, named by its canonical value.
+ */
+export function dnsblTargets(targets: DnsblTargetsInput, group: DnsblGroup): NamedTarget<Subject>[] {
+  const cap = group.options.maxRangeSize;
   const seen = new Set<string>();
   const out: NamedTarget<Subject>[] = [];
   const add = (subject: Subject) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailAddress } from '../../config/address';
+import { readCaFile } from '../../config/ca-file';
 import { groupBase } from '../../config/group';
 import { hostField } from '../../config/host';
 import { secretRef } from '../../config/secret';
@@ -36,13 +37,16 @@ export const smtpEndpoint = z
           .string()
           .min(1)
           .optional()
-          .describe('PEM file of the CA(s) that sign this endpoint (private CA)'),
+          .describe(
+            'PEM file of the CA(s) that sign this endpoint (private CA), read when the config is loaded',
+          ),
         caPem: z.string().min(1).optional().describe('The same, inline PEM'),
         servername: hostName
           .optional()
           .describe('Name the certificate must carry, when it differs from host (e.g. host is an IP)'),
       })
       .strict()
+      .transform(readCaFile)
       .optional(),
     certWarnDays: z
       .number()
@@ -109,9 +113,6 @@ export const smtpEndpoint = z
   })
   .strict()
   .superRefine((e, ctx) => {
-    if (e.tls?.caFile && e.tls.caPem) {
-      ctx.addIssue({ code: 'custom', path: ['tls', 'caPem'], message: 'give caFile or caPem, not both' });
-    }
     if (e.mode === 'plain' && e.tls) {
       ctx.addIssue({ code: 'custom', path: ['tls'], message: 'TLS settings have no effect in plain mode' });
     }

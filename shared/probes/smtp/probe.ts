@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
@@ -50,22 +49,12 @@ async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addre
 const contexts = new Map<string, SecureContext>();
 const MAX_CONTEXTS = 64;
 
-/** CA files by path, re-read only when their modification time changes (a stat instead of a read per run). */
-const caFiles = new Map<string, { mtimeMs: number; pem: string }>();
-
-function readCaFile(path: string): string {
-  const { mtimeMs } = statSync(path);
-  const cached = caFiles.get(path);
-  if (cached?.mtimeMs === mtimeMs) return cached.pem;
-  if (caFiles.size >= MAX_CONTEXTS) caFiles.delete(caFiles.keys().next().value as string);
-  const pem = readFileSync(path, 'utf8');
-  caFiles.set(path, { mtimeMs, pem });
-  return pem;
-}
-
-/** The TLS context that trusts the endpoint's private CA, or undefined for the system CAs (node's default context). */
-async function contextOf(endpoint: SmtpEndpoint): Promise<SecureContext | undefined> {
-  const pem = endpoint.tls?.caPem ?? (endpoint.tls?.caFile ? readCaFile(endpoint.tls.caFile) : undefined);
+/**
+ * The TLS context that trusts the endpoint's private CA (`tls.caPem`, or the PEM of `tls.caFile` read at config
+ * load), or undefined for the system CAs (node's default context).
+ */
+function contextOf(endpoint: SmtpEndpoint): SecureContext | undefined {
+  const pem = endpoint.tls?.caPem;
   if (pem === undefined) return undefined;
   let context = contexts.get(pem);
   if (!context) {
@@ -102,7 +91,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
 
   let secureContext: SecureContext | undefined;
   try {
-    secureContext = await contextOf(endpoint);
+    secureContext = contextOf(endpoint);
   } catch (err) {
     return [
       {
