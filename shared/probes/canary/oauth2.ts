@@ -4,7 +4,6 @@ import { isIP } from 'node:net';
 import type { DnsResolver } from '../../dns/resolver';
 import type { OAuth2Settings } from './config';
 import { oneLine } from './text';
-import { caOf } from './tls';
 
 /** A token endpoint answers a few hundred bytes to a few KiB; anything larger is not one. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -105,14 +104,8 @@ async function refresh(settings: OAuth2Settings, credentials: OAuthCredentials, 
   if (credentials.clientSecret) form.set('client_secret', credentials.clientSecret);
   if (settings.scope) form.set('scope', settings.scope);
 
-  let ca: string | undefined;
-  try {
-    ca = await caOf(settings.tls);
-  } catch (err) {
-    throw new OAuthRefreshError('unavailable', `cannot read tls.caFile ${settings.tls?.caFile}`, {
-      cause: err,
-    });
-  }
+  // tls.caFile was read into caPem when the config was loaded.
+  const ca = settings.tls?.caPem;
   // Resolved with the probe's own resolver (Node's lookup would ask the system's), the name kept for TLS.
   const name = url.hostname.replace(/^\[|\]$/g, '');
   let address = name;
