@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { parseDuration } from '../../shared/config/duration';
 import { buildReport } from '../../shared/report/build';
 import { openReadStore, type StoreOptions, withStoreOptions } from '../context';
+import { UsageError } from '../output';
 
 export function reportCommand(): Command {
   return withStoreOptions(
@@ -37,6 +38,17 @@ async function writeStoreReport(
 ): Promise<number> {
   const opened = await openReadStore(opts);
   try {
+    if (window.only && window.only.length > 0) {
+      const states = await opened.store.listStates();
+      const known = (key: string) => states.some((s) => [s.probeId, s.target, s.group, s.kind].includes(key));
+      const unknown = window.only.filter((key) => !known(key));
+      if (unknown.length > 0)
+        throw new UsageError(
+          `--only: no probe, target, group or kind named ${unknown
+            .map((k) => `"${k.slice(0, 200).replace(/[^\x20-\x7e]/g, '?')}"`)
+            .join(', ')} in this store (see mailprobe status)`,
+        );
+    }
     const html = await buildReport(opened.store, window);
     await writeFile(path, html);
     return Buffer.byteLength(html);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,13 @@ describe('mailprobe CLI', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toContain(`report written to ${join(dir, 'r.html')}`);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('smtp-5m/relay');
+    const nothing = await cli(
+      ['report', '--only', 'relay', 'smtp-5m/nope', '--out', join(dir, 'n.html')],
+      dir,
+    );
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('--only: no probe, target, group or kind named "smtp-5m/nope"');
+    expect(existsSync(join(dir, 'n.html'))).toBe(false);
 
     const status = await cli(['status'], dir);
     expect(status.code).toBe(1);
