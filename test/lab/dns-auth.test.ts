@@ -5,6 +5,8 @@
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import type { Check } from '../../shared/model/result';
+import { createResolver } from '../../shared/dns/resolver';
+import { checkDmarc } from '../../shared/probes/dns/dmarc';
 import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
 import { parseConfig } from '../../shared/suite/load';
@@ -86,6 +88,7 @@ describe('dns probe against NSD', () => {
         'dkim:s1': 'dns.dkim.revoked',
         'dkim:s2': 'dns.dkim.key-weak',
         'dkim:s3': 'dns.dkim.testing',
+        'dmarc.tags': 'dns.dmarc.removed-tag',
         'dmarc.policy': 'dns.dmarc.policy-none',
         'dmarc.reports': 'dns.dmarc.report-unauthorized',
         'mta-sts.mx': 'dns.mta-sts.mx-unmatched',
@@ -94,5 +97,21 @@ describe('dns probe against NSD', () => {
         bimi: 'dns.bimi.logo-not-https',
       },
     );
+  });
+});
+
+describe('DMARC discovery (RFC 9989 tree walk) against NSD', () => {
+  it('finds the record of an intermediate domain that RFC 7489 receivers never query', async () => {
+    const resolve = createResolver({ servers: [`${LAB_HOST}:${labPorts.dns}`], timeoutMs: 1000, tries: 2 });
+    const { checks } = await checkDmarc(`a.mail.${BROKEN}`, resolve);
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    expect(byId['dmarc.record']).toMatchObject({ status: 'pass', details: { policyDomain: `mail.${BROKEN}` } });
+    expect(byId['dmarc.discovery']).toMatchObject({
+      status: 'warn',
+      cause: 'dns.dmarc.discovery-differs',
+      details: { rfc7489: { policyDomain: BROKEN }, rfc9989: { policyDomain: `mail.${BROKEN}`, orgDomain: BROKEN } },
+    });
+    expect(byId['dmarc.tags']).toMatchObject({ cause: 'dns.dmarc.unknown-tag' });
+    expect(byId['dmarc.policy']).toMatchObject({ status: 'pass', details: { applies: 'reject' } });
   });
 });

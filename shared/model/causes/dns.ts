@@ -246,8 +246,9 @@ export const dnsCauses = {
   // --- DMARC -----------------------------------------------------------------------------------------------------
   'dns.dmarc.missing': c(
     'No DMARC record',
-    'Neither `_dmarc.<domain>` nor its organisational domain publishes a DMARC record, so receivers apply no ' +
-      'policy to spoofed mail and send no reports; Google and Yahoo require DMARC from bulk senders.',
+    'Neither `_dmarc.<domain>` nor any parent domain up to the top-level domain (the RFC 9989 tree walk) publishes ' +
+      'a DMARC record, so receivers apply no policy to spoofed mail and send no reports; Google, Yahoo and ' +
+      'Outlook.com require DMARC from bulk senders.',
     'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@<domain>"`, read the reports, then ' +
       'move to `p=quarantine` and `p=reject`.',
   ),
@@ -259,7 +260,8 @@ export const dnsCauses = {
   'dns.dmarc.invalid': c(
     'DMARC record is invalid',
     'The record does not start with `v=DMARC1`, lacks `p=`, or has a tag value receivers cannot use (a policy other ' +
-      'than none/quarantine/reject, pct outside 0-100, alignment other than r/s). Receivers may ignore the record.',
+      'than none/quarantine/reject, pct outside 0-100, alignment other than r/s, t other than y/n, psd other than ' +
+      'y/n/u). Receivers may ignore the record, or treat it as p=none when it names a valid rua.',
     'Correct the tags named in the message, e.g. `v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com`.',
   ),
   'dns.dmarc.policy-none': c(
@@ -283,8 +285,49 @@ export const dnsCauses = {
   ),
   'dns.dmarc.partial-pct': c(
     'DMARC policy applied to part of the mail',
-    '`pct` below 100 applies the policy to only that share of failing mail; the rest is treated one level lower.',
-    'Raise `pct` to 100 (or remove it) once reports show legitimate mail passing.',
+    '`pct` below 100 asks RFC 7489 receivers to apply the policy to only that share of failing mail and treat the ' +
+      'rest one level lower. RFC 9989 removed `pct`: its receivers apply the whole policy, so the same record now ' +
+      'means different things to different receivers.',
+    'Remove `pct`. To keep a softer rollout, publish `t=y` (RFC 9989 testing mode: one level less than the ' +
+      'policy), or publish the lower policy itself until the reports show legitimate mail passing.',
+  ),
+  'dns.dmarc.removed-tag': c(
+    'DMARC record uses a tag RFC 9989 removed',
+    'RFC 9989 (DMARCbis) removed `pct` (replaced by `t`), `rf` (one failure-report format) and `ri` (aggregate ' +
+      'reports are daily). Receivers that follow it ignore them; only RFC 7489 receivers still act on `pct`.',
+    'Delete `pct=`, `rf=` and `ri=` from the record; for a testing phase use `t=y` instead of `pct=0`.',
+  ),
+  'dns.dmarc.unknown-tag': c(
+    'DMARC record has an unknown tag',
+    'A tag neither RFC 7489 nor RFC 9989 defines is ignored by every receiver. It is usually a misspelling ' +
+      '(`adkm`, `sp `, `rau`), so the setting the domain owner meant to publish is not in effect.',
+    'Correct the tag to the one meant (the message suggests the nearest defined tag) or remove it. Defined tags: ' +
+      'v, p, sp, np, psd, t, adkim, aspf, rua, ruf, fo.',
+  ),
+  'dns.dmarc.psd-misuse': c(
+    'DMARC record declares the domain a public suffix (psd=y)',
+    '`psd=y` is for public suffix operators (a TLD, a registry). On an ordinary domain it makes each subdomain its ' +
+      'own organisational domain in the RFC 9989 tree walk, so mail from `news.<domain>` signed with `d=<domain>` ' +
+      '(or sent with an SPF domain of `<domain>`) no longer passes relaxed alignment.',
+    'Remove `psd=y` (or set `psd=n` to mark the domain as an organisational domain explicitly).',
+  ),
+  'dns.dmarc.discovery-differs': c(
+    'RFC 7489 and RFC 9989 receivers find different DMARC records',
+    'RFC 9989 finds the policy by walking up the DNS one label at a time; RFC 7489 looks only at the domain and its ' +
+      'organisational domain from the Public Suffix List. A record on an intermediate domain (say ' +
+      '`_dmarc.mail.example.com` for `a.mail.example.com`) is seen by one and not the other, so receivers apply ' +
+      'different policies to the same mail during the transition.',
+    'Publish the intended record on the domain itself (`_dmarc.<domain>`), which both find first, or make the ' +
+      'organisational domain’s record say the same as the intermediate one.',
+  ),
+  'dns.dmarc.org-domain-differs': c(
+    'Organisational domain differs between RFC 7489 and RFC 9989',
+    'Relaxed alignment compares organisational domains. RFC 9989 derives it from DMARC records on the tree walk ' +
+      '(psd=n, psd=y, or the highest record), RFC 7489 from the Public Suffix List. When they differ, a DKIM ' +
+      'signature or SPF domain of a parent or sibling domain aligns for one kind of receiver and fails for the ' +
+      'other: typically a subdomain has a DMARC record and its parent has none.',
+    'Publish a DMARC record at the organisational domain you mean (e.g. `_dmarc.example.com`), or `psd=n` on it, ' +
+      'so the tree walk ends where the Public Suffix List does; or sign with the exact From domain (`d=<domain>`).',
   ),
   'dns.dmarc.report-uri-invalid': c(
     'DMARC report address invalid',
