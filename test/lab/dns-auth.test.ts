@@ -4,8 +4,8 @@
  */
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
-import type { Check } from '../../shared/model/result';
 import { createResolver } from '../../shared/dns/resolver';
+import type { Check } from '../../shared/model/result';
 import { checkDmarc } from '../../shared/probes/dns/dmarc';
 import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
@@ -105,11 +105,17 @@ describe('DMARC discovery (RFC 9989 tree walk) against NSD', () => {
     const resolve = createResolver({ servers: [`${LAB_HOST}:${labPorts.dns}`], timeoutMs: 1000, tries: 2 });
     const { checks } = await checkDmarc(`a.mail.${BROKEN}`, resolve);
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
-    expect(byId['dmarc.record']).toMatchObject({ status: 'pass', details: { policyDomain: `mail.${BROKEN}` } });
+    expect(byId['dmarc.record']).toMatchObject({
+      status: 'pass',
+      details: { policyDomain: `mail.${BROKEN}` },
+    });
     expect(byId['dmarc.discovery']).toMatchObject({
       status: 'warn',
       cause: 'dns.dmarc.discovery-differs',
-      details: { rfc7489: { policyDomain: BROKEN }, rfc9989: { policyDomain: `mail.${BROKEN}`, orgDomain: BROKEN } },
+      details: {
+        rfc7489: { policyDomain: BROKEN },
+        rfc9989: { policyDomain: `mail.${BROKEN}`, orgDomain: BROKEN },
+      },
     });
     expect(byId['dmarc.tags']).toMatchObject({ cause: 'dns.dmarc.unknown-tag' });
     expect(byId['dmarc.policy']).toMatchObject({ status: 'pass', details: { applies: 'reject' } });
