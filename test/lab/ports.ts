@@ -35,6 +35,10 @@ export const labPorts = {
    * test itself while it runs, so Dovecot accepts exactly the access tokens that test's token endpoint issued.
    */
   oauthIntrospection: 2980,
+   * unbound, validating DNSSEC in front of NSD: dane.test is signed and anchored (secure), bogus.test is signed with
+   * expired signatures (SERVFAIL, extended error 7), every other lab zone is insecure.
+   */
+  validator: 5354,
 } as const;
 
 export type LabUser = { readonly address: string; readonly password: string };
@@ -79,5 +83,6 @@ export function labEnv(): Record<string, string> {
     LAB_DNS_PORT: String(labPorts.dns),
     LAB_RBL_PORT: String(labPorts.rbl),
     LAB_OAUTH_INTROSPECTION_PORT: String(labPorts.oauthIntrospection),
+    LAB_VALIDATOR_PORT: String(labPorts.validator),
   };
 }
