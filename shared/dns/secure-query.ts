@@ -92,7 +92,13 @@ function extendedErrors(response: packet.DecodedPacket): ExtendedError[] {
   return out;
 }
 
-function udpExchange(query: Buffer, id: number, host: string, port: number, timeoutMs: number): Promise<Buffer> {
+function udpExchange(
+  query: Buffer,
+  id: number,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     const timer = setTimeout(() => finish(new Error('ETIMEOUT')), timeoutMs);
@@ -163,7 +169,13 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
         flags: packet.RECURSION_DESIRED | (options.checkingDisabled ? packet.CHECKING_DISABLED : 0),
         questions: [{ type, name, class: 'IN' }],
         additionals: [
-          { type: 'OPT', name: '.', udpPayloadSize: UDP_PAYLOAD, flags: packet.DNSSEC_OK, options: [] } as never,
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: UDP_PAYLOAD,
+            flags: packet.DNSSEC_OK,
+            options: [],
+          } as never,
         ],
       });
       let lastError: unknown;
@@ -194,4 +206,43 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
       });
     },
   };
+}
+
+/** Why a name fails DNSSEC validation, as a validating resolver tells it. */
+export interface ValidationFailure {
+  errors: ExtendedError[];
+  /** What a checking-disabled query returns: the data is there (NOERROR) or not (the rcode). */
+  behind: string;
+}
+
+/**
+ * When a validating resolver answers SERVFAIL for `name`, asks again with checking disabled: if the data comes back,
+ * DNSSEC validation is what fails, and the extended errors say why. Undefined when the resolver does not validate,
+ * or the failure is not a validation failure.
+ */
+export async function validationFailure(
+  resolver: SecureResolver,
+  name: string,
+  type: SecureRrType,
+): Promise<ValidationFailure | undefined> {
+  if (!resolver.validating) return undefined;
+  try {
+    const checked = await resolver.query(name, type);
+    if (checked.rcode !== 'SERVFAIL') return undefined;
+    const unchecked = await resolver.query(name, type, { checkingDisabled: true });
+    if (unchecked.rcode === 'SERVFAIL') return undefined;
+    const behind =
+      unchecked.records.length > 0 ? `${unchecked.records.length} ${type} record(s)` : unchecked.rcode;
+    return { errors: checked.extendedErrors, behind };
+  } catch (err) {
+    if (err instanceof DnsLookupError) return undefined;
+    throw err;
+  }
+}
+
+/** `EDE 7 Signature Expired: <text>; ...` for a message. */
+export function describeExtendedErrors(errors: ExtendedError[]): string {
+  return errors.length === 0
+    ? 'no extended error given'
+    : errors.map((e) => `EDE ${e.code} ${e.name}${e.text ? `: ${e.text}` : ''}`).join('; ');
 }

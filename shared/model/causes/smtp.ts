@@ -40,6 +40,20 @@ export const smtpCauses = {
       '`tls.caFile`), then run `mailprobe validate`.',
   },
 
+  'smtp.dns.dnssec-bogus': {
+    title: 'SMTP host name fails DNSSEC validation',
+    explanation:
+      'The validating resolver answers SERVFAIL for the host, and the same query with checking disabled returns ' +
+      'data: the zone is signed but its signatures do not validate (expired or not yet valid RRSIGs, a DS at the ' +
+      'parent that matches no DNSKEY after a key roll, missing signatures). Every sender on a validating resolver ' +
+      '(Gmail, Microsoft, most ISPs) fails the same way, so mail to this host stops. The extended DNS error names ' +
+      'the reason.',
+    remediation:
+      'Re-sign the zone or restart the signer (`ldns-verify-zone`, `dnssec-verify`, or the DNS host’s DNSSEC ' +
+      'status page); if a key roll went wrong, publish the DNSKEY that the parent’s DS names, or update the DS at ' +
+      'the registrar. Confirm with `delv <host>` and https://dnsviz.net.',
+  },
+
   // --- TCP -------------------------------------------------------------------------------------------------
   'smtp.connect.refused': {
     title: 'SMTP connection refused',
@@ -254,6 +268,79 @@ export const smtpCauses = {
     remediation:
       'Run the renewal now and read its output (`certbot renew --dry-run`, acme.sh logs); check the renewal timer or ' +
       'cron job, DNS/HTTP challenge reachability, and that the MTA is reloaded after renewal.',
+  },
+
+  // --- DANE (RFC 7672) -------------------------------------------------------------------------------------
+  'smtp.dane.mismatch': {
+    title: 'DANE TLSA records do not match the certificate',
+    explanation:
+      'The host publishes DNSSEC-signed TLSA records, so DANE senders (Postfix and Exim with DANE, Exchange ' +
+      'Online, many European providers) authenticate it by them alone. None matches the certificate ' +
+      'chain it serves: those senders defer every message until the records match. Usually the key or certificate ' +
+      'was renewed (a new key on renewal) without publishing the new TLSA record first; a DANE-TA record also ' +
+      'fails when the server does not send the trust-anchor certificate or the certificate does not name the host.',
+    remediation:
+      'Publish a record for the key now served, e.g. `_25._tcp.<host> TLSA 3 1 1 <sha256 of the SPKI>` (from ' +
+      '`openssl x509 -in cert.pem -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256`), keep ' +
+      'the old one until caches expire, and from then on roll keys as "current + next" (publish the next key’s ' +
+      'record before deploying it; certbot `--reuse-key` keeps the key across renewals). Check with `posttls-finger ' +
+      '-t30 -T180 -c -L verbose,summary <domain>` or `danetool --check <host> --port 25 --starttls-proto smtp`.',
+  },
+  'smtp.dane.tlsa-bogus': {
+    title: 'TLSA lookup fails DNSSEC validation',
+    explanation:
+      'A validating resolver answers SERVFAIL for the TLSA records: the signatures expired, the DS in the parent no ' +
+      'longer matches the zone’s DNSKEY after a key roll, or signatures are missing. DANE senders treat a failed ' +
+      'TLSA lookup as a temporary error and defer all mail to the host (RFC 7672 2.2); the extended DNS error in ' +
+      'the message says why, and the records seen with checking disabled show what is behind it.',
+    remediation:
+      'Re-sign the zone (check that the signer runs: `ldns-verify-zone`, `dnssec-verify`, or your DNS host’s ' +
+      'DNSSEC status), make the DS at the registrar match a published KSK (`dig +dnssec DS <zone>` vs `dig DNSKEY ' +
+      '<zone>`), and confirm with `delv _25._tcp.<host> TLSA` against a validating resolver.',
+  },
+  'smtp.dane.insecure': {
+    title: 'TLSA records are not DNSSEC-signed',
+    explanation:
+      'TLSA records exist, but the validating resolver says the answer is insecure (the zone is unsigned or has no ' +
+      'DS in its parent). DANE senders ignore unsigned TLSA records (RFC 7672 2.2), so they protect nothing; the ' +
+      'intent to use DANE is not in effect.',
+    remediation:
+      'Sign the zone and publish its DS at the registrar, then verify with `delv _25._tcp.<host> TLSA` (it must say ' +
+      '"fully validated"); or remove the TLSA records if DANE is not wanted.',
+  },
+  'smtp.dane.unusable': {
+    title: 'No TLSA record usable for SMTP',
+    explanation:
+      'Every TLSA record has a usage SMTP does not support (PKIX-TA 0, PKIX-EE 1: RFC 7672 3.1.3), an unknown ' +
+      'selector or matching type, or a digest of the wrong length. DANE senders then still require TLS but ' +
+      'authenticate nothing, and a typo here often hides a record meant to work.',
+    remediation:
+      'Publish DANE-EE `3 1 1` (SHA-256 of the server key’s SPKI) or DANE-TA `2 1 1` (of the issuing CA’s key, sent ' +
+      'in the chain) and remove the unusable records.',
+  },
+  'smtp.dane.missing': {
+    title: 'DANE required but no TLSA records',
+    explanation:
+      'The endpoint is configured with `dane: required` but `_<port>._tcp.<host>` has no TLSA records, so DANE ' +
+      'senders deliver with opportunistic TLS that an attacker can strip.',
+    remediation:
+      'Publish `_25._tcp.<host> TLSA 3 1 1 <sha256 of the SPKI>` in a DNSSEC-signed zone (or set `dane: optional`).',
+  },
+  'smtp.dane.no-tls': {
+    title: 'DANE published but the session ended without TLS',
+    explanation:
+      'Usable TLSA records oblige DANE senders to use TLS and authenticate the server; this session never got that ' +
+      'far (no STARTTLS, a refused STARTTLS or a handshake failure), so DANE senders defer all mail.',
+    remediation: 'Fix the TLS problem reported by the tls check; DANE senders will deliver once TLS works.',
+  },
+  'smtp.dane.lookup-failed': {
+    title: 'TLSA lookup got no answer',
+    explanation:
+      'The TLSA query timed out, was refused or failed without DNSSEC being the reason the probe could see. Nothing ' +
+      'is known about DANE for this host; DANE senders facing the same failure defer mail.',
+    remediation:
+      'Query `dig +dnssec _25._tcp.<host> TLSA @<resolver>` and the zone’s name servers directly; check ' +
+      '`resolver.servers`. Some old name servers answer unknown types such as TLSA wrongly: upgrade them.',
   },
 
   // --- AUTH ------------------------------------------------------------------------------------------------

@@ -51,6 +51,14 @@ export const smtpEndpoint = z
       .max(365)
       .optional()
       .describe('Warn when the certificate expires within this many days; defaults to the group option'),
+    dane: z
+      .enum(['off', 'optional', 'required'])
+      .optional()
+      .describe(
+        'DANE (RFC 7672): the TLSA records at _<port>._tcp.<host> checked against the certificate served on the same ' +
+          'connection. optional: judged when published; required: no usable, DNSSEC-secure record fails. Default: ' +
+          'optional on port 25, off elsewhere. A verdict on DNSSEC needs resolver.validating',
+      ),
     auth: z
       .object({
         user: z.string().min(1),

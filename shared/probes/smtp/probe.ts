@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { describeSecretRef } from '../../config/secret-ref';
 import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
+import { describeExtendedErrors, validationFailure } from '../../dns/secure-query';
 import type { Check } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
+import { daneCheck, lookupTlsa } from './dane';
 import type { SessionPlan } from './plan';
 import { runSession } from './session';
 
@@ -43,6 +45,23 @@ async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addre
     cause: 'smtp.dns.unavailable',
     message: `could not resolve ${host}: ${failures.map((f) => f?.failure ?? 'no answer').join(', ')}`,
     details: { codes },
+  };
+}
+
+/** A SERVFAIL that a validating resolver owes to DNSSEC is a failure of the host's zone, with the validator's reason. */
+async function explainUnresolved(check: Check, host: string, ctx: ProbeContext): Promise<Check> {
+  if (check.status !== 'unknown') return check;
+  const failure = await validationFailure(ctx.dnssec(), host, 'A');
+  if (!failure) return check;
+  return {
+    id: 'dns',
+    status: 'fail',
+    cause: 'smtp.dns.dnssec-bogus',
+    message: `${host} fails DNSSEC validation (${describeExtendedErrors(failure.errors)}); with checking disabled the resolver returns ${failure.behind}`,
+    details: {
+      extendedErrors: failure.errors.map((e) => ({ code: e.code, name: e.name, text: e.text })),
+      behindCheckingDisabled: failure.behind,
+    },
   };
 }
 
@@ -134,9 +153,15 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
   }
 
   let address = endpoint.host;
+  const daneMode = endpoint.dane ?? (endpoint.port === 25 ? 'optional' : 'off');
+  // The TLSA lookup runs beside the address lookup; its verdict needs the certificate of the session.
+  const tlsa =
+    daneMode !== 'off' && !isIP(endpoint.host) && endpoint.mode !== 'plain'
+      ? ctx.timings.measure('tlsa', () => lookupTlsa(endpoint.host, endpoint.port, ctx.dnssec()))
+      : undefined;
   if (!isIP(endpoint.host)) {
     const resolved = await ctx.timings.measure('dns', () => resolveHost(endpoint.host, ctx.dns()));
-    if (!('addresses' in resolved)) return [...checks, resolved];
+    if (!('addresses' in resolved)) return [...checks, await explainUnresolved(resolved, endpoint.host, ctx)];
     address = resolved.addresses[0] as string;
     checks.push({
       id: 'dns',
@@ -167,10 +192,18 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
     // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
     ...(endpoint.envelope && (auth || !endpoint.auth) ? { envelope: endpoint.envelope } : {}),
     ...(endpoint.relayTest ? { relayTest: endpoint.relayTest } : {}),
+    ...(tlsa ? { dane: { lookup: await tlsa, required: daneMode === 'required' } } : {}),
   };
 
   const io = { signal: ctx.signal, timings: ctx.timings, transcript: ctx.transcript, now: () => ctx.now() };
-  const first = await runSession(plan, io);
+  const session = async () => {
+    const found = await runSession(plan, io);
+    // A session that ended before TLS still owes the DANE verdict (records that demand TLS, a bogus lookup).
+    if (plan.dane && !found.some((c) => c.id === 'tls.dane'))
+      found.push(daneCheck(plan.dane, undefined, plan.host));
+    return found;
+  };
+  const first = await session();
   const greylisted = first.filter((c) => c.cause === 'smtp.rcpt.greylisted');
   if (greylisted.length === 0 || options.greylistRetrySeconds === 0 || ctx.signal.aborted) {
     return [...checks, ...first];
@@ -184,7 +217,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
   } catch {
     return [...checks, ...first];
   }
-  const retry = await runSession(plan, io);
+  const retry = await session();
   const before = new Map(greylisted.map((c) => [c.id, c]));
   return [
     ...checks,

@@ -14,6 +14,7 @@ import {
   replyDetails,
   type Verdict,
 } from './classify';
+import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
@@ -207,6 +208,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     });
     const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays);
     checks.push(cert);
+    if (plan.dane) checks.push(daneCheck(plan.dane, tlsSocket, plan.host));
     trusted = cert.status !== 'fail';
   };
 
