@@ -5,8 +5,10 @@
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import { createResolver } from '../../shared/dns/resolver';
+import { createSecureResolver } from '../../shared/dns/secure-query';
 import type { Check } from '../../shared/model/result';
 import { checkDmarc } from '../../shared/probes/dns/dmarc';
+import { checkDnssec } from '../../shared/probes/dns/dnssec';
 import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
 import { parseConfig } from '../../shared/suite/load';
@@ -119,5 +121,62 @@ describe('DMARC discovery (RFC 9989 tree walk) against NSD', () => {
     });
     expect(byId['dmarc.tags']).toMatchObject({ cause: 'dns.dmarc.unknown-tag' });
     expect(byId['dmarc.policy']).toMatchObject({ status: 'pass', details: { applies: 'reject' } });
+  });
+});
+
+describe('DNSSEC state of a domain from unbound validating in front of NSD', () => {
+  const secure = () =>
+    createSecureResolver({
+      servers: [`${LAB_HOST}:${labPorts.validator}`],
+      timeoutMs: 2000,
+      tries: 1,
+      validating: true,
+    });
+
+  it('passes a signed zone that validates, naming its algorithm', async () => {
+    expect(await checkDnssec('dane.test', 'optional', secure())).toMatchObject({
+      status: 'pass',
+      details: { dnssec: 'secure', algorithms: [13] },
+    });
+  });
+
+  it("fails a zone whose signatures expired, with the validator's extended error and what a CD query returns", async () => {
+    const check = await checkDnssec('bogus.test', 'optional', secure());
+    expect(check).toMatchObject({ status: 'fail', cause: 'dns.dnssec.bogus' });
+    expect(check?.message).toMatch(/fails DNSSEC validation \(EDE (6|7|9) /);
+    expect(check?.message).toContain('with checking disabled the resolver returns 1 SOA record(s)');
+  });
+
+  it('warns about a zone signed with RSASHA1', async () => {
+    expect(await checkDnssec('legacy.test', 'optional', secure())).toMatchObject({
+      status: 'warn',
+      cause: 'dns.dnssec.deprecated-algorithm',
+      details: { algorithms: [5] },
+    });
+  });
+
+  it('passes an unsigned zone when DNSSEC is optional and fails it when required', async () => {
+    expect(await checkDnssec(GOOD, 'optional', secure())).toMatchObject({
+      status: 'pass',
+      details: { dnssec: 'insecure' },
+    });
+    expect(await checkDnssec(GOOD, 'required', secure())).toMatchObject({
+      status: 'fail',
+      cause: 'dns.dnssec.unsigned',
+    });
+  });
+
+  it('is unverifiable without a validating resolver', async () => {
+    const plain = createSecureResolver({
+      servers: [`${LAB_HOST}:${labPorts.dns}`],
+      timeoutMs: 2000,
+      tries: 1,
+      validating: false,
+    });
+    expect(await checkDnssec('dane.test', 'optional', plain)).toBeUndefined();
+    expect(await checkDnssec('dane.test', 'required', plain)).toMatchObject({
+      status: 'unknown',
+      cause: 'dns.dnssec.unverifiable',
+    });
   });
 });

@@ -89,8 +89,8 @@ openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -
 chmod 600 "$tls"/*.key
 
 # DNSSEC: the zones of test/lab/dnssec/ get TLSA digests of these certificates, a KSK and a ZSK each
-# (ECDSA P-256), and are signed; bogus.test with signatures that expired in 2020. Each KSK is a trust
-# anchor of unbound.
+# (ECDSA P-256; legacy.test RSASHA1), and are signed; bogus.test with signatures that expired in 2020.
+# Each KSK is a trust anchor of unbound.
 leaf_spki_sha256=$(openssl x509 -in "$tls/server.crt" -noout -pubkey | openssl pkey -pubin -outform DER |
   openssl dgst -sha256 -r | cut -d' ' -f1)
 ca_cert_sha256=$(openssl x509 -in "$tls/ca.crt" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
@@ -100,8 +100,10 @@ for file in "$LAB"/dnssec/*.zone; do
   [[ -e "$file" ]] || continue
   zone=$(basename "$file" .zone)
   sed -e "s|@LEAF_SPKI_SHA256@|$leaf_spki_sha256|g" -e "s|@CA_CERT_SHA256@|$ca_cert_sha256|g" "$file" >"$sec/$zone.zone"
-  ksk=$(cd "$sec" && ldns-keygen -a ECDSAP256SHA256 -k "$zone")
-  zsk=$(cd "$sec" && ldns-keygen -a ECDSAP256SHA256 "$zone")
+  algorithm=(-a ECDSAP256SHA256)
+  [[ "$zone" == legacy.* ]] && algorithm=(-a RSASHA1 -b 1024)
+  ksk=$(cd "$sec" && ldns-keygen "${algorithm[@]}" -k "$zone")
+  zsk=$(cd "$sec" && ldns-keygen "${algorithm[@]}" "$zone")
   validity=()
   [[ "$zone" == bogus.* ]] && validity=(-i 20200101000000 -e 20200201000000)
   (cd "$sec" && ldns-signzone "${validity[@]}" -f "$zone.zone.signed" "$zone.zone" "$zsk" "$ksk") ||

@@ -243,6 +243,42 @@ export const dnsCauses = {
     'Remove `t=y` from the key record once signing is confirmed to work.',
   ),
 
+  // --- DNSSEC ----------------------------------------------------------------------------------------------------
+  'dns.dnssec.bogus': c(
+    'Domain fails DNSSEC validation',
+    'The validating resolver answers SERVFAIL for the domain while a checking-disabled query returns the data: the ' +
+      'zone is signed but does not validate (expired or not-yet-valid signatures, a DS at the parent matching no ' +
+      'DNSKEY after a key roll, missing signatures, an algorithm the validator does not support). Every receiver ' +
+      'on a validating resolver (Gmail, Microsoft, most ISPs) then fails to resolve MX, SPF, DKIM and DMARC: mail ' +
+      'from and to the domain is deferred or rejected. The extended DNS error (RFC 8914) names the reason.',
+    'Re-sign the zone (or fix the signer that stopped: `ldns-verify-zone`, `dnssec-verify`, the DNS host’s DNSSEC ' +
+      'page); after a key roll make the DS at the registrar match a published KSK (`dig DS <domain> +short` vs ' +
+      '`dig DNSKEY <domain> +dnssec`). If the zone cannot be fixed quickly, remove the DS at the registrar so the ' +
+      'zone becomes insecure instead of bogus. Check with `delv <domain> SOA` and https://dnsviz.net.',
+  ),
+  'dns.dnssec.unsigned': c(
+    'Domain is not DNSSEC-signed',
+    'The probe requires DNSSEC for this domain, but the validating resolver calls it insecure: the zone is ' +
+      'unsigned or its parent has no DS record. DANE and DNSSEC-protected MX lookups are not possible.',
+    'Enable DNSSEC signing at the DNS host, then publish the DS record at the registrar; check with `delv ' +
+      '<domain> SOA` ("fully validated").',
+  ),
+  'dns.dnssec.deprecated-algorithm': c(
+    'Domain signed with a deprecated DNSSEC algorithm',
+    'The zone’s DNSKEYs use RSAMD5, DSA, RSASHA1 or ECC-GOST, which RFC 8624 deprecates. Validators that dropped ' +
+      'them (RHEL 9’s default crypto policy refuses SHA-1 signatures, for one) treat the zone as insecure or bogus, ' +
+      'so its protection and its DANE records stop counting.',
+    'Roll the zone to ECDSAP256SHA256 (13) or ED25519 (15), or RSASHA256 (8) with 2048-bit keys: an algorithm ' +
+      'roll (RFC 6781 4.1.4) publishes the new keys and signatures first, then the new DS, then retires the old.',
+  ),
+  'dns.dnssec.unverifiable': c(
+    'DNSSEC state unverifiable',
+    'DNSSEC is required for this domain, but the probe’s resolver is not declared validating, so an AD bit or a ' +
+      'SERVFAIL from it proves nothing.',
+    'Point `resolver.servers` at a validating resolver you trust (a local Unbound, your VPC resolver with DNSSEC ' +
+      'validation on) and set `resolver.validating: true`.',
+  ),
+
   // --- DMARC -----------------------------------------------------------------------------------------------------
   'dns.dmarc.missing': c(
     'No DMARC record',
