@@ -17,6 +17,7 @@ HOST=127.0.0.1
 : "${LAB_IMAP_PORT:=2143}" "${LAB_IMAPS_PORT:=2993}" "${LAB_DNS_PORT:=5300}" "${LAB_RBL_PORT:=5353}"
 : "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}" "${LAB_OAUTH_INTROSPECTION_PORT:=2980}"
 : "${LAB_VALIDATOR_PORT:=5354}"
+: "${LAB_WEAK_TLS_PORT:=2528}" "${LAB_LEGACY_TLS_PORT:=2529}"
 : "${LAB_UP_TIMEOUT:=15}"
 RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
 
@@ -72,7 +73,8 @@ render() { # render TEMPLATE OUTPUT: fills the @...@ markers
     -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" \
     -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" \
     -e "s|@OAUTH_INTROSPECTION_PORT@|$LAB_OAUTH_INTROSPECTION_PORT|g" \
-    -e "s|@VALIDATOR_PORT@|$LAB_VALIDATOR_PORT|g" "$1" >"$2"
+    -e "s|@VALIDATOR_PORT@|$LAB_VALIDATOR_PORT|g" \
+    -e "s|@WEAK_TLS_PORT@|$LAB_WEAK_TLS_PORT|g" -e "s|@LEGACY_TLS_PORT@|$LAB_LEGACY_TLS_PORT|g" "$1" >"$2"
 }
 
 # Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
@@ -86,6 +88,13 @@ openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -
   -days 365 -out "$tls/server.crt" -extfile <(printf '%s\n' \
     "subjectAltName=DNS:mail.lab.test,DNS:*.dane.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
     "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth") 2>/dev/null
+# An RSA server certificate for the weak-TLS port (RSA key exchange needs an RSA key).
+openssl req -new -newkey rsa:2048 -nodes -subj "/O=mailprobe lab/CN=mail.lab.test" \
+  -keyout "$tls/rsa.key" -out "$tls/rsa.csr" 2>/dev/null
+openssl x509 -req -in "$tls/rsa.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+  -days 365 -out "$tls/rsa.crt" -extfile <(printf '%s\n' \
+    "subjectAltName=DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth") 2>/dev/null
 chmod 600 "$tls"/*.key
 
 # DNSSEC: the zones of test/lab/dnssec/ get TLSA digests of these certificates, a KSK and a ZSK each
@@ -202,7 +211,8 @@ ready() { # ready NAME
   case $1 in
   postfix)
     banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT" &&
-      banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220
+      banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220 &&
+      banner "$LAB_WEAK_TLS_PORT" 220 && banner "$LAB_LEGACY_TLS_PORT" 220
     ;;
   dovecot)
     [[ -S "$dc/run/lmtp" && -S "$dc/run/auth-postfix" ]] &&
@@ -268,6 +278,7 @@ while ((${#pending[@]})); do
 done
 
 echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT" \
-  "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT," \
+  "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT weak-tls=$LAB_WEAK_TLS_PORT" \
+  "legacy-tls=$LAB_LEGACY_TLS_PORT," \
   "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
   "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets), unbound=$LAB_VALIDATOR_PORT on $HOST; state in $RUN"

@@ -270,6 +270,54 @@ export const smtpCauses = {
       'cron job, DNS/HTTP challenge reachability, and that the MTA is reloaded after renewal.',
   },
 
+  'smtp.tls.legacy-protocol': {
+    title: 'Server still accepts TLS 1.0 or 1.1',
+    explanation:
+      'A client that offers only TLS 1.0 or 1.1 (an attacker downgrading, or an outdated client) gets a session. ' +
+      'RFC 8996 retired both versions; PCI DSS, BSI TR-03108 and internet.nl reject them, and submission clients ' +
+      'that still use them send passwords over weak protection. On port 25 Postfix’s guidance keeps the floor low ' +
+      'for opportunistic TLS (any TLS beats cleartext), so it is a warning there, not a break.',
+    remediation:
+      'Raise the floor to TLS 1.2: Postfix `smtpd_tls_protocols = >=TLSv1.2` and `smtpd_tls_mandatory_protocols = ' +
+      '>=TLSv1.2` (older syntax `!SSLv2, !SSLv3, !TLSv1, !TLSv1.1`), Exim `openssl_options = +no_tlsv1 +no_tlsv1_1`, ' +
+      'Exchange via the TLS 1.2 registry settings. Check with `openssl s_client -starttls smtp -connect <host>:25 ' +
+      '-tls1_1` (it must fail).',
+  },
+  'smtp.tls.outdated-protocol': {
+    title: 'Server speaks only TLS 1.0/1.1',
+    explanation:
+      'The handshake failed because the server offers nothing newer than TLS 1.1, which current clients and MTAs ' +
+      '(OpenSSL 3, Gmail, Microsoft 365, every mail client) no longer accept: submission fails outright, and ' +
+      'inbound mail falls back to cleartext or is deferred by senders that require TLS (MTA-STS, DANE). Typical ' +
+      'of an old appliance, an MTA linked against an old OpenSSL, or a protocol list written years ago.',
+    remediation:
+      'Enable TLS 1.2 and 1.3: Postfix `smtpd_tls_protocols = >=TLSv1.2` (remove `!TLSv1.2` exclusions), update ' +
+      'OpenSSL or the appliance firmware; confirm with `openssl s_client -starttls smtp -connect <host>:<port> ' +
+      '-tls1_2`.',
+  },
+  'smtp.tls.weak-cipher': {
+    title: 'Server accepts weak TLS cipher suites',
+    explanation:
+      'When a client offers only weak suites the server agrees: RSA key exchange (no forward secrecy: whoever later ' +
+      'obtains the server key decrypts recorded sessions), 3DES (Sweet32), RC4 or NULL suites. RFC 9325 ' +
+      'forbids them; a downgrading attacker or an old client gets exactly that protection.',
+    remediation:
+      'Restrict the suites to ECDHE/DHE with AEAD: Postfix `smtpd_tls_mandatory_ciphers = high`, `tls_high_cipherlist ' +
+      '= ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM` and `smtpd_tls_exclude_ciphers = eNULL, kRSA, 3DES, RC4` (for ' +
+      'port 25 also `smtpd_tls_ciphers = high`). Check with `openssl s_client -starttls smtp -connect ' +
+      '<host>:<port> -tls1_2 -cipher kRSA` (it must fail).',
+  },
+  'smtp.tls.scan-inconclusive': {
+    title: 'TLS scan could not complete',
+    explanation:
+      'The extra connections that ask for old protocol versions or weak suites did not reach the TLS handshake ' +
+      '(the server refused the connection, answered 4xx, or stopped offering STARTTLS), often because it limits ' +
+      'connections per client. Nothing is known about what it accepts.',
+    remediation:
+      'Check the server’s per-client connection limits (Postfix `smtpd_client_connection_count_limit`, anvil) or ' +
+      'set `tlsScan: false` for this group.',
+  },
+
   // --- DANE (RFC 7672) -------------------------------------------------------------------------------------
   'smtp.dane.mismatch': {
     title: 'DANE TLSA records do not match the certificate',
@@ -344,6 +392,16 @@ export const smtpCauses = {
   },
 
   // --- AUTH ------------------------------------------------------------------------------------------------
+  'smtp.auth.offered-before-tls': {
+    title: 'AUTH offered before STARTTLS',
+    explanation:
+      'The server advertises PLAIN or LOGIN authentication on the unencrypted connection, before STARTTLS. A ' +
+      'client that is misconfigured, or downgraded by an attacker who strips STARTTLS, sends the password in ' +
+      'cleartext (RFC 8314 asks servers not to offer it).',
+    remediation:
+      'Offer AUTH only inside TLS: Postfix `smtpd_tls_auth_only = yes` (or port 465 with implicit TLS), Dovecot ' +
+      '`disable_plaintext_auth = yes`, Exim `auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}`.',
+  },
   'smtp.auth.not-offered': {
     title: 'AUTH not offered',
     explanation:

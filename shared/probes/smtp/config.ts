@@ -151,6 +151,14 @@ export const smtpGroup = z
             'Warn when the server advertises a SIZE limit below this (0: never); providers accept 25-35 MB, ' +
               "Postfix's default is 10,240,000",
           ),
+        tlsScan: z
+          .boolean()
+          .default(true)
+          .describe(
+            'After a TLS session, three short extra connections ask whether the server still accepts TLS 1.0, TLS ' +
+              '1.1 and weak suites (no forward secrecy, 3DES, RC4, NULL); after a failed handshake, one asks ' +
+              'whether it speaks only TLS 1.0/1.1',
+          ),
         greylistRetrySeconds: z
           .number()
           .int()

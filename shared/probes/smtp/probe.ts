@@ -11,6 +11,7 @@ import type { SmtpEndpoint, SmtpGroup } from './config';
 import { daneCheck, lookupTlsa } from './dane';
 import type { SessionPlan } from './plan';
 import { runSession } from './session';
+import { legacyOnly, scanTls } from './tls-scan';
 
 /** Resolves the host with the probe's resolver: A first (Lambda has no IPv6 egress by default), then AAAA. */
 async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addresses: string[] } | Check> {
@@ -63,6 +64,43 @@ async function explainUnresolved(check: Check, host: string, ctx: ProbeContext):
       behindCheckingDisabled: failure.behind,
     },
   };
+}
+
+/**
+ * What the session's one handshake cannot tell: the versions and suites the server still accepts (each asked on a
+ * connection of its own, placed after the TLS checks), and whether a failed handshake is a server stuck below
+ * TLS 1.2.
+ */
+async function judgeTls(
+  found: Check[],
+  plan: SessionPlan,
+  scan: boolean,
+  ctx: ProbeContext,
+): Promise<Check[]> {
+  const index = found.findIndex((c) => c.id === 'tls');
+  const tls = found[index];
+  if (!tls || ctx.signal.aborted) return found;
+  if (tls.status === 'pass' && scan) {
+    const negotiated = String(tls.details?.protocol ?? 'unknown');
+    const extra = await ctx.timings.measure('tlsScan', () => scanTls(plan, negotiated, ctx.signal));
+    let after = index + 1;
+    while (found[after]?.id.startsWith('tls.')) after++;
+    return [...found.slice(0, after), ...extra, ...found.slice(after)];
+  }
+  if (tls.cause === 'smtp.tls.handshake-failed') {
+    const old = await ctx.timings.measure('tlsScan', () => legacyOnly(plan, ctx.signal));
+    if (!old) return found;
+    const replaced: Check = {
+      ...tls,
+      cause: 'smtp.tls.outdated-protocol',
+      message:
+        `the server speaks at most ${old.protocol} (it chose ${old.cipher} when the probe allowed TLS 1.0/1.1): ` +
+        `clients that require TLS 1.2 cannot connect (${tls.message})`,
+      details: { ...tls.details, legacyProtocol: old.protocol, legacyCipher: old.cipher },
+    };
+    return found.map((c, i) => (i === index ? replaced : c));
+  }
+  return found;
 }
 
 /** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
@@ -201,7 +239,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
     // A session that ended before TLS still owes the DANE verdict (records that demand TLS, a bogus lookup).
     if (plan.dane && !found.some((c) => c.id === 'tls.dane'))
       found.push(daneCheck(plan.dane, undefined, plan.host));
-    return found;
+    return judgeTls(found, plan, options.tlsScan, ctx);
   };
   const first = await session();
   const greylisted = first.filter((c) => c.cause === 'smtp.rcpt.greylisted');

@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
@@ -18,7 +18,15 @@ import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
-import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
+import {
+  bounded,
+  handshake,
+  type SmtpReply,
+  SmtpWire,
+  SmtpWireError,
+  TlsHandshakeError,
+  tcpConnect,
+} from './wire';
 
 const QUIT_TIMEOUT_MS = 5000;
 
@@ -47,35 +55,6 @@ function parseEhlo(reply: SmtpReply): Ehlo {
       : {}),
     ...(size && Number(size) > 0 ? { sizeLimit: Number(size) } : {}),
   };
-}
-
-/** TCP connect with a bounded, abortable wait. */
-function tcpConnect(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    // No Nagle: a command written right after the TLS Finished would otherwise wait for a delayed ACK (~40 ms).
-    const socket = netConnect({ host: address, port, noDelay: true });
-    const done = (err?: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', done);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else resolve(socket);
-    };
-    const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
-    const timer = setTimeout(
-      () =>
-        done(
-          Object.assign(new Error(`no answer within ${formatDuration(timeoutMs)}`), { code: 'ETIMEDOUT' }),
-        ),
-      timeoutMs,
-    );
-    socket.once('connect', () => done());
-    socket.on('error', done);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const CONNECT_CAUSES: Record<string, CauseId> = {
@@ -289,6 +268,16 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       return { keywords: [], starttls: false };
     };
     let ehlo = await hello();
+    const plainAuth = (ehlo.auth ?? []).filter((m) => m === 'PLAIN' || m === 'LOGIN');
+    if (plan.mode === 'starttls' && plainAuth.length > 0) {
+      checks.push({
+        id: 'auth.before-tls',
+        status: 'warn',
+        cause: 'smtp.auth.offered-before-tls',
+        message: `AUTH ${plainAuth.join(' ')} offered before STARTTLS: a client can send its password in cleartext`,
+        details: { mechanisms: ehlo.auth ?? [] },
+      });
+    }
 
     // --- STARTTLS --------------------------------------------------------------------------------------------
     if (plan.mode === 'starttls') {
