@@ -52,13 +52,14 @@ describe('TLS protocol floor and cipher suites against lab Postfix', () => {
     });
   });
 
-  it('warns about AUTH PLAIN and LOGIN offered before STARTTLS', async () => {
+  it('warns about AUTH accepted before STARTTLS, without sending credentials', async () => {
     const run = await runSmtpProbe(endpoint(labPorts.weakTls));
     expect(run.check('auth.before-tls')).toMatchObject({
       status: 'warn',
       cause: 'smtp.auth.offered-before-tls',
-      message: expect.stringContaining('PLAIN LOGIN'),
+      details: { reply: { code: 334 } },
     });
+    expect(run.transcript).toEqual(expect.arrayContaining(['C: AUTH PLAIN', 'C: *']));
   });
 
   it('names a server that speaks only TLS 1.0/1.1 instead of a bare handshake failure', async () => {

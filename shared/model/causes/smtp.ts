@@ -395,9 +395,9 @@ export const smtpCauses = {
   'smtp.auth.offered-before-tls': {
     title: 'AUTH offered before STARTTLS',
     explanation:
-      'The server advertises PLAIN or LOGIN authentication on the unencrypted connection, before STARTTLS. A ' +
-      'client that is misconfigured, or downgraded by an attacker who strips STARTTLS, sends the password in ' +
-      'cleartext (RFC 8314 asks servers not to offer it).',
+      'The server starts a PLAIN or LOGIN exchange on the unencrypted connection, before STARTTLS (the probe asks ' +
+      'without credentials and cancels at once). A client that is misconfigured, or downgraded by an attacker who ' +
+      'strips STARTTLS, then sends the password in cleartext and it is accepted (RFC 8314 asks servers not to).',
     remediation:
       'Offer AUTH only inside TLS: Postfix `smtpd_tls_auth_only = yes` (or port 465 with implicit TLS), Dovecot ' +
       '`disable_plaintext_auth = yes`, Exim `auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}`.',

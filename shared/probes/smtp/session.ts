@@ -268,15 +268,26 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       return { keywords: [], starttls: false };
     };
     let ehlo = await hello();
-    const plainAuth = (ehlo.auth ?? []).filter((m) => m === 'PLAIN' || m === 'LOGIN');
-    if (plan.mode === 'starttls' && plainAuth.length > 0) {
-      checks.push({
-        id: 'auth.before-tls',
-        status: 'warn',
-        cause: 'smtp.auth.offered-before-tls',
-        message: `AUTH ${plainAuth.join(' ')} offered before STARTTLS: a client can send its password in cleartext`,
-        details: { mechanisms: ehlo.auth ?? [] },
-      });
+    // AUTH advertised before STARTTLS: ask to start it without credentials (no initial response). A 334 means a client
+    // could authenticate in cleartext; the exchange is cancelled at once with "*" (RFC 4954 4).
+    const plainAuth = (ehlo.auth ?? []).find((m) => m === 'PLAIN' || m === 'LOGIN');
+    if (plan.mode === 'starttls' && ehlo.starttls && plainAuth) {
+      let reply: SmtpReply;
+      try {
+        reply = await step('auth', () => w.command(`AUTH ${plainAuth}`, plan.replyTimeoutMs));
+        if (reply.code === 334) await step('auth', () => w.command('*', plan.replyTimeoutMs));
+      } catch (err) {
+        return wireFailed('auth.before-tls', err);
+      }
+      if (reply.code === 334) {
+        checks.push({
+          id: 'auth.before-tls',
+          status: 'warn',
+          cause: 'smtp.auth.offered-before-tls',
+          message: `AUTH ${plainAuth} is accepted before STARTTLS (334): a client can send its password in cleartext`,
+          details: { mechanisms: ehlo.auth ?? [], reply: replyDetails(reply) },
+        });
+      }
     }
 
     // --- STARTTLS --------------------------------------------------------------------------------------------
