@@ -48,7 +48,7 @@ export interface ExtendedError {
   text: string;
 }
 
-export interface SecureAnswer {
+interface SecureAnswer {
   rcode: string;
   /** The AD bit: the resolver validated the answer (meaningful only from a validating resolver). */
   authenticated: boolean;

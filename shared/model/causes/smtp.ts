@@ -400,7 +400,8 @@ export const smtpCauses = {
       'strips STARTTLS, then sends the password in cleartext and it is accepted (RFC 8314 asks servers not to).',
     remediation:
       'Offer AUTH only inside TLS: Postfix `smtpd_tls_auth_only = yes` (or port 465 with implicit TLS), Dovecot ' +
-      '`disable_plaintext_auth = yes`, Exim `auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}`.',
+      '`disable_plaintext_auth = yes`, Exim `auth_advertise_hosts` limited to TLS sessions (an expansion on ' +
+      '`$tls_in_cipher`).',
   },
   'smtp.auth.not-offered': {
     title: 'AUTH not offered',

@@ -2,7 +2,6 @@ import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
-import { formatDuration } from '../../util/duration';
 import { errorMeaning } from '../../util/net-error';
 import { authenticate } from './auth';
 import { certificateCheck } from './certificate';

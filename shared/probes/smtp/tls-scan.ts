@@ -109,7 +109,9 @@ export async function scanTls(plan: SessionPlan, negotiated: string, signal: Abo
   const legacy = Object.entries(versions)
     .filter(([, o]) => o.kind === 'accepted')
     .map(([v]) => v);
-  const unsure = Object.entries(versions).filter(([, o]) => o.kind === 'inconclusive');
+  const unsure = Object.entries(versions).flatMap(([v, o]) =>
+    o.kind === 'inconclusive' ? [{ version: v, reason: o.reason }] : [],
+  );
   const protocolDetails = {
     negotiated,
     accepted: [...legacy, negotiated],
@@ -131,7 +133,7 @@ export async function scanTls(plan: SessionPlan, negotiated: string, signal: Abo
             id: 'tls.protocols',
             status: 'unknown',
             cause: 'smtp.tls.scan-inconclusive',
-            message: `could not ask for ${unsure.map(([v]) => v).join(' and ')}: ${(unsure[0]?.[1] as { reason: string }).reason}`,
+            message: `could not ask for ${unsure.map((u) => u.version).join(' and ')}: ${unsure[0]?.reason ?? ''}`,
             details: protocolDetails,
           }
         : {
