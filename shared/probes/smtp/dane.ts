@@ -1,5 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { createHash, type X509Certificate } from 'node:crypto';
 import type { Answer, TlsaAnswer, TlsaData } from 'dns-packet';
 import { DnsLookupError } from '../../dns/resolver';
 import { describeExtendedErrors, type ExtendedError, type SecureResolver } from '../../dns/secure-query';
@@ -93,17 +92,17 @@ function association(cert: X509Certificate, selector: number, matchingType: numb
 }
 
 /**
- * The chain as the TLS stack reports it, leaf first. Node completes it from the probe's trust store when the server
- * omits the root, so a DANE-TA record for a root the probe also trusts matches even when the server does not send
- * that root (RFC 7671 5.2.2 asks servers to send it).
+ * The chain the server sent, leaf first (node links a peer certificate only to the certificates of the presented
+ * chain, never to the probe's trust store), which is what DANE-TA needs: RFC 7671 5.2.2 asks the server to send
+ * the trust anchor.
  */
-function chainOf(socket: TLSSocket): X509Certificate[] {
+function chainOf(peer: X509Certificate | undefined): X509Certificate[] {
   const out: X509Certificate[] = [];
   const seen = new Set<string>();
-  let c: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-  while (c?.raw && !seen.has(c.fingerprint256) && out.length < 8) {
+  let c: X509Certificate | undefined = peer;
+  while (c && !seen.has(c.fingerprint256) && out.length < 8) {
     seen.add(c.fingerprint256);
-    out.push(new X509Certificate(c.raw));
+    out.push(c);
     c = c.issuerCertificate;
   }
   return out;
@@ -116,9 +115,14 @@ function dnssecNote(state: DnssecState): string {
 /**
  * Judges DANE for one SMTP host on the connection the probe made: the TLSA records against the certificate chain
  * actually served (DANE-EE: the leaf, names and dates ignored; DANE-TA: a certificate of the chain, with the leaf
- * naming the host). `socket` is undefined when the session ended before TLS.
+ * naming the host). `served` is undefined when the session ended before TLS; its `peer` is the one X509Certificate
+ * of the socket (node hands it out once: `getPeerX509Certificate()` answers undefined the second time).
  */
-export function daneCheck(plan: DanePlan, socket: TLSSocket | undefined, host: string): Check {
+export function daneCheck(
+  plan: DanePlan,
+  served: { peer: X509Certificate | undefined } | undefined,
+  host: string,
+): Check {
   const id = 'tls.dane';
   const { lookup, required } = plan;
   if (lookup.kind === 'unknown') {
@@ -185,7 +189,7 @@ export function daneCheck(plan: DanePlan, socket: TLSSocket | undefined, host: s
       details,
     };
   }
-  if (!socket) {
+  if (!served) {
     return {
       id,
       status: 'fail',
@@ -194,7 +198,7 @@ export function daneCheck(plan: DanePlan, socket: TLSSocket | undefined, host: s
       details,
     };
   }
-  const chain = chainOf(socket);
+  const chain = chainOf(served.peer);
   const leaf = chain[0];
   if (!leaf) {
     return {
@@ -216,8 +220,7 @@ export function daneCheck(plan: DanePlan, socket: TLSSocket | undefined, host: s
     const hit = targets.find((c) => association(c, r.selector, r.matchingType).equals(r.certificate));
     if (!hit) continue;
     if (r.usage === 2) {
-      const identity = checkServerIdentity(host.replace(/\.$/, ''), socket.getPeerCertificate());
-      if (identity) {
+      if (leaf.checkHost(host.replace(/\.$/, '')) === undefined) {
         nameProblem = `DANE-TA record ${show(r)} matches "${hit.subject.replace(/\n/g, ', ')}", but the certificate does not name ${host}`;
         continue;
       }
@@ -238,8 +241,10 @@ export function daneCheck(plan: DanePlan, socket: TLSSocket | undefined, host: s
     message:
       (nameProblem ??
         `no TLSA record at ${lookup.name} (${candidates.map(show).join(', ')}) matches the certificate served ` +
-          `(its key is 3 1 1 ${presented.leafSpkiSha256.slice(0, 16)}…)`) +
-      `: DANE senders defer every message to this host${dnssecNote(lookup.dnssec)}`,
+          `(its key is 3 1 1 ${presented.leafSpkiSha256.slice(0, 16)}…` +
+          (candidates.some((r) => r.usage === 2)
+            ? `; a DANE-TA anchor must be sent in the chain (RFC 7671 5.2.2), the server sends ${chain.length} certificate(s))`
+            : ')')) + `: DANE senders defer every message to this host${dnssecNote(lookup.dnssec)}`,
     details: { ...details, presented },
   };
 }

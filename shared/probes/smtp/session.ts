@@ -184,9 +184,11 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       message: `${protocol} with ${cipher.name}`,
       details: { protocol, cipher: cipher.name },
     });
-    const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays);
+    // Node hands the peer's X509Certificate out once per socket: both judges share it.
+    const peer = tlsSocket.getPeerX509Certificate();
+    const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays, peer);
     checks.push(cert);
-    if (plan.dane) checks.push(daneCheck(plan.dane, tlsSocket, plan.host));
+    if (plan.dane) checks.push(daneCheck(plan.dane, { peer }, plan.host));
     trusted = cert.status !== 'fail';
   };
 
