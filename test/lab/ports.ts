@@ -42,6 +42,7 @@ export const labPorts = {
    * test itself while it runs, so Dovecot accepts exactly the access tokens that test's token endpoint issued.
    */
   oauthIntrospection: 2980,
+  /**
    * unbound, validating DNSSEC in front of NSD: dane.test is signed and anchored (secure), bogus.test is signed with
    * expired signatures (SERVFAIL, extended error 7), every other lab zone is insecure.
    */
