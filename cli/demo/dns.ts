@@ -45,6 +45,9 @@ export function demoZones(policyAddress = '127.0.0.1'): ZoneRecords {
     [`mx2.${g}`]: [{ type: 'A', address: '192.0.2.11' }],
     [`s1._domainkey.${g}`]: [txt(`v=DKIM1; k=rsa; p=${rsaKey(2048)}`)],
     [`_dmarc.${g}`]: [txt(`v=DMARC1; p=reject; adkim=s; rua=mailto:dmarc@${g}`)],
+    // The parent's record makes example.test the organisational domain for RFC 9989 receivers (tree walk) as it is
+    // for RFC 7489 receivers (Public Suffix List), so both read alignment alike.
+    '_dmarc.example.test': [txt('v=DMARC1; p=reject; rua=mailto:dmarc@example.test')],
     [`_mta-sts.${g}`]: [txt('v=STSv1; id=20250101T000000')],
     [`mta-sts.${g}`]: [{ type: 'A', address: policyAddress }],
     [`_smtp._tls.${g}`]: [txt(`v=TLSRPTv1; rua=mailto:tls-reports@${g}`)],
@@ -59,7 +62,7 @@ export function demoZones(policyAddress = '127.0.0.1'): ZoneRecords {
     [`mx1.${b}`]: [{ type: 'A', address: '192.0.2.30' }],
     [`s1._domainkey.${b}`]: [txt('v=DKIM1; k=rsa; p=')],
     [`s2._domainkey.${b}`]: [txt(`v=DKIM1; k=rsa; p=${rsaKey(1024)}`)],
-    [`_dmarc.${b}`]: [txt('v=DMARC1; p=none; rua=mailto:reports@dmarc-reports.example')],
+    [`_dmarc.${b}`]: [txt('v=DMARC1; p=none; ri=3600; rua=mailto:reports@dmarc-reports.example')],
     [`_mta-sts.${b}`]: [txt('v=STSv1; id=1')],
     [`mta-sts.${b}`]: [{ type: 'A', address: policyAddress }],
     [`_smtp._tls.${b}`]: [txt(`v=TLSRPTv1; rua=tls-reports@${b}`)],

@@ -28,6 +28,16 @@ export const resolverSettings = z
       .default(2000)
       .describe('Per-try timeout of one DNS query'),
     tries: z.number().int().min(1).max(5).default(2).describe('Tries per DNS query'),
+    validating: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The servers validate DNSSEC (Unbound, BIND with dnssec-validation, Knot Resolver) and the path to them is ' +
+          'trusted: their AD bit and SERVFAIL are then DNSSEC verdicts (DANE, the dnssec check). Off: DNSSEC and ' +
+          'DANE findings are "unverifiable"',
+      ),
   })
   .strict();
 export type ResolverSettings = z.infer<typeof resolverSettings>;
+/** What a plain (non-DNSSEC) query needs of the settings. */
+export type QuerySettings = Omit<ResolverSettings, 'validating'>;

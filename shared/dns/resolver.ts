@@ -1,7 +1,9 @@
 import { promises as dns } from 'node:dns';
-import type { ResolverSettings } from '../config/resolver';
+import type { QuerySettings, ResolverSettings } from '../config/resolver';
 
 export type RrType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'PTR' | 'CNAME' | 'NS';
+/** What a failed query asked for: the resolver's types, and those only the DNSSEC-aware queries ask. */
+type QueryType = RrType | 'TLSA' | 'SOA' | 'DNSKEY' | 'DS';
 
 /** How a lookup ended when it produced no records. Only `nxdomain` and `nodata` are answers; the rest are `unknown`. */
 export type LookupFailure = 'nxdomain' | 'nodata' | 'timeout' | 'servfail' | 'refused' | 'error';
@@ -10,7 +12,7 @@ export class DnsLookupError extends Error {
   override readonly name = 'DnsLookupError';
   constructor(
     readonly failure: LookupFailure,
-    readonly query: { name: string; type: RrType },
+    readonly query: { name: string; type: QueryType },
     readonly code: string,
     options?: { cause?: unknown },
   ) {
@@ -49,7 +51,7 @@ export interface DnsResolver {
  * A resolver on the configured servers (ports allowed), with short, explicit timeouts and tries. Node's c-ares
  * resolver never consults /etc/hosts for these record queries, so answers come from DNS only.
  */
-export function createResolver(settings: ResolverSettings): DnsResolver {
+export function createResolver(settings: QuerySettings): DnsResolver {
   const r = new dns.Resolver({ timeout: settings.timeoutMs, tries: settings.tries });
   if (settings.servers.length > 0) r.setServers(settings.servers);
   const query = async (name: string, type: RrType) => {

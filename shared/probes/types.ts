@@ -1,6 +1,7 @@
 import type { ResolverSettings } from '../config/resolver';
 import type { SecretRef } from '../config/secret-ref';
 import type { DnsResolver } from '../dns/resolver';
+import type { SecureResolver } from '../dns/secure-query';
 import type { JsonObject, ProbeOutcome, ProbeResult } from '../model/result';
 import type { Timings } from '../model/timings';
 import type { Transcript } from '../model/transcript';
@@ -27,6 +28,8 @@ export interface ProbeContext {
   secret(ref: SecretRef): string;
   /** A resolver on the configured DNS servers, timeouts and tries, with `overrides` on top. */
   dns(overrides?: Partial<ResolverSettings>): DnsResolver;
+  /** DNSSEC-aware queries (DO, AD, extended errors, CD) on the same servers; `validating` says whether AD counts. */
+  dnssec(overrides?: Partial<ResolverSettings>): SecureResolver;
   transcript: Transcript;
   timings: Timings;
   log: Log;

@@ -7,6 +7,7 @@ import {
   secretRefsIn,
 } from '../config/secret-ref';
 import type { ResolverFactory } from '../dns/resolver';
+import { createSecureResolver } from '../dns/secure-query';
 import type { CauseId } from '../model/causes/index';
 import type { Check, JsonObject, JsonValue, ProbeOutcome, ProbeResult } from '../model/result';
 import { worstStatus } from '../model/status';
@@ -122,6 +123,7 @@ export async function createProbeContext(
     now: deps.now,
     secret: await resolveSecrets(spec, deps.secrets, transcript),
     dns: (overrides) => deps.dns({ ...deps.resolver, ...overrides }),
+    dnssec: (overrides) => createSecureResolver({ ...deps.resolver, ...overrides }),
     transcript,
     timings: new Timings(),
     log: maskedLog(deps.log, transcript),

@@ -90,12 +90,25 @@ describe('smtp probe against a healthy submission server', () => {
       ['ehlo', 'pass'],
       ['tls', 'pass'],
       ['tls.certificate', 'pass'],
+      ['tls.protocols', 'pass'],
+      ['tls.ciphers', 'pass'],
       ['ehlo.tls', 'pass'],
       ['auth', 'pass'],
       ['mail', 'pass'],
       ['rcpt:alice@example.test', 'pass'],
     ]);
-    for (const phase of ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'auth', 'mail', 'rcpt', 'quit']) {
+    for (const phase of [
+      'connect',
+      'banner',
+      'ehlo',
+      'starttls',
+      'tls',
+      'tlsScan',
+      'auth',
+      'mail',
+      'rcpt',
+      'quit',
+    ]) {
       expect(run.timings).toHaveProperty(phase);
     }
     expect(run.check('tls').details).toMatchObject({ protocol: expect.stringMatching(/^TLSv1\.[23]$/) });

@@ -4,7 +4,11 @@
  */
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
+import { createResolver } from '../../shared/dns/resolver';
+import { createSecureResolver } from '../../shared/dns/secure-query';
 import type { Check } from '../../shared/model/result';
+import { checkDmarc } from '../../shared/probes/dns/dmarc';
+import { checkDnssec } from '../../shared/probes/dns/dnssec';
 import { dnsKind } from '../../shared/probes/dns/kind';
 import { dnsProbe } from '../../shared/probes/dns/probe';
 import { parseConfig } from '../../shared/suite/load';
@@ -86,6 +90,7 @@ describe('dns probe against NSD', () => {
         'dkim:s1': 'dns.dkim.revoked',
         'dkim:s2': 'dns.dkim.key-weak',
         'dkim:s3': 'dns.dkim.testing',
+        'dmarc.tags': 'dns.dmarc.removed-tag',
         'dmarc.policy': 'dns.dmarc.policy-none',
         'dmarc.reports': 'dns.dmarc.report-unauthorized',
         'mta-sts.mx': 'dns.mta-sts.mx-unmatched',
@@ -94,5 +99,84 @@ describe('dns probe against NSD', () => {
         bimi: 'dns.bimi.logo-not-https',
       },
     );
+  });
+});
+
+describe('DMARC discovery (RFC 9989 tree walk) against NSD', () => {
+  it('finds the record of an intermediate domain that RFC 7489 receivers never query', async () => {
+    const resolve = createResolver({ servers: [`${LAB_HOST}:${labPorts.dns}`], timeoutMs: 1000, tries: 2 });
+    const { checks } = await checkDmarc(`a.mail.${BROKEN}`, resolve);
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    expect(byId['dmarc.record']).toMatchObject({
+      status: 'pass',
+      details: { policyDomain: `mail.${BROKEN}` },
+    });
+    expect(byId['dmarc.discovery']).toMatchObject({
+      status: 'warn',
+      cause: 'dns.dmarc.discovery-differs',
+      details: {
+        rfc7489: { policyDomain: BROKEN },
+        rfc9989: { policyDomain: `mail.${BROKEN}`, orgDomain: BROKEN },
+      },
+    });
+    expect(byId['dmarc.tags']).toMatchObject({ cause: 'dns.dmarc.unknown-tag' });
+    expect(byId['dmarc.policy']).toMatchObject({ status: 'pass', details: { applies: 'reject' } });
+  });
+});
+
+describe('DNSSEC state of a domain from unbound validating in front of NSD', () => {
+  const secure = () =>
+    createSecureResolver({
+      servers: [`${LAB_HOST}:${labPorts.validator}`],
+      timeoutMs: 2000,
+      tries: 1,
+      validating: true,
+    });
+
+  it('passes a signed zone that validates, naming its algorithm', async () => {
+    expect(await checkDnssec('dane.test', 'optional', secure())).toMatchObject({
+      status: 'pass',
+      details: { dnssec: 'secure', algorithms: [13] },
+    });
+  });
+
+  it("fails a zone whose signatures expired, with the validator's extended error and what a CD query returns", async () => {
+    const check = await checkDnssec('bogus.test', 'optional', secure());
+    expect(check).toMatchObject({ status: 'fail', cause: 'dns.dnssec.bogus' });
+    expect(check?.message).toMatch(/fails DNSSEC validation \(EDE (6|7|9) /);
+    expect(check?.message).toContain('with checking disabled the resolver returns 1 SOA record(s)');
+  });
+
+  it('warns about a zone signed with RSASHA1', async () => {
+    expect(await checkDnssec('legacy.test', 'optional', secure())).toMatchObject({
+      status: 'warn',
+      cause: 'dns.dnssec.deprecated-algorithm',
+      details: { algorithms: [5] },
+    });
+  });
+
+  it('passes an unsigned zone when DNSSEC is optional and fails it when required', async () => {
+    expect(await checkDnssec(GOOD, 'optional', secure())).toMatchObject({
+      status: 'pass',
+      details: { dnssec: 'insecure' },
+    });
+    expect(await checkDnssec(GOOD, 'required', secure())).toMatchObject({
+      status: 'fail',
+      cause: 'dns.dnssec.unsigned',
+    });
+  });
+
+  it('is unverifiable without a validating resolver', async () => {
+    const plain = createSecureResolver({
+      servers: [`${LAB_HOST}:${labPorts.dns}`],
+      timeoutMs: 2000,
+      tries: 1,
+      validating: false,
+    });
+    expect(await checkDnssec('dane.test', 'optional', plain)).toBeUndefined();
+    expect(await checkDnssec('dane.test', 'required', plain)).toMatchObject({
+      status: 'unknown',
+      cause: 'dns.dnssec.unverifiable',
+    });
   });
 });

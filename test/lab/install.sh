@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian daemons of the lab tier (Postfix, Dovecot, NSD, rbldnsd) and the tools the
-# lab uses (swaks with its TLS module, dig, openssl, ip, and chromium for the report's browser test, driven
+# Installs the Debian daemons of the lab tier (Postfix, Dovecot, NSD, rbldnsd, unbound as the validating
+# resolver in front of a DNSSEC-signed NSD zone) and the tools the
+# lab uses (swaks with its TLS module, dig, openssl, ldns-signzone and ldns-keygen, ip, and chromium for the report's browser test, driven
 # headless by playwright-core: no browser is downloaded). Nothing is started: Postfix is preseeded to "No configuration"
 # and a policy-rc.d that exits 101 keeps every package's init script quiet. Idempotent: when every
 # package is already installed it returns at once without touching apt.
@@ -9,6 +10,7 @@ set -euo pipefail
 PACKAGES=(
   postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve
   nsd rbldnsd swaks libnet-ssleay-perl bind9-dnsutils openssl iproute2 chromium bsdutils
+  unbound ldnsutils
 )
 
 missing=()

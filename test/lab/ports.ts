@@ -22,6 +22,13 @@ export const labPorts = {
   sized: 2526,
   /** Postfix MX-style with message_size_limit 1000 and SIZE not advertised: the limit shows only after DATA. */
   hiddenLimit: 2527,
+  /**
+   * Postfix MX-style with an RSA certificate, TLS 1.0/1.1 still accepted, AES128-SHA (no forward secrecy) allowed,
+   * and AUTH offered before STARTTLS.
+   */
+  weakTls: 2528,
+  /** Postfix MX-style that speaks TLS 1.0 and 1.1 only. */
+  legacyTls: 2529,
   /** Dovecot IMAP with STARTTLS (no plaintext login). */
   imap: 2143,
   /** Dovecot IMAPS (implicit TLS). */
@@ -35,6 +42,11 @@ export const labPorts = {
    * test itself while it runs, so Dovecot accepts exactly the access tokens that test's token endpoint issued.
    */
   oauthIntrospection: 2980,
+  /**
+   * unbound, validating DNSSEC in front of NSD: dane.test is signed and anchored (secure), bogus.test is signed with
+   * expired signatures (SERVFAIL, extended error 7), every other lab zone is insecure.
+   */
+  validator: 5354,
 } as const;
 
 export type LabUser = { readonly address: string; readonly password: string };
@@ -79,5 +91,8 @@ export function labEnv(): Record<string, string> {
     LAB_DNS_PORT: String(labPorts.dns),
     LAB_RBL_PORT: String(labPorts.rbl),
     LAB_OAUTH_INTROSPECTION_PORT: String(labPorts.oauthIntrospection),
+    LAB_VALIDATOR_PORT: String(labPorts.validator),
+    LAB_WEAK_TLS_PORT: String(labPorts.weakTls),
+    LAB_LEGACY_TLS_PORT: String(labPorts.legacyTls),
   };
 }

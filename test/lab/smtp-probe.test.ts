@@ -29,6 +29,8 @@ describe('smtp probe against lab Postfix', () => {
       'ehlo',
       'tls',
       'tls.certificate',
+      'tls.protocols',
+      'tls.ciphers',
       'ehlo.tls',
       'auth',
       'mail',

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the lab tier's real daemons on 127.0.0.1: Postfix (MX-style, submission, implicit TLS),
 # Dovecot (LMTP, auth, IMAP with STARTTLS, IMAPS, sieve), NSD (test/lab/zones/*.zone) and
-# rbldnsd (test/lab/rbl/<zone>.<dataset type>). Everything they need is generated afresh under the
+# rbldnsd (test/lab/rbl/<zone>.<dataset type>) and unbound, a validating resolver in front of NSD that trusts the
+# zones of test/lab/dnssec/ (signed here with ldns-signzone; bogus.test with signatures long expired). Everything they need is generated afresh under the
 # run directory, which is per network namespace (test/lab/.run/net-<inode>) so that labs started in
 # separate `unshare -n` namespaces never meet. A previous run in the same namespace is stopped first.
 # Returns once every daemon answers, or fails naming the daemon and the tail of its log.
@@ -15,6 +16,8 @@ HOST=127.0.0.1
 : "${LAB_SMTP_PORT:=2525}" "${LAB_SUBMISSION_PORT:=2587}" "${LAB_SMTPS_PORT:=2465}"
 : "${LAB_IMAP_PORT:=2143}" "${LAB_IMAPS_PORT:=2993}" "${LAB_DNS_PORT:=5300}" "${LAB_RBL_PORT:=5353}"
 : "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}" "${LAB_OAUTH_INTROSPECTION_PORT:=2980}"
+: "${LAB_VALIDATOR_PORT:=5354}"
+: "${LAB_WEAK_TLS_PORT:=2528}" "${LAB_LEGACY_TLS_PORT:=2529}"
 : "${LAB_UP_TIMEOUT:=15}"
 RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
 
@@ -26,7 +29,7 @@ fail() {
 # --- preconditions -------------------------------------------------------------------------
 ((EUID == 0)) || fail "must run as root (Postfix and Dovecot drop privileges to their own users)"
 POSTFIX_MASTER=/usr/lib/postfix/sbin/master
-for bin in $POSTFIX_MASTER dovecot nsd nsd-checkzone rbldnsd openssl dig setsid; do
+for bin in $POSTFIX_MASTER dovecot nsd nsd-checkzone rbldnsd unbound ldns-keygen ldns-signzone openssl dig setsid; do
   command -v "$bin" >/dev/null || fail "$bin not found: run test/lab/install.sh (as root) first"
 done
 for user in postfix mail dovecot dovenull rbldns; do
@@ -36,11 +39,13 @@ done
 "$LAB/down.sh" --quiet
 
 zones=()
+declare -A zone_file
 for file in "$LAB"/zones/*.zone; do
   [[ -e "$file" ]] || continue
   zone=$(basename "$file" .zone)
   out=$(nsd-checkzone "$zone" "$file" 2>&1) || fail "zone file $file does not load: $out"
   zones+=("$zone")
+  zone_file[$zone]=$file
 done
 rbl_sets=() rbl_zones=()
 for file in "$LAB"/rbl/*.*; do
@@ -59,7 +64,7 @@ mkdir -p "$LAB/.run" # a fresh clone has none yet
 find "$LAB/.run" -mindepth 1 -maxdepth 1 -name 'net-*' -mmin +60 2>/dev/null | while read -r old; do
   [[ -e "$old/pids" ]] || rm -rf "$old"
 done
-mkdir -p "$RUN"/{tls,postfix/etc,postfix/data,dovecot/etc,dovecot/run,dovecot/state,dovecot/sieve,mail,nsd/xfr,rbldnsd}
+mkdir -p "$RUN"/{tls,postfix/etc,postfix/data,dovecot/etc,dovecot/run,dovecot/state,dovecot/sieve,mail,nsd/xfr,rbldnsd,dnssec,unbound}
 
 render() { # render TEMPLATE OUTPUT: fills the @...@ markers
   sed -e "s|@RUN@|$RUN|g" -e "s|@LAB@|$LAB|g" \
@@ -67,7 +72,9 @@ render() { # render TEMPLATE OUTPUT: fills the @...@ markers
     -e "s|@SMTPS_PORT@|$LAB_SMTPS_PORT|g" -e "s|@IMAP_PORT@|$LAB_IMAP_PORT|g" \
     -e "s|@IMAPS_PORT@|$LAB_IMAPS_PORT|g" -e "s|@DNS_PORT@|$LAB_DNS_PORT|g" \
     -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" \
-    -e "s|@OAUTH_INTROSPECTION_PORT@|$LAB_OAUTH_INTROSPECTION_PORT|g" "$1" >"$2"
+    -e "s|@OAUTH_INTROSPECTION_PORT@|$LAB_OAUTH_INTROSPECTION_PORT|g" \
+    -e "s|@VALIDATOR_PORT@|$LAB_VALIDATOR_PORT|g" \
+    -e "s|@WEAK_TLS_PORT@|$LAB_WEAK_TLS_PORT|g" -e "s|@LEGACY_TLS_PORT@|$LAB_LEGACY_TLS_PORT|g" "$1" >"$2"
 }
 
 # Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
@@ -79,9 +86,42 @@ openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
   -subj "/O=mailprobe lab/CN=mail.lab.test" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
 openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
   -days 365 -out "$tls/server.crt" -extfile <(printf '%s\n' \
-    "subjectAltName=DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "subjectAltName=DNS:mail.lab.test,DNS:*.dane.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
     "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth") 2>/dev/null
+# An RSA server certificate for the weak-TLS port (RSA key exchange needs an RSA key).
+openssl req -new -newkey rsa:2048 -nodes -subj "/O=mailprobe lab/CN=mail.lab.test" \
+  -keyout "$tls/rsa.key" -out "$tls/rsa.csr" 2>/dev/null
+openssl x509 -req -in "$tls/rsa.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+  -days 365 -out "$tls/rsa.crt" -extfile <(printf '%s\n' \
+    "subjectAltName=DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth") 2>/dev/null
 chmod 600 "$tls"/*.key
+
+# DNSSEC: the zones of test/lab/dnssec/ get TLSA digests of these certificates, a KSK and a ZSK each
+# (ECDSA P-256; legacy.test RSASHA1), and are signed; bogus.test with signatures that expired in 2020.
+# Each KSK is a trust anchor of unbound.
+leaf_spki_sha256=$(openssl x509 -in "$tls/server.crt" -noout -pubkey | openssl pkey -pubin -outform DER |
+  openssl dgst -sha256 -r | cut -d' ' -f1)
+ca_cert_sha256=$(openssl x509 -in "$tls/ca.crt" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+sec="$RUN/dnssec"
+: >"$RUN/unbound/anchors"
+for file in "$LAB"/dnssec/*.zone; do
+  [[ -e "$file" ]] || continue
+  zone=$(basename "$file" .zone)
+  sed -e "s|@LEAF_SPKI_SHA256@|$leaf_spki_sha256|g" -e "s|@CA_CERT_SHA256@|$ca_cert_sha256|g" "$file" >"$sec/$zone.zone"
+  algorithm=(-a ECDSAP256SHA256)
+  [[ "$zone" == legacy.* ]] && algorithm=(-a RSASHA1 -b 1024)
+  ksk=$(cd "$sec" && ldns-keygen "${algorithm[@]}" -k "$zone")
+  zsk=$(cd "$sec" && ldns-keygen "${algorithm[@]}" "$zone")
+  validity=()
+  [[ "$zone" == bogus.* ]] && validity=(-i 20200101000000 -e 20200201000000)
+  (cd "$sec" && ldns-signzone "${validity[@]}" -f "$zone.zone.signed" "$zone.zone" "$zsk" "$ksk") ||
+    fail "ldns-signzone could not sign $zone"
+  out=$(nsd-checkzone "$zone" "$sec/$zone.zone.signed" 2>&1) || fail "signed zone $zone does not load: $out"
+  cat "$sec/$ksk.key" >>"$RUN/unbound/anchors"
+  zones+=("$zone")
+  zone_file[$zone]="$sec/$zone.zone.signed"
+done
 
 # Postfix: config, lookup table of lab mailboxes, and the queue tree (made here, as post-install
 # would, because `postfix check` takes seconds).
@@ -111,7 +151,13 @@ chown mail:mail "$RUN/mail" "$dc/sieve" "$dc/sieve/junk.sieve"
 # NSD: one zone clause per zone file.
 render "$LAB/nsd/nsd.conf" "$RUN/nsd/nsd.conf"
 for zone in "${zones[@]}"; do
-  printf '\nzone:\n  name: "%s"\n  zonefile: "%s/zones/%s.zone"\n' "$zone" "$LAB" "$zone" >>"$RUN/nsd/nsd.conf"
+  printf '\nzone:\n  name: "%s"\n  zonefile: "%s"\n' "$zone" "${zone_file[$zone]}" >>"$RUN/nsd/nsd.conf"
+done
+
+# Unbound: a stub zone per NSD zone, so it never needs the root.
+render "$LAB/unbound/unbound.conf" "$RUN/unbound/unbound.conf"
+for zone in "${zones[@]}"; do
+  printf '\nstub-zone:\n  name: "%s"\n  stub-addr: %s@%s\n' "$zone" "$HOST" "$LAB_DNS_PORT" >>"$RUN/unbound/unbound.conf"
 done
 
 # --- start -----------------------------------------------------------------------------------
@@ -132,6 +178,7 @@ start_time() { # start_time PID: field 22 of /proc/PID/stat (after the parenthes
 }
 start dovecot dovecot -F -c "$dc/etc/dovecot.conf"
 start nsd nsd -d -c "$RUN/nsd/nsd.conf"
+start unbound unbound -d -c "$RUN/unbound/unbound.conf"
 # -c 2: rbldnsd rereads a changed dataset file within two seconds.
 rbl_args=(-n -q -c 2 -b "$HOST/$LAB_RBL_PORT" -w "$LAB/rbl" -p "$RUN/rbldnsd/rbldnsd.pid")
 start rbldnsd rbldnsd "${rbl_args[@]}" "${rbl_sets[@]}"
@@ -164,7 +211,8 @@ ready() { # ready NAME
   case $1 in
   postfix)
     banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT" &&
-      banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220
+      banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220 &&
+      banner "$LAB_WEAK_TLS_PORT" 220 && banner "$LAB_LEGACY_TLS_PORT" 220
     ;;
   dovecot)
     [[ -S "$dc/run/lmtp" && -S "$dc/run/auth-postfix" ]] &&
@@ -174,6 +222,11 @@ ready() { # ready NAME
     local queries=()
     for zone in "${zones[@]}"; do queries+=("$zone" SOA); done
     dns_answers "$LAB_DNS_PORT" NOERROR "${queries[@]}"
+    ;;
+  unbound)
+    # Validated through the trust anchor: the answer carries the AD flag.
+    dig -p "$LAB_VALIDATOR_PORT" "@$HOST" +time=1 +tries=1 +dnssec dane.test SOA 2>/dev/null |
+      grep -qE '^;; flags: [a-z ]*\bad\b'
     ;;
   rbldnsd)
     local queries=()
@@ -190,6 +243,7 @@ log_of() { # log_of NAME: the log files worth showing when NAME does not come up
   dovecot) echo "$RUN/dovecot.out $dc/dovecot.log" ;;
   nsd) echo "$RUN/nsd.out $RUN/nsd/nsd.log" ;;
   rbldnsd) echo "$RUN/rbldnsd.out" ;;
+  unbound) echo "$RUN/unbound.out" ;;
   esac
 }
 give_up() { # give_up NAME REASON
@@ -209,7 +263,7 @@ give_up() { # give_up NAME REASON
 
 declare -A pid_of
 while read -r name pid _; do pid_of[$name]=$pid; done <"$RUN/pids"
-pending=(postfix dovecot nsd rbldnsd)
+pending=(postfix dovecot nsd rbldnsd unbound)
 deadline=$((SECONDS + LAB_UP_TIMEOUT))
 while ((${#pending[@]})); do
   still=()
@@ -224,6 +278,7 @@ while ((${#pending[@]})); do
 done
 
 echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT" \
-  "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT," \
+  "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT weak-tls=$LAB_WEAK_TLS_PORT" \
+  "legacy-tls=$LAB_LEGACY_TLS_PORT," \
   "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
-  "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets) on $HOST; state in $RUN"
+  "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets), unbound=$LAB_VALIDATOR_PORT on $HOST; state in $RUN"

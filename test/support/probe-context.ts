@@ -1,5 +1,6 @@
 import type { SecretRef } from '../../shared/config/secret-ref';
 import { createResolver, type DnsResolver, resolverFactory } from '../../shared/dns/resolver';
+import { createSecureResolver } from '../../shared/dns/secure-query';
 import type { Check, ProbeOutcome } from '../../shared/model/result';
 import { Timings } from '../../shared/model/timings';
 import { Transcript } from '../../shared/model/transcript';
@@ -43,6 +44,7 @@ export function probeContext(
     memo: undefined,
     secret: (ref) => secretOf(secrets, ref),
     dns: (o) => resolve ?? createResolver({ ...config.resolver, ...o }),
+    dnssec: (o) => createSecureResolver({ ...config.resolver, ...o }),
     timings: new Timings(),
     log: silentLog,
     ...rest,

@@ -38,7 +38,7 @@ describe('config', () => {
       unknownsBeforeCoverageAlert: 6,
       reportPreExisting: true,
     });
-    expect(config.resolver).toEqual({ servers: [], timeoutMs: 2000, tries: 2 });
+    expect(config.resolver).toEqual({ servers: [], timeoutMs: 2000, tries: 2, validating: false });
     expect(config.targets.smtp[0]).toMatchObject({ port: 587, mode: 'starttls' });
     expect(config.probes[0]).toMatchObject({ timeoutSeconds: 60, enabled: true });
   });

@@ -243,11 +243,48 @@ export const dnsCauses = {
     'Remove `t=y` from the key record once signing is confirmed to work.',
   ),
 
+  // --- DNSSEC ----------------------------------------------------------------------------------------------------
+  'dns.dnssec.bogus': c(
+    'Domain fails DNSSEC validation',
+    'The validating resolver answers SERVFAIL for the domain while a checking-disabled query returns the data: the ' +
+      'zone is signed but does not validate (expired or not-yet-valid signatures, a DS at the parent matching no ' +
+      'DNSKEY after a key roll, missing signatures, an algorithm the validator does not support). Every receiver ' +
+      'on a validating resolver (Gmail, Microsoft, most ISPs) then fails to resolve MX, SPF, DKIM and DMARC: mail ' +
+      'from and to the domain is deferred or rejected. The extended DNS error (RFC 8914) names the reason.',
+    'Re-sign the zone (or fix the signer that stopped: `ldns-verify-zone`, `dnssec-verify`, the DNS host’s DNSSEC ' +
+      'page); after a key roll make the DS at the registrar match a published KSK (`dig DS <domain> +short` vs ' +
+      '`dig DNSKEY <domain> +dnssec`). If the zone cannot be fixed quickly, remove the DS at the registrar so the ' +
+      'zone becomes insecure instead of bogus. Check with `delv <domain> SOA` and https://dnsviz.net.',
+  ),
+  'dns.dnssec.unsigned': c(
+    'Domain is not DNSSEC-signed',
+    'The probe requires DNSSEC for this domain, but the validating resolver calls it insecure: the zone is ' +
+      'unsigned or its parent has no DS record. DANE and DNSSEC-protected MX lookups are not possible.',
+    'Enable DNSSEC signing at the DNS host, then publish the DS record at the registrar; check with `delv ' +
+      '<domain> SOA` ("fully validated").',
+  ),
+  'dns.dnssec.deprecated-algorithm': c(
+    'Domain signed with a deprecated DNSSEC algorithm',
+    'The zone’s DNSKEYs use RSAMD5, DSA, RSASHA1 or ECC-GOST, which RFC 8624 deprecates. Validators that dropped ' +
+      'them (RHEL 9’s default crypto policy refuses SHA-1 signatures, for one) treat the zone as insecure or bogus, ' +
+      'so its protection and its DANE records stop counting.',
+    'Roll the zone to ECDSAP256SHA256 (13) or ED25519 (15), or RSASHA256 (8) with 2048-bit keys: an algorithm ' +
+      'roll (RFC 6781 4.1.4) publishes the new keys and signatures first, then the new DS, then retires the old.',
+  ),
+  'dns.dnssec.unverifiable': c(
+    'DNSSEC state unverifiable',
+    'DNSSEC is required for this domain, but the probe’s resolver is not declared validating, so an AD bit or a ' +
+      'SERVFAIL from it proves nothing.',
+    'Point `resolver.servers` at a validating resolver you trust (a local Unbound, your VPC resolver with DNSSEC ' +
+      'validation on) and set `resolver.validating: true`.',
+  ),
+
   // --- DMARC -----------------------------------------------------------------------------------------------------
   'dns.dmarc.missing': c(
     'No DMARC record',
-    'Neither `_dmarc.<domain>` nor its organisational domain publishes a DMARC record, so receivers apply no ' +
-      'policy to spoofed mail and send no reports; Google and Yahoo require DMARC from bulk senders.',
+    'Neither `_dmarc.<domain>` nor any parent domain up to the top-level domain (the RFC 9989 tree walk) publishes ' +
+      'a DMARC record, so receivers apply no policy to spoofed mail and send no reports; Google, Yahoo and ' +
+      'Outlook.com require DMARC from bulk senders.',
     'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@<domain>"`, read the reports, then ' +
       'move to `p=quarantine` and `p=reject`.',
   ),
@@ -259,7 +296,8 @@ export const dnsCauses = {
   'dns.dmarc.invalid': c(
     'DMARC record is invalid',
     'The record does not start with `v=DMARC1`, lacks `p=`, or has a tag value receivers cannot use (a policy other ' +
-      'than none/quarantine/reject, pct outside 0-100, alignment other than r/s). Receivers may ignore the record.',
+      'than none/quarantine/reject, pct outside 0-100, alignment other than r/s, t other than y/n, psd other than ' +
+      'y/n/u). Receivers may ignore the record, or treat it as p=none when it names a valid rua.',
     'Correct the tags named in the message, e.g. `v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com`.',
   ),
   'dns.dmarc.policy-none': c(
@@ -283,8 +321,49 @@ export const dnsCauses = {
   ),
   'dns.dmarc.partial-pct': c(
     'DMARC policy applied to part of the mail',
-    '`pct` below 100 applies the policy to only that share of failing mail; the rest is treated one level lower.',
-    'Raise `pct` to 100 (or remove it) once reports show legitimate mail passing.',
+    '`pct` below 100 asks RFC 7489 receivers to apply the policy to only that share of failing mail and treat the ' +
+      'rest one level lower. RFC 9989 removed `pct`: its receivers apply the whole policy, so the same record now ' +
+      'means different things to different receivers.',
+    'Remove `pct`. To keep a softer rollout, publish `t=y` (RFC 9989 testing mode: one level less than the ' +
+      'policy), or publish the lower policy itself until the reports show legitimate mail passing.',
+  ),
+  'dns.dmarc.removed-tag': c(
+    'DMARC record uses a tag RFC 9989 removed',
+    'RFC 9989 (DMARCbis) removed `pct` (replaced by `t`), `rf` (one failure-report format) and `ri` (aggregate ' +
+      'reports are daily). Receivers that follow it ignore them; only RFC 7489 receivers still act on `pct`.',
+    'Delete `pct=`, `rf=` and `ri=` from the record; for a testing phase use `t=y` instead of `pct=0`.',
+  ),
+  'dns.dmarc.unknown-tag': c(
+    'DMARC record has an unknown tag',
+    'A tag neither RFC 7489 nor RFC 9989 defines is ignored by every receiver. It is usually a misspelling ' +
+      '(`adkm`, `sp `, `rau`), so the setting the domain owner meant to publish is not in effect.',
+    'Correct the tag to the one meant (the message suggests the nearest defined tag) or remove it. Defined tags: ' +
+      'v, p, sp, np, psd, t, adkim, aspf, rua, ruf, fo.',
+  ),
+  'dns.dmarc.psd-misuse': c(
+    'DMARC record declares the domain a public suffix (psd=y)',
+    '`psd=y` is for public suffix operators (a TLD, a registry). On an ordinary domain it makes each subdomain its ' +
+      'own organisational domain in the RFC 9989 tree walk, so mail from `news.<domain>` signed with `d=<domain>` ' +
+      '(or sent with an SPF domain of `<domain>`) no longer passes relaxed alignment.',
+    'Remove `psd=y` (or set `psd=n` to mark the domain as an organisational domain explicitly).',
+  ),
+  'dns.dmarc.discovery-differs': c(
+    'RFC 7489 and RFC 9989 receivers find different DMARC records',
+    'RFC 9989 finds the policy by walking up the DNS one label at a time; RFC 7489 looks only at the domain and its ' +
+      'organisational domain from the Public Suffix List. A record on an intermediate domain (say ' +
+      '`_dmarc.mail.example.com` for `a.mail.example.com`) is seen by one and not the other, so receivers apply ' +
+      'different policies to the same mail during the transition.',
+    'Publish the intended record on the domain itself (`_dmarc.<domain>`), which both find first, or make the ' +
+      'organisational domain’s record say the same as the intermediate one.',
+  ),
+  'dns.dmarc.org-domain-differs': c(
+    'Organisational domain differs between RFC 7489 and RFC 9989',
+    'Relaxed alignment compares organisational domains. RFC 9989 derives it from DMARC records on the tree walk ' +
+      '(psd=n, psd=y, or the highest record), RFC 7489 from the Public Suffix List. When they differ, a DKIM ' +
+      'signature or SPF domain of a parent or sibling domain aligns for one kind of receiver and fails for the ' +
+      'other: typically a subdomain has a DMARC record and its parent has none.',
+    'Publish a DMARC record at the organisational domain you mean (e.g. `_dmarc.example.com`), or `psd=n` on it, ' +
+      'so the tree walk ends where the Public Suffix List does; or sign with the exact From domain (`d=<domain>`).',
   ),
   'dns.dmarc.report-uri-invalid': c(
     'DMARC report address invalid',

@@ -40,6 +40,20 @@ export const smtpCauses = {
       '`tls.caFile`), then run `mailprobe validate`.',
   },
 
+  'smtp.dns.dnssec-bogus': {
+    title: 'SMTP host name fails DNSSEC validation',
+    explanation:
+      'The validating resolver answers SERVFAIL for the host, and the same query with checking disabled returns ' +
+      'data: the zone is signed but its signatures do not validate (expired or not yet valid RRSIGs, a DS at the ' +
+      'parent that matches no DNSKEY after a key roll, missing signatures). Every sender on a validating resolver ' +
+      '(Gmail, Microsoft, most ISPs) fails the same way, so mail to this host stops. The extended DNS error names ' +
+      'the reason.',
+    remediation:
+      'Re-sign the zone or restart the signer (`ldns-verify-zone`, `dnssec-verify`, or the DNS host’s DNSSEC ' +
+      'status page); if a key roll went wrong, publish the DNSKEY that the parent’s DS names, or update the DS at ' +
+      'the registrar. Confirm with `delv <host>` and https://dnsviz.net.',
+  },
+
   // --- TCP -------------------------------------------------------------------------------------------------
   'smtp.connect.refused': {
     title: 'SMTP connection refused',
@@ -256,7 +270,139 @@ export const smtpCauses = {
       'cron job, DNS/HTTP challenge reachability, and that the MTA is reloaded after renewal.',
   },
 
+  'smtp.tls.legacy-protocol': {
+    title: 'Server still accepts TLS 1.0 or 1.1',
+    explanation:
+      'A client that offers only TLS 1.0 or 1.1 (an attacker downgrading, or an outdated client) gets a session. ' +
+      'RFC 8996 retired both versions; PCI DSS, BSI TR-03108 and internet.nl reject them, and submission clients ' +
+      'that still use them send passwords over weak protection. On port 25 Postfix’s guidance keeps the floor low ' +
+      'for opportunistic TLS (any TLS beats cleartext), so it is a warning there, not a break.',
+    remediation:
+      'Raise the floor to TLS 1.2: Postfix `smtpd_tls_protocols = >=TLSv1.2` and `smtpd_tls_mandatory_protocols = ' +
+      '>=TLSv1.2` (older syntax `!SSLv2, !SSLv3, !TLSv1, !TLSv1.1`), Exim `openssl_options = +no_tlsv1 +no_tlsv1_1`, ' +
+      'Exchange via the TLS 1.2 registry settings. Check with `openssl s_client -starttls smtp -connect <host>:25 ' +
+      '-tls1_1` (it must fail).',
+  },
+  'smtp.tls.outdated-protocol': {
+    title: 'Server speaks only TLS 1.0/1.1',
+    explanation:
+      'The handshake failed because the server offers nothing newer than TLS 1.1, which current clients and MTAs ' +
+      '(OpenSSL 3, Gmail, Microsoft 365, every mail client) no longer accept: submission fails outright, and ' +
+      'inbound mail falls back to cleartext or is deferred by senders that require TLS (MTA-STS, DANE). Typical ' +
+      'of an old appliance, an MTA linked against an old OpenSSL, or a protocol list written years ago.',
+    remediation:
+      'Enable TLS 1.2 and 1.3: Postfix `smtpd_tls_protocols = >=TLSv1.2` (remove `!TLSv1.2` exclusions), update ' +
+      'OpenSSL or the appliance firmware; confirm with `openssl s_client -starttls smtp -connect <host>:<port> ' +
+      '-tls1_2`.',
+  },
+  'smtp.tls.weak-cipher': {
+    title: 'Server accepts weak TLS cipher suites',
+    explanation:
+      'When a client offers only weak suites the server agrees: RSA key exchange (no forward secrecy: whoever later ' +
+      'obtains the server key decrypts recorded sessions), 3DES (Sweet32), RC4 or NULL suites. RFC 9325 ' +
+      'forbids them; a downgrading attacker or an old client gets exactly that protection.',
+    remediation:
+      'Restrict the suites to ECDHE/DHE with AEAD: Postfix `smtpd_tls_mandatory_ciphers = high`, `tls_high_cipherlist ' +
+      '= ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM` and `smtpd_tls_exclude_ciphers = eNULL, kRSA, 3DES, RC4` (for ' +
+      'port 25 also `smtpd_tls_ciphers = high`). Check with `openssl s_client -starttls smtp -connect ' +
+      '<host>:<port> -tls1_2 -cipher kRSA` (it must fail).',
+  },
+  'smtp.tls.scan-inconclusive': {
+    title: 'TLS scan could not complete',
+    explanation:
+      'The extra connections that ask for old protocol versions or weak suites did not reach the TLS handshake ' +
+      '(the server refused the connection, answered 4xx, or stopped offering STARTTLS), often because it limits ' +
+      'connections per client. Nothing is known about what it accepts.',
+    remediation:
+      'Check the server’s per-client connection limits (Postfix `smtpd_client_connection_count_limit`, anvil) or ' +
+      'set `tlsScan: false` for this group.',
+  },
+
+  // --- DANE (RFC 7672) -------------------------------------------------------------------------------------
+  'smtp.dane.mismatch': {
+    title: 'DANE TLSA records do not match the certificate',
+    explanation:
+      'The host publishes DNSSEC-signed TLSA records, so DANE senders (Postfix and Exim with DANE, Exchange ' +
+      'Online, many European providers) authenticate it by them alone. None matches the certificate ' +
+      'chain it serves: those senders defer every message until the records match. Usually the key or certificate ' +
+      'was renewed (a new key on renewal) without publishing the new TLSA record first; a DANE-TA record also ' +
+      'fails when the server does not send the trust-anchor certificate or the certificate does not name the host.',
+    remediation:
+      'Publish a record for the key now served, e.g. `_25._tcp.<host> TLSA 3 1 1 <sha256 of the SPKI>` (from ' +
+      '`openssl x509 -in cert.pem -noout -pubkey | openssl pkey -pubin -outform DER | openssl dgst -sha256`), keep ' +
+      'the old one until caches expire, and from then on roll keys as "current + next" (publish the next key’s ' +
+      'record before deploying it; certbot `--reuse-key` keeps the key across renewals). Check with `posttls-finger ' +
+      '-t30 -T180 -c -L verbose,summary <domain>` or `danetool --check <host> --port 25 --starttls-proto smtp`.',
+  },
+  'smtp.dane.tlsa-bogus': {
+    title: 'TLSA lookup fails DNSSEC validation',
+    explanation:
+      'A validating resolver answers SERVFAIL for the TLSA records: the signatures expired, the DS in the parent no ' +
+      'longer matches the zone’s DNSKEY after a key roll, or signatures are missing. DANE senders treat a failed ' +
+      'TLSA lookup as a temporary error and defer all mail to the host (RFC 7672 2.2); the extended DNS error in ' +
+      'the message says why, and the records seen with checking disabled show what is behind it.',
+    remediation:
+      'Re-sign the zone (check that the signer runs: `ldns-verify-zone`, `dnssec-verify`, or your DNS host’s ' +
+      'DNSSEC status), make the DS at the registrar match a published KSK (`dig +dnssec DS <zone>` vs `dig DNSKEY ' +
+      '<zone>`), and confirm with `delv _25._tcp.<host> TLSA` against a validating resolver.',
+  },
+  'smtp.dane.insecure': {
+    title: 'TLSA records are not DNSSEC-signed',
+    explanation:
+      'TLSA records exist, but the validating resolver says the answer is insecure (the zone is unsigned or has no ' +
+      'DS in its parent). DANE senders ignore unsigned TLSA records (RFC 7672 2.2), so they protect nothing; the ' +
+      'intent to use DANE is not in effect.',
+    remediation:
+      'Sign the zone and publish its DS at the registrar, then verify with `delv _25._tcp.<host> TLSA` (it must say ' +
+      '"fully validated"); or remove the TLSA records if DANE is not wanted.',
+  },
+  'smtp.dane.unusable': {
+    title: 'No TLSA record usable for SMTP',
+    explanation:
+      'Every TLSA record has a usage SMTP does not support (PKIX-TA 0, PKIX-EE 1: RFC 7672 3.1.3), an unknown ' +
+      'selector or matching type, or a digest of the wrong length. DANE senders then still require TLS but ' +
+      'authenticate nothing, and a typo here often hides a record meant to work.',
+    remediation:
+      'Publish DANE-EE `3 1 1` (SHA-256 of the server key’s SPKI) or DANE-TA `2 1 1` (of the issuing CA’s key, sent ' +
+      'in the chain) and remove the unusable records.',
+  },
+  'smtp.dane.missing': {
+    title: 'DANE required but no TLSA records',
+    explanation:
+      'The endpoint is configured with `dane: required` but `_<port>._tcp.<host>` has no TLSA records, so DANE ' +
+      'senders deliver with opportunistic TLS that an attacker can strip.',
+    remediation:
+      'Publish `_25._tcp.<host> TLSA 3 1 1 <sha256 of the SPKI>` in a DNSSEC-signed zone (or set `dane: optional`).',
+  },
+  'smtp.dane.no-tls': {
+    title: 'DANE published but the session ended without TLS',
+    explanation:
+      'Usable TLSA records oblige DANE senders to use TLS and authenticate the server; this session never got that ' +
+      'far (no STARTTLS, a refused STARTTLS or a handshake failure), so DANE senders defer all mail.',
+    remediation: 'Fix the TLS problem reported by the tls check; DANE senders will deliver once TLS works.',
+  },
+  'smtp.dane.lookup-failed': {
+    title: 'TLSA lookup got no answer',
+    explanation:
+      'The TLSA query timed out, was refused or failed without DNSSEC being the reason the probe could see. Nothing ' +
+      'is known about DANE for this host; DANE senders facing the same failure defer mail.',
+    remediation:
+      'Query `dig +dnssec _25._tcp.<host> TLSA @<resolver>` and the zone’s name servers directly; check ' +
+      '`resolver.servers`. Some old name servers answer unknown types such as TLSA wrongly: upgrade them.',
+  },
+
   // --- AUTH ------------------------------------------------------------------------------------------------
+  'smtp.auth.offered-before-tls': {
+    title: 'AUTH offered before STARTTLS',
+    explanation:
+      'The server starts a PLAIN or LOGIN exchange on the unencrypted connection, before STARTTLS (the probe asks ' +
+      'without credentials and cancels at once). A client that is misconfigured, or downgraded by an attacker who ' +
+      'strips STARTTLS, then sends the password in cleartext and it is accepted (RFC 8314 asks servers not to).',
+    remediation:
+      'Offer AUTH only inside TLS: Postfix `smtpd_tls_auth_only = yes` (or port 465 with implicit TLS), Dovecot ' +
+      '`disable_plaintext_auth = yes`, Exim `auth_advertise_hosts` limited to TLS sessions (an expansion on ' +
+      '`$tls_in_cipher`).',
+  },
   'smtp.auth.not-offered': {
     title: 'AUTH not offered',
     explanation:

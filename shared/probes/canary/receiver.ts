@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { authenticate } from 'mailauth';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { ResolverSettings } from '../../config/resolver';
+import type { QuerySettings } from '../../config/resolver';
 import { createResolver } from '../../dns/resolver';
 import type { Log } from '../../util/log';
 import { headerValues, parseHeaders, receivedHops } from './headers';
@@ -17,7 +17,7 @@ export interface ReceiverOptions {
   host?: string;
   port?: number;
   ledger: CanaryLedger;
-  resolver: ResolverSettings;
+  resolver: QuerySettings;
   log: Log;
   /** Name this receiver writes into its verdicts (the authserv-id of a real MX). */
   hostname?: string;

@@ -97,6 +97,13 @@ export const dnsGroup = z
         mtaSts: presence.default('optional').describe('MTA-STS record and policy'),
         tlsRpt: presence.default('optional').describe('TLS-RPT record'),
         bimi: presence.default('off').describe('BIMI record (default selector)'),
+        dnssec: presence
+          .default('optional')
+          .describe(
+            'DNSSEC state of the domain from a validating resolver (resolver.validating): failing validation fails; ' +
+              'required also fails an unsigned domain. Without a validating resolver optional checks nothing and ' +
+              'required is unknown',
+          ),
         mtaStsFetch: mtaStsFetch.prefault({}),
         driftWarnHours: z
           .number()

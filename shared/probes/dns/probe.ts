@@ -1,4 +1,5 @@
 import type { DnsResolver } from '../../dns/resolver';
+import type { SecureResolver } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
@@ -6,6 +7,7 @@ import { checkBimi } from './bimi';
 import type { DnsGroup, DnsOptions, DomainTarget, ExpectationKey } from './config';
 import { checkDkim } from './dkim';
 import { checkDmarc } from './dmarc';
+import { checkDnssec } from './dnssec';
 import { checkDrift } from './drift';
 import { checkExpectation } from './expect';
 import { cachingResolver } from './lookup';
@@ -18,6 +20,8 @@ import { checkTlsRpt } from './tls-rpt';
 
 export interface DnsCheckDeps {
   resolve: DnsResolver;
+  /** DNSSEC-aware queries; without them no dnssec check is made. */
+  secure?: SecureResolver;
   fetchPolicy: PolicyFetcher;
   signal: AbortSignal;
   now: Date;
@@ -40,7 +44,7 @@ export async function runDnsChecks(
   // A selector with an expected value is checked even when `dkimSelectors` does not list it.
   const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
   const mxStep = timed('mx', () => checkMx(domain, resolve));
-  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr] = await Promise.all([
+  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
     timed('dkim', () => checkDkim(domain, selectors, resolve)),
@@ -53,9 +57,13 @@ export async function runDnsChecks(
       : timed('tlsRpt', () => checkTlsRpt(domain, options.tlsRpt, resolve)),
     options.bimi === 'off' ? undefined : timed('bimi', () => checkBimi(domain, options.bimi, resolve)),
     timed('ptr', () => Promise.all(target.sendingIps.map((ip) => checkPtr(ip, resolve)))),
+    deps.secure
+      ? timed('dnssec', () => checkDnssec(domain, options.dnssec, deps.secure as SecureResolver))
+      : undefined,
   ]);
 
   const checks: Check[] = [
+    ...(dnssec ? [dnssec] : []),
     ...mx.checks,
     ...spf.checks,
     ...dkim.checks,
@@ -98,6 +106,7 @@ export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
   run: (target, group, ctx) =>
     runDnsChecks(target, group.options, {
       resolve: cachingResolver(ctx.dns(), (line) => ctx.transcript.add(line)),
+      secure: ctx.dnssec(),
       fetchPolicy: httpsPolicyFetcher(group.options.mtaStsFetch),
       signal: ctx.signal,
       now: ctx.now(),

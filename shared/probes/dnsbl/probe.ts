@@ -14,7 +14,7 @@ import type { ZoneKeyOption } from './zones';
 /** A key is one DNS label: anything else would change which zone is queried. */
 const KEY_LABEL = /^[A-Za-z0-9-]{1,63}$/;
 
-export function resolverKey(settings: ResolverSettings): string {
+export function resolverKey(settings: Pick<ResolverSettings, 'servers'>): string {
   return settings.servers.length > 0 ? settings.servers.join(',') : 'system';
 }
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { ResolverSettings } from '../../config/resolver';
+import type { QuerySettings } from '../../config/resolver';
 import { createResolver, type DnsResolver, type RrType } from '../../dns/resolver';
 import type { CauseId } from '../../model/causes/index';
 import type { Check } from '../../model/result';
@@ -80,7 +80,7 @@ export interface SweepStats {
 
 export interface SweepOptions {
   options: DnsblOptions;
-  resolver: ResolverSettings;
+  resolver: QuerySettings;
   keys?: Partial<Record<ZoneKeyOption, string>>;
   signal?: AbortSignal;
   /** Injected for tests; defaults to a resolver on `resolver`. */

@@ -45,10 +45,16 @@ function chainOf(cert: X509Certificate): JsonObject[] {
  * configured CA, dates, host name) and adds the time to expiry (in hours and minutes below two days). `socket` must come from a handshake made with
  * `rejectUnauthorized: false` and the same `ca` option, so the chain verdict is in `authorizationError`.
  */
-export function certificateCheck(socket: TLSSocket, hostname: string, now: Date, warnDays: number): Check {
+export function certificateCheck(
+  socket: TLSSocket,
+  hostname: string,
+  now: Date,
+  warnDays: number,
   // The X509Certificate view: fields are decoded when read, where getPeerCertificate(true) converts the whole
-  // chain (DER, public keys, three fingerprints per certificate) into objects on every session.
-  const cert = socket.getPeerX509Certificate();
+  // chain (DER, public keys, three fingerprints per certificate) into objects on every session. Node returns it
+  // only once per socket, so a caller that needs it too passes it in.
+  cert: X509Certificate | undefined = socket.getPeerX509Certificate(),
+): Check {
   if (!cert) {
     return {
       id: 'tls.certificate',

@@ -55,6 +55,14 @@ export const smtpEndpoint = z
       .max(365)
       .optional()
       .describe('Warn when the certificate expires within this many days; defaults to the group option'),
+    dane: z
+      .enum(['off', 'optional', 'required'])
+      .optional()
+      .describe(
+        'DANE (RFC 7672): the TLSA records at _<port>._tcp.<host> checked against the certificate served on the same ' +
+          'connection. optional: judged when published; required: no usable, DNSSEC-secure record fails. Default: ' +
+          'optional on port 25, off elsewhere. A verdict on DNSSEC needs resolver.validating',
+      ),
     auth: z
       .object({
         user: z.string().min(1),
@@ -143,6 +151,14 @@ export const smtpGroup = z
           .describe(
             'Warn when the server advertises a SIZE limit below this (0: never); providers accept 25-35 MB, ' +
               "Postfix's default is 10,240,000",
+          ),
+        tlsScan: z
+          .boolean()
+          .default(true)
+          .describe(
+            'After a TLS session, three short extra connections ask whether the server still accepts TLS 1.0, TLS ' +
+              '1.1 and weak suites (no forward secrecy, 3DES, RC4, NULL); after a failed handshake, one asks ' +
+              'whether it speaks only TLS 1.0/1.1',
           ),
         greylistRetrySeconds: z
           .number()

@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Timings } from '../../model/timings';
 import type { Transcript } from '../../model/transcript';
 import type { SmtpEndpoint } from './config';
+import type { DanePlan } from './dane';
 
 /** Everything one SMTP session needs, resolved from config, secrets and the probe context. */
 export interface SessionPlan {
@@ -23,6 +24,8 @@ export interface SessionPlan {
   /** An advertised SIZE below this is a warning (0: never). */
   minSizeLimitBytes: number;
   relayTest?: NonNullable<SmtpEndpoint['relayTest']>;
+  /** The TLSA lookup made before connecting, judged against the certificate of this session. */
+  dane?: DanePlan;
 }
 
 export interface SessionIo {

@@ -3,11 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { describeSecretRef } from '../../config/secret-ref';
 import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
+import { describeExtendedErrors, validationFailure } from '../../dns/secure-query';
 import type { Check } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
+import { daneCheck, lookupTlsa } from './dane';
 import type { SessionPlan } from './plan';
 import { runSession } from './session';
+import { legacyOnly, scanTls } from './tls-scan';
 
 /** Resolves the host with the probe's resolver: A first (Lambda has no IPv6 egress by default), then AAAA. */
 async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addresses: string[] } | Check> {
@@ -43,6 +46,60 @@ async function resolveHost(host: string, resolver: DnsResolver): Promise<{ addre
     message: `could not resolve ${host}: ${failures.map((f) => f?.failure ?? 'no answer').join(', ')}`,
     details: { codes },
   };
+}
+
+/** A SERVFAIL that a validating resolver owes to DNSSEC is a failure of the host's zone, with the validator's reason. */
+async function explainUnresolved(check: Check, host: string, ctx: ProbeContext): Promise<Check> {
+  if (check.status !== 'unknown') return check;
+  const failure = await validationFailure(ctx.dnssec(), host, 'A');
+  if (!failure) return check;
+  return {
+    id: 'dns',
+    status: 'fail',
+    cause: 'smtp.dns.dnssec-bogus',
+    message: `${host} fails DNSSEC validation (${describeExtendedErrors(failure.errors)}); with checking disabled the resolver returns ${failure.behind}`,
+    details: {
+      extendedErrors: failure.errors.map((e) => ({ code: e.code, name: e.name, text: e.text })),
+      behindCheckingDisabled: failure.behind,
+    },
+  };
+}
+
+/**
+ * What the session's one handshake cannot tell: the versions and suites the server still accepts (each asked on a
+ * connection of its own, placed after the TLS checks), and whether a failed handshake is a server stuck below
+ * TLS 1.2.
+ */
+async function judgeTls(
+  found: Check[],
+  plan: SessionPlan,
+  scan: boolean,
+  ctx: ProbeContext,
+): Promise<Check[]> {
+  const index = found.findIndex((c) => c.id === 'tls');
+  const tls = found[index];
+  if (!tls || ctx.signal.aborted) return found;
+  if (tls.status === 'pass' && scan) {
+    const negotiated = String(tls.details?.protocol ?? 'unknown');
+    const extra = await ctx.timings.measure('tlsScan', () => scanTls(plan, negotiated, ctx.signal));
+    let after = index + 1;
+    while (found[after]?.id.startsWith('tls.')) after++;
+    return [...found.slice(0, after), ...extra, ...found.slice(after)];
+  }
+  if (tls.cause === 'smtp.tls.handshake-failed') {
+    const old = await ctx.timings.measure('tlsScan', () => legacyOnly(plan, ctx.signal));
+    if (!old) return found;
+    const replaced: Check = {
+      ...tls,
+      cause: 'smtp.tls.outdated-protocol',
+      message:
+        `the server speaks at most ${old.protocol} (it chose ${old.cipher} when the probe allowed TLS 1.0/1.1): ` +
+        `clients that require TLS 1.2 cannot connect (${tls.message})`,
+      details: { ...tls.details, legacyProtocol: old.protocol, legacyCipher: old.cipher },
+    };
+    return found.map((c, i) => (i === index ? replaced : c));
+  }
+  return found;
 }
 
 /** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
@@ -123,9 +180,15 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
   }
 
   let address = endpoint.host;
+  const daneMode = endpoint.dane ?? (endpoint.port === 25 ? 'optional' : 'off');
+  // The TLSA lookup runs beside the address lookup; its verdict needs the certificate of the session.
+  const tlsa =
+    daneMode !== 'off' && !isIP(endpoint.host) && endpoint.mode !== 'plain'
+      ? ctx.timings.measure('tlsa', () => lookupTlsa(endpoint.host, endpoint.port, ctx.dnssec()))
+      : undefined;
   if (!isIP(endpoint.host)) {
     const resolved = await ctx.timings.measure('dns', () => resolveHost(endpoint.host, ctx.dns()));
-    if (!('addresses' in resolved)) return [...checks, resolved];
+    if (!('addresses' in resolved)) return [...checks, await explainUnresolved(resolved, endpoint.host, ctx)];
     address = resolved.addresses[0] as string;
     checks.push({
       id: 'dns',
@@ -156,10 +219,18 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
     // Without the password, the envelope of a submission port would only be refused for lack of AUTH.
     ...(endpoint.envelope && (auth || !endpoint.auth) ? { envelope: endpoint.envelope } : {}),
     ...(endpoint.relayTest ? { relayTest: endpoint.relayTest } : {}),
+    ...(tlsa ? { dane: { lookup: await tlsa, required: daneMode === 'required' } } : {}),
   };
 
   const io = { signal: ctx.signal, timings: ctx.timings, transcript: ctx.transcript, now: () => ctx.now() };
-  const first = await runSession(plan, io);
+  const session = async () => {
+    const found = await runSession(plan, io);
+    // A session that ended before TLS still owes the DANE verdict (records that demand TLS, a bogus lookup).
+    if (plan.dane && !found.some((c) => c.id === 'tls.dane'))
+      found.push(daneCheck(plan.dane, undefined, plan.host));
+    return judgeTls(found, plan, options.tlsScan, ctx);
+  };
+  const first = await session();
   const greylisted = first.filter((c) => c.cause === 'smtp.rcpt.greylisted');
   if (greylisted.length === 0 || options.greylistRetrySeconds === 0 || ctx.signal.aborted) {
     return [...checks, ...first];
@@ -173,7 +244,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
   } catch {
     return [...checks, ...first];
   }
-  const retry = await runSession(plan, io);
+  const retry = await session();
   const before = new Map(greylisted.map((c) => [c.id, c]));
   return [
     ...checks,

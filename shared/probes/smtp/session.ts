@@ -1,8 +1,7 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
-import { formatDuration } from '../../util/duration';
 import { errorMeaning } from '../../util/net-error';
 import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
@@ -14,10 +13,19 @@ import {
   replyDetails,
   type Verdict,
 } from './classify';
+import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
-import { bounded, handshake, type SmtpReply, SmtpWire, SmtpWireError, TlsHandshakeError } from './wire';
+import {
+  bounded,
+  handshake,
+  type SmtpReply,
+  SmtpWire,
+  SmtpWireError,
+  TlsHandshakeError,
+  tcpConnect,
+} from './wire';
 
 const QUIT_TIMEOUT_MS = 5000;
 
@@ -46,35 +54,6 @@ function parseEhlo(reply: SmtpReply): Ehlo {
       : {}),
     ...(size && Number(size) > 0 ? { sizeLimit: Number(size) } : {}),
   };
-}
-
-/** TCP connect with a bounded, abortable wait. */
-function tcpConnect(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    // No Nagle: a command written right after the TLS Finished would otherwise wait for a delayed ACK (~40 ms).
-    const socket = netConnect({ host: address, port, noDelay: true });
-    const done = (err?: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', done);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else resolve(socket);
-    };
-    const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
-    const timer = setTimeout(
-      () =>
-        done(
-          Object.assign(new Error(`no answer within ${formatDuration(timeoutMs)}`), { code: 'ETIMEDOUT' }),
-        ),
-      timeoutMs,
-    );
-    socket.once('connect', () => done());
-    socket.on('error', done);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const CONNECT_CAUSES: Record<string, CauseId> = {
@@ -205,8 +184,11 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       message: `${protocol} with ${cipher.name}`,
       details: { protocol, cipher: cipher.name },
     });
-    const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays);
+    // Node hands the peer's X509Certificate out once per socket: both judges share it.
+    const peer = tlsSocket.getPeerX509Certificate();
+    const cert = certificateCheck(tlsSocket, plan.certName, io.now(), plan.certWarnDays, peer);
     checks.push(cert);
+    if (plan.dane) checks.push(daneCheck(plan.dane, { peer }, plan.host));
     trusted = cert.status !== 'fail';
   };
 
@@ -287,6 +269,27 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
       return { keywords: [], starttls: false };
     };
     let ehlo = await hello();
+    // AUTH advertised before STARTTLS: ask to start it without credentials (no initial response). A 334 means a client
+    // could authenticate in cleartext; the exchange is cancelled at once with "*" (RFC 4954 4).
+    const plainAuth = (ehlo.auth ?? []).find((m) => m === 'PLAIN' || m === 'LOGIN');
+    if (plan.mode === 'starttls' && ehlo.starttls && plainAuth) {
+      let reply: SmtpReply;
+      try {
+        reply = await step('auth', () => w.command(`AUTH ${plainAuth}`, plan.replyTimeoutMs));
+        if (reply.code === 334) await step('auth', () => w.command('*', plan.replyTimeoutMs));
+      } catch (err) {
+        return wireFailed('auth.before-tls', err);
+      }
+      if (reply.code === 334) {
+        checks.push({
+          id: 'auth.before-tls',
+          status: 'warn',
+          cause: 'smtp.auth.offered-before-tls',
+          message: `AUTH ${plainAuth} is accepted before STARTTLS (334): a client can send its password in cleartext`,
+          details: { mechanisms: ehlo.auth ?? [], reply: replyDetails(reply) },
+        });
+      }
+    }
 
     // --- STARTTLS --------------------------------------------------------------------------------------------
     if (plan.mode === 'starttls') {

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { formatDuration } from '../../util/duration';
 import { errorMeaning } from '../../util/net-error';
@@ -311,6 +311,40 @@ export function handshake(
     });
     socket.on('error', onError);
     socket.on('close', onClose);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** TCP connect with a bounded, abortable wait. */
+export function tcpConnect(
+  address: string,
+  port: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    // No Nagle: a command written right after the TLS Finished would otherwise wait for a delayed ACK (~40 ms).
+    const socket = netConnect({ host: address, port, noDelay: true });
+    const done = (err?: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', done);
+      if (err) {
+        socket.destroy();
+        reject(err);
+      } else resolve(socket);
+    };
+    const onAbort = () => done(Object.assign(new Error('probe time budget spent'), { code: 'ABORT_ERR' }));
+    const timer = setTimeout(
+      () =>
+        done(
+          Object.assign(new Error(`no answer within ${formatDuration(timeoutMs)}`), { code: 'ETIMEDOUT' }),
+        ),
+      timeoutMs,
+    );
+    socket.once('connect', () => done());
+    socket.on('error', done);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -23,6 +23,8 @@ export interface ProbeRun {
 export interface RunOptions {
   options?: OptionsInput;
   resolverServers?: string[];
+  /** The resolver validates DNSSEC (`resolver.validating`). */
+  validating?: boolean;
   /** Secret values by env name; `{ env: 'SMTP_PASS' }` refs resolve here. */
   secrets?: Record<string, string>;
   signal?: AbortSignal;
@@ -32,7 +34,12 @@ export interface RunOptions {
 /** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
 export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}): Promise<ProbeRun> {
   const config = parseConfig({
-    resolver: { servers: run.resolverServers ?? ['127.0.0.1:9'], timeoutMs: 3000, tries: 1 },
+    resolver: {
+      servers: run.resolverServers ?? ['127.0.0.1:9'],
+      timeoutMs: 3000,
+      tries: 1,
+      validating: run.validating ?? false,
+    },
     targets: { smtp: [endpoint] },
     probes: [
       {
