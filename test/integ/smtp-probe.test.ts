@@ -120,6 +120,41 @@ describe('smtp probe against a healthy submission server', () => {
     ]);
   });
 
+  it('scans the TLS protocols and suites once a day, reusing the scan from the memo in between', async () => {
+    let connections = 0;
+    const s = await submission({
+      onConnect: (_session, cb) => {
+        connections++;
+        cb();
+      },
+    });
+    const first = await runSmtpProbe(endpoint(s.port), { secrets, now: new Date('2026-03-10T10:00:00Z') });
+    expect(connections).toBe(4); // the session and three scan connections
+    expect(first.outcome.memo?.tlsScan).toMatchObject({ at: '2026-03-10T10:00:00.000Z' });
+
+    connections = 0;
+    const later = await runSmtpProbe(endpoint(s.port), {
+      secrets,
+      now: new Date('2026-03-10T15:00:00Z'),
+      memo: first.outcome.memo,
+    });
+    expect(connections).toBe(1);
+    expect(later.check('tls.protocols')).toMatchObject({
+      status: first.check('tls.protocols').status,
+      details: expect.objectContaining({ scannedAt: '2026-03-10T10:00:00.000Z' }),
+    });
+    expect(later.outcome.memo?.tlsScan).toEqual(first.outcome.memo?.tlsScan);
+
+    connections = 0;
+    const nextDay = await runSmtpProbe(endpoint(s.port), {
+      secrets,
+      now: new Date('2026-03-11T10:00:01Z'),
+      memo: later.outcome.memo,
+    });
+    expect(connections).toBe(4);
+    expect(nextDay.outcome.memo?.tlsScan).toMatchObject({ at: '2026-03-11T10:00:01.000Z' });
+  });
+
   it('resolves the host with the configured resolver and records the addresses', async () => {
     const s = await submission();
     const dns = await startDnsServer({ records: { [HOST]: [{ type: 'A', address: '127.0.0.1' }] } });

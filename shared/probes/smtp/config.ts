@@ -157,8 +157,8 @@ export const smtpGroup = z
           .default(true)
           .describe(
             'After a TLS session, three short extra connections ask whether the server still accepts TLS 1.0, TLS ' +
-              '1.1 and weak suites (no forward secrecy, 3DES, RC4, NULL); after a failed handshake, one asks ' +
-              'whether it speaks only TLS 1.0/1.1',
+              '1.1 and weak suites (no forward secrecy, 3DES, RC4, NULL), once a day per endpoint (the runs in ' +
+              'between repeat that verdict); after a failed handshake, one asks whether it speaks only TLS 1.0/1.1',
           ),
         greylistRetrySeconds: z
           .number()

@@ -4,7 +4,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { describeSecretRef } from '../../config/secret-ref';
 import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import { describeExtendedErrors, validationFailure } from '../../dns/secure-query';
-import type { Check } from '../../model/result';
+import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
 import { daneCheck, lookupTlsa } from './dane';
@@ -75,13 +75,14 @@ async function judgeTls(
   plan: SessionPlan,
   scan: boolean,
   ctx: ProbeContext,
+  memo: JsonObject,
 ): Promise<Check[]> {
   const index = found.findIndex((c) => c.id === 'tls');
   const tls = found[index];
   if (!tls || ctx.signal.aborted) return found;
   if (tls.status === 'pass' && scan) {
     const negotiated = String(tls.details?.protocol ?? 'unknown');
-    const extra = await ctx.timings.measure('tlsScan', () => scanTls(plan, negotiated, ctx.signal));
+    const extra = await scannedTls(plan, negotiated, ctx, memo);
     let after = index + 1;
     while (found[after]?.id.startsWith('tls.')) after++;
     return [...found.slice(0, after), ...extra, ...found.slice(after)];
@@ -100,6 +101,31 @@ async function judgeTls(
     return found.map((c, i) => (i === index ? replaced : c));
   }
   return found;
+}
+
+/** A server's accepted protocols and suites change with its configuration, not every few minutes: scan daily. */
+const TLS_SCAN_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * The TLS scan's checks: from the previous run's memo while that scan is under a day old and the session still
+ * negotiates the same protocol, else scanned now (three extra connections) and remembered in `memo`. A group
+ * probing every 5 minutes then opens those connections once a day, not 288 times.
+ */
+async function scannedTls(
+  plan: SessionPlan,
+  negotiated: string,
+  ctx: ProbeContext,
+  memo: JsonObject,
+): Promise<Check[]> {
+  const previous = ctx.memo?.tlsScan as { at?: string; protocol?: string; checks?: Check[] } | undefined;
+  const age = previous?.at ? ctx.now().getTime() - Date.parse(previous.at) : Number.NaN;
+  if (previous?.checks && previous.protocol === negotiated && age >= 0 && age < TLS_SCAN_EVERY_MS) {
+    memo.tlsScan = previous as JsonObject;
+    return previous.checks.map((c) => ({ ...c, details: { ...c.details, scannedAt: previous.at ?? null } }));
+  }
+  const checks = await ctx.timings.measure('tlsScan', () => scanTls(plan, negotiated, ctx.signal));
+  memo.tlsScan = { at: ctx.now().toISOString(), protocol: negotiated, checks } as unknown as JsonObject;
+  return checks;
 }
 
 /** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
@@ -138,11 +164,18 @@ async function probeEndpoint(
   endpoint: SmtpEndpoint,
   group: SmtpGroup,
   ctx: ProbeContext,
-): Promise<{ checks: Check[] }> {
-  return { checks: await endpointChecks(endpoint, group, ctx) };
+): Promise<ProbeOutcome> {
+  const memo: JsonObject = {};
+  const checks = await endpointChecks(endpoint, group, ctx, memo);
+  return Object.keys(memo).length > 0 ? { checks, memo } : { checks };
 }
 
-async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: ProbeContext): Promise<Check[]> {
+async function endpointChecks(
+  endpoint: SmtpEndpoint,
+  group: SmtpGroup,
+  ctx: ProbeContext,
+  memo: JsonObject,
+): Promise<Check[]> {
   const checks: Check[] = [];
   const options = group.options;
 
@@ -228,7 +261,7 @@ async function endpointChecks(endpoint: SmtpEndpoint, group: SmtpGroup, ctx: Pro
     // A session that ended before TLS still owes the DANE verdict (records that demand TLS, a bogus lookup).
     if (plan.dane && !found.some((c) => c.id === 'tls.dane'))
       found.push(daneCheck(plan.dane, undefined, plan.host));
-    return judgeTls(found, plan, options.tlsScan, ctx);
+    return judgeTls(found, plan, options.tlsScan, ctx, memo);
   };
   const first = await session();
   const greylisted = first.filter((c) => c.cause === 'smtp.rcpt.greylisted');

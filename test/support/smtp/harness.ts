@@ -29,6 +29,8 @@ export interface RunOptions {
   secrets?: Record<string, string>;
   signal?: AbortSignal;
   now?: Date;
+  /** The memo of a previous run (what `outcome.memo` returned). */
+  memo?: ProbeOutcome['memo'];
 }
 
 /** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
@@ -69,6 +71,7 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
     ...(run.secrets ? { secrets: run.secrets } : {}),
     ...(run.signal ? { signal: run.signal } : {}),
     ...(run.now ? { now: () => run.now as Date } : {}),
+    ...(run.memo ? { memo: run.memo } : {}),
     log,
   });
   return {
