@@ -121,9 +121,10 @@ function storedResultBytes(result: ProbeResult): number {
  */
 function probeRunWriteUnits(kind: ProbeKind, items: Record<string, unknown>[]): number {
   const bySortKey = (prefix: string) => items.filter((i) => String(i[TABLE.sortKey]).startsWith(prefix));
-  const newest = (prefix: string) => bySortKey(prefix).sort((x, y) => itemBytes(y) - itemBytes(x))[0];
+  // The largest item of each kind in the partition: an upper bound for one run's write.
+  const largest = (prefix: string) => bySortKey(prefix).sort((x, y) => itemBytes(y) - itemBytes(x))[0];
   let total = kind === 'canary' ? 2 : 0;
-  const result = newest('R#');
+  const result = largest('R#');
   if (result) {
     total += units(itemBytes(result));
     const kept: string[] = [
@@ -135,11 +136,11 @@ function probeRunWriteUnits(kind: ProbeKind, items: Record<string, unknown>[]): 
     ];
     total += units(itemBytes(Object.fromEntries(Object.entries(result).filter(([k]) => kept.includes(k)))));
   }
-  const state = newest('STATE');
+  const state = largest('STATE');
   // The states index holds the keys and the TTL: one unit per save.
   if (state) total += units(itemBytes(state)) + 1;
   for (const prefix of ['H#', 'D#', 'CLAIM#']) {
-    const item = newest(prefix);
+    const item = largest(prefix);
     if (item) total += units(itemBytes(item));
   }
   return total;
@@ -211,7 +212,7 @@ export async function sampleRun(existing?: string): Promise<RunSample> {
   const store = await openEmbeddedStore({ dataDir });
   try {
     const byKind = new Map<ProbeKind, ProbeResult[]>();
-    const units = new Map<ProbeKind, number[]>();
+    const perRun = new Map<ProbeKind, number[]>();
     for (const state of await store.store.listStates()) {
       const [result] = await store.store.historyByProbe(state.probeId, {
         since: new Date(0),
@@ -228,13 +229,13 @@ export async function sampleRun(existing?: string): Promise<RunSample> {
           ExpressionAttributeValues: { ':pk': probePartition(state.probeId) },
         }),
       );
-      units.set(result.kind, [
-        ...(units.get(result.kind) ?? []),
+      perRun.set(result.kind, [
+        ...(perRun.get(result.kind) ?? []),
         probeRunWriteUnits(result.kind, items.Items ?? []),
       ]);
     }
     const writeUnitsPerRun = new Map(
-      [...units].map(([kind, u]) => [kind, u.reduce((n, x) => n + x, 0) / u.length] as const),
+      [...perRun].map(([kind, u]) => [kind, u.reduce((n, x) => n + x, 0) / u.length] as const),
     );
     return { byKind, writeUnitsPerRun };
   } finally {
