@@ -119,7 +119,12 @@ describe('SPF record syntax (RFC 7208 4.5, 4.6, 5, 6, 7.1)', () => {
 describe('SPF records at a name (RFC 7208 4.5)', () => {
   it('keeps only the records of the checked domain, with the version matched case-insensitively', async () => {
     const { analysis } = await analyze({
-      'example.test': [...spf('v=spf10 +all'), ...spf('V=SPF1 include:example.net -all'), ...spf('spf1')],
+      'example.test': [
+        ...spf('v=spf10 +all'),
+        ...spf('V=SPF1 include:example.net -all'),
+        ...spf('spf1'),
+        ...spf('txt v=spf1 +all'),
+      ],
       'example.net': spf('v=spf1 ip4:192.0.2.1 -all'),
     });
     expect(analysis.records).toEqual(['V=SPF1 include:example.net -all']);
