@@ -7,19 +7,9 @@ set -euo pipefail
 
 PACKAGES=(swaks libnet-ssleay-perl monitoring-plugins-standard python3 python3-dkim spf-tools-perl bind9-dnsutils curl)
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-  [[ "$status" == installed ]] || missing+=("$pkg")
-done
-if ((${#missing[@]} == 0)); then
-  echo "bench install: all ${#PACKAGES[@]} peer packages already installed"
-  exit 0
-fi
-if ((EUID != 0)); then
-  echo "bench install: must run as root to install: ${missing[*]}" >&2
-  exit 1
-fi
+LABEL="bench install"
+# shellcheck source=../scripts/debian-missing.sh
+source "$(dirname "$0")/../scripts/debian-missing.sh"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -13,20 +13,9 @@ PACKAGES=(
   unbound ldnsutils
 )
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-  [[ "$status" == installed ]] || missing+=("$pkg")
-done
-if ((${#missing[@]} == 0)); then
-  echo "lab install: all ${#PACKAGES[@]} packages already installed"
-  exit 0
-fi
-
-if ((EUID != 0)); then
-  echo "lab install: must run as root to install: ${missing[*]}" >&2
-  exit 1
-fi
+LABEL="lab install"
+# shellcheck source=../../scripts/debian-missing.sh
+source "$(dirname "$0")/../../scripts/debian-missing.sh"
 
 export DEBIAN_FRONTEND=noninteractive
 start=$(date +%s.%N)
