@@ -19,6 +19,7 @@ import {
 } from './result-item';
 import type { ProbeEvent, Resolution, Rollup } from './rollup-model';
 import { RollupTable } from './rollups';
+import { decodeState, encodeState } from './state-item';
 import {
   claimSortKey,
   KEY_ATTRIBUTES,
@@ -140,7 +141,7 @@ export class DynamoResultStore implements ResultStore {
       ),
     );
     if (!out.Item || !this.isLive(out.Item)) return undefined;
-    return strip(out.Item) as unknown as ProbeState;
+    return decodeState(strip(out.Item));
   }
 
   async saveState(state: ProbeState): Promise<boolean> {
@@ -149,7 +150,7 @@ export class DynamoResultStore implements ResultStore {
     }
     const now = this.clock().getTime();
     const item: Item = {
-      ...plain(state),
+      ...encodeState(state),
       [TABLE.partitionKey]: probePartition(state.probeId),
       [TABLE.sortKey]: STATE_SORT_KEY,
       [TABLE.states.partitionKey]: STATES_PARTITION,
@@ -241,7 +242,7 @@ export class DynamoResultStore implements ResultStore {
     // The index holds keys only (a state save then writes one small index entry); the states are read by key.
     const entries = await this.collect('Query (states)', [query], undefined);
     const items = await itemsByKey(this.client, this.tableName, 'BatchGetItem (states)', entries);
-    return items.map((item) => strip(item) as unknown as ProbeState);
+    return items.map((item) => decodeState(strip(item)));
   }
 
   async addToRollups(result: ProbeResult, previous: ProbeState | undefined): Promise<void> {
@@ -359,11 +360,6 @@ function strip(item: Item): Item {
   const out = { ...item };
   for (const key of KEY_ATTRIBUTES) delete out[key];
   return out;
-}
-
-/** A JSON-only copy: drops undefined fields, which DynamoDB cannot store. */
-function plain(value: ProbeState): Item {
-  return JSON.parse(JSON.stringify(value)) as Item;
 }
 
 function msOf(value: string | Date, field: string): number {

@@ -117,3 +117,26 @@ describe('rollups written on the result path', () => {
     expect(later.events).toHaveLength(1);
   });
 });
+
+describe('day rollups', () => {
+  it('cover each whole UTC day a window overlaps, oldest first, and agree with the hours', async () => {
+    outcome = { checks: [cert(30)] };
+    const at = (day: number, hour: number, minute: number) => new Date(Date.UTC(2026, 10, day, hour, minute));
+    for (const t of [at(25, 22, 55), at(25, 23, 55), at(26, 0, 0), at(26, 0, 5), at(26, 13, 0), at(28, 1, 0)])
+      await runProbe(spec, t, deps());
+
+    const window = { since: at(25, 23, 0), until: at(26, 1, 0) };
+    const days = await embedded.store.rollups(spec.id, window, 'day');
+    expect(days.map((d) => [d.resolution, d.start, d.runs, d.counters['status:pass']])).toEqual([
+      ['day', '2026-11-25T00:00:00.000Z', 2, 2],
+      ['day', '2026-11-26T00:00:00.000Z', 3, 3],
+    ]);
+    expect(days[1]?.histograms['phase:connect']).toMatchObject({ n: 3, sum: 36 });
+    expect(days[1]?.counters.certDaysSum).toBe(90);
+    const hours = await embedded.store.rollups(spec.id, window, 'hour');
+    expect(hours.map((h) => [h.start, h.runs])).toEqual([
+      ['2026-11-25T23:00:00.000Z', 1],
+      ['2026-11-26T00:00:00.000Z', 2],
+    ]);
+  });
+});

@@ -445,6 +445,54 @@ describe('DynamoResultStore on embedded dynalite', () => {
       );
     });
 
+    it('stores a state with its checks, memo and recent verdicts as one compressed body', async () => {
+      // A dns probe's state: forty checks, and the records its drift memo keeps (a 2048-bit DKIM key among them).
+      const checks = Object.fromEntries(
+        Array.from({ length: 40 }, (_, i) => [
+          `spf.ip:198.51.100.${i}`,
+          {
+            status: 'fail' as const,
+            cause: 'dns.spf.permerror' as const,
+            alerted: true,
+            alertedCause: 'dns.spf.permerror' as const,
+          },
+        ]),
+      );
+      const memo = {
+        records: { 'dkim:s1': { fp: 'a53ecdc4efb91697', value: `v=DKIM1; k=rsa; p=${'A'.repeat(392)}` } },
+      };
+      const written = state('p', 1, { checks, memo, recent: ['fail', 'ok', 'fail'] });
+      await opened.store.saveState(written);
+      const raw = await opened.client.send(
+        new QueryCommand({
+          TableName: opened.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': 'PROBE#p' },
+        }),
+      );
+      const item = raw.Items?.[0] ?? {};
+      expect(item).not.toHaveProperty('checks');
+      expect(item).not.toHaveProperty('memo');
+      expect(item).toMatchObject({ probeId: 'p', version: 1, lastStatus: 'pass', phase: 'ok' });
+      expect((item.body as Uint8Array).length).toBeLessThan(600);
+      expect(JSON.stringify(written).length).toBeGreaterThan(3_000);
+      expect(await opened.store.getState('p')).toEqual(written);
+      expect(await opened.store.listStates()).toEqual([written]);
+    });
+
+    it('reads a state saved with plain attributes, and saves its next version compact', async () => {
+      const old = state('p', 1, { memo: { records: {} } });
+      await opened.client.send(
+        new PutCommand({
+          TableName: opened.tableName,
+          Item: { ...old, PK: 'PROBE#p', SK: 'STATE', GSI3PK: 'STATES', GSI3SK: 'p' },
+        }),
+      );
+      expect(await opened.store.getState('p')).toEqual(old);
+      expect(await opened.store.saveState(state('p', 2))).toBe(true);
+      expect(await opened.store.getState('p')).toEqual(state('p', 2));
+    });
+
     it('reads whole results of a target from the table, since its index holds summaries only', async () => {
       const written = [big(NOW - 2 * HOUR), result('p', NOW - HOUR)];
       for (const r of written) await opened.store.putResult(r);
