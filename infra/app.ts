@@ -1,4 +1,4 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { findConfigFile } from '../shared/suite/file';
 import { stackFromFile } from './from-file';
 import { applyNag } from './nag';
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     app,
     findConfigFile(app.node.tryGetContext('config') as string | undefined),
   );
-  applyNag(stack, stack.results.table.node.defaultChild as CfnElement);
+  applyNag(stack);
   app.synth();
 }
 

@@ -26,7 +26,7 @@ import { smtpProbe } from '../shared/probes/smtp/probe';
 import type { ProbeDefinition } from '../shared/probes/types';
 import { openEmbeddedStore } from '../shared/store/embedded';
 import { encodeResult } from '../shared/store/result-item';
-import { INDEX_PROJECTIONS, probePartition, TABLE } from '../shared/store/table';
+import { probePartition, TABLE } from '../shared/store/table';
 import { parseConfig } from '../shared/suite/load';
 import type { MailprobeConfig, MailprobeConfigInput } from '../shared/suite/schema';
 
@@ -100,20 +100,13 @@ function itemBytes(item: Record<string, unknown>): number {
 
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
-/** Bytes a result keeps in the table and its target index (the summary). */
+/** Bytes a result keeps in the table: the item and DynamoDB's 100 bytes of overhead per item. */
 function storedResultBytes(result: ProbeResult): number {
-  const item = encodeResult(result);
-  const summary = Object.fromEntries(
-    Object.entries(item).filter(([k]) =>
-      (INDEX_PROJECTIONS[TABLE.byTarget.indexName] as readonly string[]).includes(k),
-    ),
-  );
-  return itemBytes(item) + itemBytes(summary) + 200;
+  return itemBytes(encodeResult(result)) + 100;
 }
 
 /**
- * Write units one probe run costs, from the items it wrote (read raw from the table): its result with the target
- * index entry (the summary), its state with the states index entry (keys only), its hour and day rollups (an UpdateItem
+ * Write units one probe run costs, from the items it wrote (read raw from the table): its result, its state with the states index entry (keys only), its hour and day rollups (an UpdateItem
  * is charged on the larger of the item before and after, here the item after one run: a rollup holding a day of
  * runs keeps its counters and at most a few more histogram buckets), and a canary's slot claim. A canary's ledger
  * send and arrival records (in their own partitions, under 1 KB) add one unit each. Events are written only when a
@@ -125,17 +118,7 @@ function probeRunWriteUnits(kind: ProbeKind, items: Record<string, unknown>[]): 
   const largest = (prefix: string) => bySortKey(prefix).sort((x, y) => itemBytes(y) - itemBytes(x))[0];
   let total = kind === 'canary' ? 2 : 0;
   const result = largest('R#');
-  if (result) {
-    total += units(itemBytes(result));
-    const kept: string[] = [
-      ...INDEX_PROJECTIONS[TABLE.byTarget.indexName],
-      TABLE.partitionKey,
-      TABLE.sortKey,
-      TABLE.byTarget.partitionKey,
-      TABLE.byTarget.sortKey,
-    ];
-    total += units(itemBytes(Object.fromEntries(Object.entries(result).filter(([k]) => kept.includes(k)))));
-  }
+  if (result) total += units(itemBytes(result));
   const state = largest('STATE');
   // The states index holds the keys and the TTL: one unit per save.
   if (state) total += units(itemBytes(state)) + 1;

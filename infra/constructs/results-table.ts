@@ -19,7 +19,7 @@ export interface ResultsTableProps {
  * - `flusher`, the incident flush function: GetItem (an incident), conditional PutItem (delivery claims), Query
  *   (silences, active incidents on the `states` index), BatchGetItem (the incidents that index points at);
  * - `ledger`, the SES inbound function: GetItem and conditional PutItem of canary ledger entries;
- * - `R`, a reader: GetItem, Query and BatchGetItem (history and status, by probe and target; items an index points at).
+ * - `R`, a reader: GetItem, Query and BatchGetItem (history and status: a probe's partition, the `states` index and the items it points at).
  */
 const TABLE_ACTIONS = {
   runner: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
@@ -43,7 +43,7 @@ export class ResultsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: [TABLE.byTarget, TABLE.states].map((index) => ({
+      globalSecondaryIndexes: [TABLE.states].map((index) => ({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
@@ -60,12 +60,8 @@ export class ResultsTable extends Construct {
   bind(fn: lambda.Function, access: TableAccess): void {
     fn.addEnvironment('MAILPROBE_TABLE', this.table.tableName);
     const actions = TABLE_ACTIONS[access].map((a) => `dynamodb:${a}`);
-    const indexes = {
-      runner: [`${this.table.tableArn}/index/${TABLE.states.indexName}`],
-      flusher: [`${this.table.tableArn}/index/${TABLE.states.indexName}`],
-      ledger: [],
-      R: [`${this.table.tableArn}/index/*`],
-    };
+    const states = `${this.table.tableArn}/index/${TABLE.states.indexName}`;
+    const indexes = { runner: [states], flusher: [states], ledger: [], R: [states] };
     const resources = [this.table.tableArn, ...indexes[access]];
     fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
   }

@@ -28,8 +28,6 @@ import {
   STATE_SORT_KEY,
   STATES_PARTITION,
   TABLE,
-  targetPartition,
-  timeSortKey,
 } from './table';
 import type { HistoryScope, ResultStore, TimeWindow } from './types';
 
@@ -86,8 +84,6 @@ export class DynamoResultStore implements ResultStore {
       ...encodeResult(result),
       [TABLE.partitionKey]: probePartition(result.probeId),
       [TABLE.sortKey]: resultSortKey(at),
-      [TABLE.byTarget.partitionKey]: targetPartition(result.target),
-      [TABLE.byTarget.sortKey]: timeSortKey(at, result.probeId),
       [TABLE.ttlAttribute]: epochSeconds(Date.parse(at) + this.retention('putResult')),
     };
     const written = await this.conditionalPut('PutItem (result)', item, {
@@ -174,60 +170,49 @@ export class DynamoResultStore implements ResultStore {
   }
 
   async historyByProbe(probeId: string, window: TimeWindow): Promise<ProbeResult[]> {
-    const query = this.historyQuery({ probeId }, window);
+    const query = this.probeQuery(probeId, window);
     if (!query) return [];
     return (await this.collect('Query (history by probe)', query, window.limit)).map(decodeResult);
   }
 
   async historyByTarget(target: string, window: TimeWindow): Promise<ProbeResult[]> {
-    const query = this.historyQuery({ target }, window);
-    if (!query) return [];
-    return this.fullItems(await this.collect('Query (history by target)', query, window.limit));
+    const probes = await this.probesOn(target);
+    return inWindowOrder(await Promise.all(probes.map((p) => this.historyByProbe(p, window))), window);
   }
 
   async summaries(scope: HistoryScope, window: TimeWindow): Promise<ResultSummary[]> {
-    const queries = this.historyQuery(scope, window);
-    if (!queries) return [];
-    if ('probeId' in scope) {
-      // The table holds whole results: read only the summary attributes (the indexes hold nothing else).
-      const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#s${i}`, a]));
-      for (const query of queries) {
-        query.ProjectionExpression = Object.keys(names).join(', ');
-        query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, ...names };
-      }
+    if ('target' in scope) {
+      const probes = await this.probesOn(scope.target);
+      return inWindowOrder(
+        await Promise.all(probes.map((p) => this.summaries({ probeId: p }, window))),
+        window,
+      );
     }
-    return (await this.collect('Query (history summaries)', queries, window.limit)).map(decodeSummary);
+    const query = this.probeQuery(scope.probeId, window);
+    if (!query) return [];
+    // The item holds the whole result: read only the summary attributes.
+    const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#s${i}`, a]));
+    query.ProjectionExpression = Object.keys(names).join(', ');
+    query.ExpressionAttributeNames = { ...query.ExpressionAttributeNames, ...names };
+    return (await this.collect('Query (history summaries)', query, window.limit)).map(decodeSummary);
   }
 
-  /** The queries of a history scope over a window (the table for one probe, an index otherwise), or none. */
-  private historyQuery(scope: HistoryScope, window: TimeWindow): QueryCommandInput[] | undefined {
+  /** The query of one probe's results over a window, or none when the window is empty. */
+  private probeQuery(probeId: string, window: TimeWindow): QueryCommandInput | undefined {
     const range = this.range(window);
     if (!range) return undefined;
-    if ('probeId' in scope) {
-      return [
-        this.windowQuery(TABLE.partitionKey, probePartition(scope.probeId), TABLE.sortKey, window, [
-          resultSortKey(range.from),
-          resultSortKey(range.lastIncluded),
-        ]),
-      ];
-    }
-    const { indexName, partitionKey, sortKey } = TABLE.byTarget;
-    return [
-      {
-        ...this.windowQuery(partitionKey, targetPartition(scope.target), sortKey, window, [
-          range.from,
-          range.until,
-        ]),
-        IndexName: indexName,
-      },
-    ];
+    return this.windowQuery(TABLE.partitionKey, probePartition(probeId), TABLE.sortKey, window, [
+      resultSortKey(range.from),
+      resultSortKey(range.lastIncluded),
+    ]);
   }
 
-  /** The whole results of index entries (which carry the summary only), read from the table by key, in order. */
-  private async fullItems(entries: Item[]): Promise<ProbeResult[]> {
-    return (await itemsByKey(this.client, this.tableName, 'BatchGetItem (results)', entries)).map(
-      decodeResult,
-    );
+  /**
+   * The probes whose results a target's history holds: those whose state names it. No index keeps results by
+   * target (it would cost a write per result for a rare listing); a state outlives every result it evaluated.
+   */
+  private async probesOn(target: string): Promise<string[]> {
+    return (await this.listStates()).filter((s) => s.target === target).map((s) => s.probeId);
   }
 
   async listStates(): Promise<ProbeState[]> {
@@ -240,7 +225,7 @@ export class DynamoResultStore implements ResultStore {
       ExpressionAttributeValues: { ':pk': STATES_PARTITION, ':now': epochSeconds(this.clock().getTime()) },
     };
     // The index holds keys only (a state save then writes one small index entry); the states are read by key.
-    const entries = await this.collect('Query (states)', [query], undefined);
+    const entries = await this.collect('Query (states)', query, undefined);
     const items = await itemsByKey(this.client, this.tableName, 'BatchGetItem (states)', entries);
     return items.map((item) => decodeState(strip(item)));
   }
@@ -306,21 +291,19 @@ export class DynamoResultStore implements ResultStore {
     };
   }
 
-  /** Runs the queries in order, following every page, until `limit` items are collected. */
-  private async collect(operation: string, queries: QueryCommandInput[], limit: number | undefined) {
+  /** Runs the query, following every page, until `limit` items are collected. */
+  private async collect(operation: string, query: QueryCommandInput, limit: number | undefined) {
     const items: Item[] = [];
-    for (const query of queries) {
-      let startKey: Item | undefined;
-      do {
-        const input: QueryCommandInput = { ...query };
-        if (startKey) input.ExclusiveStartKey = startKey;
-        if (limit !== undefined) input.Limit = limit - items.length;
-        const page = await this.call(operation, () => this.client.send(new QueryCommand(input)));
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-        if (limit !== undefined && items.length >= limit) return items.slice(0, limit);
-      } while (startKey);
-    }
+    let startKey: Item | undefined;
+    do {
+      const input: QueryCommandInput = { ...query };
+      if (startKey) input.ExclusiveStartKey = startKey;
+      if (limit !== undefined) input.Limit = limit - items.length;
+      const page = await this.call(operation, () => this.client.send(new QueryCommand(input)));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (limit !== undefined && items.length >= limit) return items.slice(0, limit);
+    } while (startKey);
     return items;
   }
 
@@ -354,6 +337,21 @@ export class DynamoResultStore implements ResultStore {
     const expiresAt = item[TABLE.ttlAttribute];
     return typeof expiresAt !== 'number' || expiresAt > epochSeconds(this.clock().getTime());
   }
+}
+
+/** Several probes' lists merged in the window's order (scheduled time, then probe id), cut to its limit. */
+function inWindowOrder<T extends { scheduledAt: string; probeId: string }>(
+  lists: T[][],
+  window: TimeWindow,
+): T[] {
+  const sign = window.newestFirst ? -1 : 1;
+  const merged = lists
+    .flat()
+    .sort(
+      (a, b) =>
+        sign * (Date.parse(a.scheduledAt) - Date.parse(b.scheduledAt) || a.probeId.localeCompare(b.probeId)),
+    );
+  return window.limit === undefined ? merged : merged.slice(0, window.limit);
 }
 
 function strip(item: Item): Item {

@@ -165,6 +165,9 @@ describe('DynamoResultStore on embedded dynalite', () => {
     beforeEach(async () => {
       for (let i = 0; i < 12; i++) await opened.store.putResult(result('p', base + i * FIVE_MIN));
       await opened.store.putResult(result('other', base + FIVE_MIN, { target: 'mx2.example.test' }));
+      // A target's history is that of the probes whose state names it, as a run saves one after its result.
+      await opened.store.saveState(state('p', 1));
+      await opened.store.saveState(state('other', 1, { target: 'mx2.example.test' }));
     });
 
     it('includes since and excludes until for one probe', async () => {
@@ -201,6 +204,7 @@ describe('DynamoResultStore on embedded dynalite', () => {
 
     it('returns every probe on a target, in time order, and nothing from other targets', async () => {
       await opened.store.putResult(result('p-submission', base + 2 * FIVE_MIN + 1));
+      await opened.store.saveState(state('p-submission', 1));
       const got = await opened.store.historyByTarget('mx1.example.test', {
         since: new Date(base + FIVE_MIN),
         until: new Date(base + 3 * FIVE_MIN),
@@ -273,6 +277,7 @@ describe('DynamoResultStore on embedded dynalite', () => {
     for (let i = 0; i < count; i++) {
       await opened.store.putResult(result('p', base + i * MINUTE, { transcript }));
     }
+    await opened.store.saveState(state('p', 1));
     const window = { since: new Date(base) };
 
     const byProbe = await opened.store.historyByProbe('p', window);
@@ -402,9 +407,10 @@ describe('DynamoResultStore on embedded dynalite', () => {
       expect(await opened.store.historyByProbe('p', { since: new Date(NOW - DAY) })).toEqual([written]);
     });
 
-    it('lists the summaries of a probe, of a target and of all probes, newest first', async () => {
+    it('lists the summaries of a probe and of a target, newest first', async () => {
       await opened.store.putResult(big(NOW - 2 * HOUR));
       await opened.store.putResult(result('p', NOW - HOUR));
+      await opened.store.saveState(state('p', 1));
       const window = { since: new Date(NOW - DAY), newestFirst: true };
       const expected = [
         {
@@ -493,11 +499,23 @@ describe('DynamoResultStore on embedded dynalite', () => {
       expect(await opened.store.getState('p')).toEqual(state('p', 2));
     });
 
-    it('reads whole results of a target from the table, since its index holds summaries only', async () => {
-      const written = [big(NOW - 2 * HOUR), result('p', NOW - HOUR)];
+    it('reads whole results of a target from the partitions of its probes, merged in time order', async () => {
+      const written = [big(NOW - 2 * HOUR), result('q', NOW - 90 * MINUTE), result('p', NOW - HOUR)];
       for (const r of written) await opened.store.putResult(r);
+      for (const id of ['p', 'q']) await opened.store.saveState(state(id, 1));
       const window = { since: new Date(NOW - DAY) };
       expect(await opened.store.historyByTarget('mx1.example.test', window)).toEqual(written);
+      const newest = await opened.store.historyByTarget('mx1.example.test', {
+        ...window,
+        newestFirst: true,
+        limit: 2,
+      });
+      expect(times(newest)).toEqual([`p@${iso(NOW - HOUR)}`, `q@${iso(NOW - 90 * MINUTE)}`]);
+      const rows = await opened.store.summaries(
+        { target: 'mx1.example.test' },
+        { ...window, newestFirst: true },
+      );
+      expect(rows.map((r) => r.probeId)).toEqual(['p', 'q', 'p']);
     });
   });
 

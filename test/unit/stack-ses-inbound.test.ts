@@ -1,4 +1,4 @@
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import example from '../../examples/mailprobe.config';
 import { applyNag } from '../../infra/nag';
@@ -8,7 +8,7 @@ import type { MailprobeConfigInput } from '../../shared/suite/schema';
 function synth(input: MailprobeConfigInput, withNag = false): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new MailprobeStack(app, 'Mailprobe', { configInput: input, configSource: 'test config' });
-  if (withNag) applyNag(stack, stack.results.table.node.defaultChild as CfnElement);
+  if (withNag) applyNag(stack);
   app.synth();
   return Template.fromStack(stack);
 }
