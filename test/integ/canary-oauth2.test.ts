@@ -124,6 +124,28 @@ describe('OAuth2 access tokens from a refresh token (loopback HTTPS token endpoi
     expect(endpoint.requests[1]?.form.refresh_token).toBe('rotated-1');
   });
 
+  it('asks the endpoint once when several probes need the same token at the same time, and again once it failed', async () => {
+    const cache = new AccessTokenCache();
+    let issued = 0;
+    endpoint.answer = () => {
+      issued += 1;
+      return grant(`access-${issued}`, { refresh_token: `rotated-${issued}` });
+    };
+    const credentials = { clientId: 'app-1', refreshToken: 'refresh-0' };
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => cache.get(settings, credentials, io)));
+    expect(tokens).toEqual(Array(5).fill('access-1'));
+    expect(endpoint.requests).toHaveLength(1);
+
+    const other = new AccessTokenCache();
+    endpoint.answer = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_grant' }) });
+    const failures = await Promise.allSettled([1, 2, 3].map(() => other.get(settings, credentials, io)));
+    expect(failures.map((f) => f.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(endpoint.requests).toHaveLength(2);
+    endpoint.answer = () => grant('access-after-fix');
+    expect(await other.get(settings, credentials, io)).toBe('access-after-fix');
+    expect(endpoint.requests).toHaveLength(3);
+  });
+
   it('reports a refused grant as rejected, with the error code and a bounded, printable description', async () => {
     endpoint.answer = () => ({
       status: 400,

@@ -56,6 +56,8 @@ interface TokenIo {
  */
 export class AccessTokenCache {
   private readonly entries = new Map<string, Cached>();
+  /** Refreshes under way: probes that need the same token at once share one request to the endpoint. */
+  private readonly refreshing = new Map<string, Promise<string>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -74,6 +76,28 @@ export class AccessTokenCache {
       );
       return cached.accessToken;
     }
+    const pending = this.refreshing.get(key);
+    if (pending) {
+      io.log(`OAuth2 ${host}: waiting for the refresh another probe started`);
+      return pending;
+    }
+    const refreshed = this.refresh(key, host, settings, credentials, cached, io);
+    this.refreshing.set(key, refreshed);
+    try {
+      return await refreshed;
+    } finally {
+      this.refreshing.delete(key);
+    }
+  }
+
+  private async refresh(
+    key: string,
+    host: string,
+    settings: OAuth2Settings,
+    credentials: OAuthCredentials,
+    cached: Cached | undefined,
+    io: TokenIo,
+  ): Promise<string> {
     const refreshToken = cached?.refreshToken ?? credentials.refreshToken;
     const granted = await refresh(settings, { ...credentials, refreshToken }, io);
     const entry: Cached = {
