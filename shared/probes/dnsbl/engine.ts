@@ -32,8 +32,9 @@ export interface EngineOptions {
   resolve: DnsResolver;
   zones: ActiveZone[];
   /**
-   * Zone and TXT queries in flight at once. Self-tests (two queries per zone, once per cache period) have a pool of
-   * the same size beside it, so on a cold run they never hold back the zone queries.
+   * Zone and TXT queries in flight at once. Self-tests (two queries per zone, once per cache period) have a pool
+   * twice that size beside it: on a cold run they never hold back the zone queries, and every zone's pair goes out
+   * with its query (a pair left for a second wave would hold back that zone's verdict by a round trip).
    */
   concurrency: number;
   resolverKey: string;
@@ -74,7 +75,7 @@ export class DnsblEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.limiter = new Limiter(options.concurrency);
-    this.selfTests = new Limiter(options.concurrency);
+    this.selfTests = new Limiter(2 * options.concurrency);
     this.now = options.now ?? Date.now;
   }
 
