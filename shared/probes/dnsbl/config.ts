@@ -42,7 +42,9 @@ export const dnsblOptions = z
       .min(1)
       .max(512)
       .default(64)
-      .describe('zone queries in flight at once (self-tests, two per zone, have a pool twice that size beside it)'),
+      .describe(
+        'zone queries in flight at once (self-tests, two per zone, have a pool twice that size beside it)',
+      ),
     maxRangeSize: z
       .number()
       .int()
