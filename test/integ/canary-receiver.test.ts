@@ -144,6 +144,24 @@ describe('canary over the local receiver (ledger arrivals)', () => {
     });
   });
 
+  it('starts afresh from a memo it cannot trust, one field at a time, and sends its canary', async () => {
+    // Not checked in the same run: what the memo holds afterwards is what was read, plus this run's canary.
+    const s = setup('GOOD', { checkAfter: '1m', window: '10m' });
+    const bad = [
+      { pending: 'not a list', misses: 3 },
+      { pending: [{ token: '<script>', sentAt: new Date().toISOString() }], misses: 3 },
+      { pending: [{ token: newToken(), sentAt: 'yesterday' }], misses: 3 },
+      { pending: [], misses: -1 },
+      { pending: [], misses: 2.5 },
+      { pending: [], misses: 1_001 },
+    ];
+    const runs = await Promise.all(bad.map((memo) => runCanary(s, { ledger, secrets, memo })));
+    for (const run of runs) expect(run.check('send')).toMatchObject({ status: 'pass' });
+    // A bad list is dropped and the good counter kept, or the reverse; only this run's canary is awaited.
+    expect(runs.map((r) => r.memo?.misses)).toEqual([3, 3, 3, 0, 0, 0]);
+    expect(runs.map((r) => (r.memo?.pending as unknown[]).length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('keeps awaiting the newest 20 canaries while arrivals cannot be checked', async () => {
     const s = setup('GOOD');
     let memo: Record<string, unknown> | undefined;
