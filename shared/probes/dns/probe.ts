@@ -4,6 +4,7 @@ import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
 import { checkBimi } from './bimi';
+import { aliasCheck, followAliases } from './cname';
 import type { DnsGroup, DnsOptions, DomainTarget, ExpectationKey } from './config';
 import { checkDkim } from './dkim';
 import { checkDmarc } from './dmarc';
@@ -13,7 +14,9 @@ import { checkExpectation } from './expect';
 import { cachingResolver } from './lookup';
 import { checkMtaSts } from './mta-sts';
 import { httpsPolicyFetcher, type PolicyFetcher } from './mta-sts-fetch';
+import { checkPolicyId } from './mta-sts-id';
 import { checkMx } from './mx';
+import { judgeNullMx } from './null-mx-sender';
 import { checkPtr } from './ptr';
 import { checkSpf } from './spf';
 import { checkTlsRpt } from './tls-rpt';
@@ -44,7 +47,7 @@ export async function runDnsChecks(
   // A selector with an expected value is checked even when `dkimSelectors` does not list it.
   const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
   const mxStep = timed('mx', () => checkMx(domain, resolve));
-  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec] = await Promise.all([
+  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec, aliases] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
     timed('dkim', () => checkDkim(domain, selectors, resolve)),
@@ -60,11 +63,13 @@ export async function runDnsChecks(
     deps.secure
       ? timed('dnssec', () => checkDnssec(domain, options.dnssec, deps.secure as SecureResolver))
       : undefined,
+    timed('aliases', () => checkAliases(aliasedNames(domain, selectors, options), resolve)),
   ]);
 
+  const sending = { spf: spf.records, dkimSelectors: selectors, sendingIps: target.sendingIps };
   const checks: Check[] = [
     ...(dnssec ? [dnssec] : []),
-    ...mx.checks,
+    ...mx.checks.map((c) => (mx.nullMx && c.id === 'mx' ? judgeNullMx(c, sending) : c)),
     ...spf.checks,
     ...dkim.checks,
     ...dmarc.checks,
@@ -72,6 +77,7 @@ export async function runDnsChecks(
     ...(tlsRpt?.checks ?? []),
     ...ptr,
     ...(bimi?.checks ?? []),
+    ...aliases,
   ];
 
   const sets: Record<string, string[] | undefined> = {
@@ -96,9 +102,48 @@ export async function runDnsChecks(
     checks.push(checkExpectation(`dkim:${selector}`, sets[`dkim:${selector}`], expectation));
   }
 
+  const policyId = checkPolicyId(mtaSts?.published, deps.memo?.mtaStsId, deps.now);
+  if (policyId.check) checks.push(policyId.check);
   const drift = checkDrift(sets, deps.memo, deps.now, options.driftWarnHours * 3_600_000);
   checks.push(...drift.checks);
-  return { checks, memo: drift.memo };
+  return { checks, memo: { ...drift.memo, ...(policyId.memo ? { mtaStsId: policyId.memo } : {}) } };
+}
+
+interface AliasedName {
+  /** The id of the check the name gets when it is an alias. */
+  id: string;
+  /** The record it holds, for the message. */
+  what: string;
+  name: string;
+}
+
+/** The names the probe reads that are commonly delegated by CNAME (to an email provider, an MTA-STS host). */
+function aliasedNames(domain: string, selectors: string[], options: DnsOptions): AliasedName[] {
+  const at = (id: string, what: string, name: string): AliasedName => ({ id, what: `${what} ${name}`, name });
+  return [
+    ...selectors.map((s) => at(`alias:dkim:${s}`, 'DKIM key', `${s}._domainkey.${domain}`)),
+    at('alias:dmarc', 'DMARC record', `_dmarc.${domain}`),
+    ...(options.mtaSts === 'off'
+      ? []
+      : [
+          at('alias:mta-sts', 'MTA-STS record', `_mta-sts.${domain}`),
+          at('alias:mta-sts.host', 'MTA-STS policy host', `mta-sts.${domain}`),
+        ]),
+    ...(options.tlsRpt === 'off' ? [] : [at('alias:tls-rpt', 'TLS-RPT record', `_smtp._tls.${domain}`)]),
+    ...(options.bimi === 'off' ? [] : [at('alias:bimi', 'BIMI record', `default._bimi.${domain}`)]),
+  ];
+}
+
+/**
+ * One check per name that is an alias: the chain when it resolves, a failure when it dangles or loops, a warning when
+ * it runs longer than some resolvers follow.
+ * MX hosts are judged by their own MX host checks.
+ */
+async function checkAliases(names: AliasedName[], resolve: DnsResolver): Promise<Check[]> {
+  const found = await Promise.all(
+    names.map(async ({ id, what, name }) => aliasCheck(id, what, await followAliases(name, resolve))),
+  );
+  return found.filter((c): c is Check => c !== undefined);
 }
 
 export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
