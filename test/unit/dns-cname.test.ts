@@ -1,4 +1,6 @@
 import type { ZoneRecords } from '../../cli/demo/dns-server';
+import type { Check } from '../../shared/model/result';
+import { withAliases } from '../../shared/probes/dns/aliases';
 import { aliasCheck, followAliases, MAX_ALIASES } from '../../shared/probes/dns/cname';
 import { judgeNullMx, spfAuthorisesSenders } from '../../shared/probes/dns/null-mx-sender';
 import { zoneResolver } from '../support/dns/zone-resolver';
@@ -155,5 +157,60 @@ describe('null MX on a domain that sends (RFC 7505)', () => {
       message: 'mixed',
     };
     expect(judgeNullMx(mixed, { spf: ['v=spf1 a -all'], dkimSelectors: [], sendingIps: [] })).toBe(mixed);
+  });
+});
+
+describe('alias findings beside the record checks', () => {
+  const dangling: Check = {
+    id: 'alias:dkim:s2',
+    status: 'fail',
+    cause: 'dns.cname.dangling',
+    message:
+      'DKIM key s2._domainkey.example.test is an alias to a name that does not exist: a -> b (b: NXDOMAIN)',
+    observed: 'a -> b',
+    details: { chain: ['a', 'b'], aliases: 1 },
+  };
+  const resolving: Check = { id: 'alias:dkim:s1', status: 'pass', message: 'DKIM key is an alias: c -> d' };
+
+  it('makes a record check that failed because its alias dangles one finding with the alias cause and chain', () => {
+    const missing: Check = {
+      id: 'dkim:s2',
+      status: 'fail',
+      cause: 'dns.dkim.missing',
+      message: 'no DKIM key record at s2._domainkey.example.test',
+    };
+    const passing: Check = { id: 'dkim:s1', status: 'pass', message: 'Ed25519' };
+    const merged = withAliases(
+      [passing, missing],
+      [
+        { check: resolving, recordCheck: 'dkim:s1' },
+        { check: dangling, recordCheck: 'dkim:s2' },
+      ],
+    );
+    expect(merged).toEqual([
+      passing,
+      {
+        id: 'dkim:s2',
+        status: 'fail',
+        cause: 'dns.cname.dangling',
+        message: `no DKIM key record at s2._domainkey.example.test: ${dangling.message}`,
+        observed: 'a -> b',
+        details: { alias: { chain: ['a', 'b'], aliases: 1 } },
+      },
+      resolving,
+    ]);
+  });
+
+  it('keeps a dangling alias as its own finding when the record check passes anyway', () => {
+    const inherited: Check = {
+      id: 'dmarc.record',
+      status: 'pass',
+      message: 'v=DMARC1; p=reject (from example.test)',
+    };
+    const alias = { ...dangling, id: 'alias:dmarc' };
+    expect(withAliases([inherited], [{ check: alias, recordCheck: 'dmarc.record' }])).toEqual([
+      inherited,
+      alias,
+    ]);
   });
 });

@@ -3,8 +3,8 @@ import type { SecureResolver } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
+import { checkAliases, withAliases } from './aliases';
 import { checkBimi } from './bimi';
-import { aliasCheck, followAliases } from './cname';
 import type { DnsGroup, DnsOptions, DomainTarget, ExpectationKey } from './config';
 import { checkDkim } from './dkim';
 import { checkDmarc } from './dmarc';
@@ -63,22 +63,24 @@ export async function runDnsChecks(
     deps.secure
       ? timed('dnssec', () => checkDnssec(domain, options.dnssec, deps.secure as SecureResolver))
       : undefined,
-    timed('aliases', () => checkAliases(aliasedNames(domain, selectors, options), resolve)),
+    timed('aliases', () => checkAliases(domain, selectors, options, resolve)),
   ]);
 
   const sending = { spf: spf.records, dkimSelectors: selectors, sendingIps: target.sendingIps };
-  const checks: Check[] = [
-    ...(dnssec ? [dnssec] : []),
-    ...mx.checks.map((c) => (mx.nullMx && c.id === 'mx' ? judgeNullMx(c, sending) : c)),
-    ...spf.checks,
-    ...dkim.checks,
-    ...dmarc.checks,
-    ...(mtaSts?.checks ?? []),
-    ...(tlsRpt?.checks ?? []),
-    ...ptr,
-    ...(bimi?.checks ?? []),
-    ...aliases,
-  ];
+  const checks: Check[] = withAliases(
+    [
+      ...(dnssec ? [dnssec] : []),
+      ...mx.checks.map((c) => (mx.nullMx && c.id === 'mx' ? judgeNullMx(c, sending) : c)),
+      ...spf.checks,
+      ...dkim.checks,
+      ...dmarc.checks,
+      ...(mtaSts?.checks ?? []),
+      ...(tlsRpt?.checks ?? []),
+      ...ptr,
+      ...(bimi?.checks ?? []),
+    ],
+    aliases,
+  );
 
   const sets: Record<string, string[] | undefined> = {
     mx: mx.records,
@@ -107,43 +109,6 @@ export async function runDnsChecks(
   const drift = checkDrift(sets, deps.memo, deps.now, options.driftWarnHours * 3_600_000);
   checks.push(...drift.checks);
   return { checks, memo: { ...drift.memo, ...(policyId.memo ? { mtaStsId: policyId.memo } : {}) } };
-}
-
-interface AliasedName {
-  /** The id of the check the name gets when it is an alias. */
-  id: string;
-  /** The record it holds, for the message. */
-  what: string;
-  name: string;
-}
-
-/** The names the probe reads that are commonly delegated by CNAME (to an email provider, an MTA-STS host). */
-function aliasedNames(domain: string, selectors: string[], options: DnsOptions): AliasedName[] {
-  const at = (id: string, what: string, name: string): AliasedName => ({ id, what: `${what} ${name}`, name });
-  return [
-    ...selectors.map((s) => at(`alias:dkim:${s}`, 'DKIM key', `${s}._domainkey.${domain}`)),
-    at('alias:dmarc', 'DMARC record', `_dmarc.${domain}`),
-    ...(options.mtaSts === 'off'
-      ? []
-      : [
-          at('alias:mta-sts', 'MTA-STS record', `_mta-sts.${domain}`),
-          at('alias:mta-sts.host', 'MTA-STS policy host', `mta-sts.${domain}`),
-        ]),
-    ...(options.tlsRpt === 'off' ? [] : [at('alias:tls-rpt', 'TLS-RPT record', `_smtp._tls.${domain}`)]),
-    ...(options.bimi === 'off' ? [] : [at('alias:bimi', 'BIMI record', `default._bimi.${domain}`)]),
-  ];
-}
-
-/**
- * One check per name that is an alias: the chain when it resolves, a failure when it dangles or loops, a warning when
- * it runs longer than some resolvers follow.
- * MX hosts are judged by their own MX host checks.
- */
-async function checkAliases(names: AliasedName[], resolve: DnsResolver): Promise<Check[]> {
-  const found = await Promise.all(
-    names.map(async ({ id, what, name }) => aliasCheck(id, what, await followAliases(name, resolve))),
-  );
-  return found.filter((c): c is Check => c !== undefined);
 }
 
 export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
