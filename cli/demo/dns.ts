@@ -62,6 +62,8 @@ export function demoZones(policyAddress = '127.0.0.1'): ZoneRecords {
     [`mx1.${b}`]: [{ type: 'A', address: '192.0.2.30' }],
     [`s1._domainkey.${b}`]: [txt('v=DKIM1; k=rsa; p=')],
     [`s2._domainkey.${b}`]: [txt(`v=DKIM1; k=rsa; p=${rsaKey(1024)}`)],
+    // Delegated to an email provider the domain has left: the alias dangles (and could be taken over).
+    [`s3._domainkey.${b}`]: [{ type: 'CNAME', target: `s3.dkim.retired-esp.example` }],
     [`_dmarc.${b}`]: [txt('v=DMARC1; p=none; ri=3600; rua=mailto:reports@dmarc-reports.example')],
     [`_mta-sts.${b}`]: [txt('v=STSv1; id=1')],
     [`mta-sts.${b}`]: [{ type: 'A', address: policyAddress }],
@@ -134,7 +136,7 @@ export const dnsDemo: DemoPartFactory = async (lab) => {
     targets: {
       domains: [
         { name: GOOD_DOMAIN, dkimSelectors: ['s1'], sendingIps: [GOOD_SENDER] },
-        { name: BROKEN_DOMAIN, dkimSelectors: ['s1', 's2'], sendingIps: [BROKEN_SENDER] },
+        { name: BROKEN_DOMAIN, dkimSelectors: ['s1', 's2', 's3'], sendingIps: [BROKEN_SENDER] },
       ],
     },
     probes: [

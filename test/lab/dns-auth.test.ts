@@ -1,12 +1,13 @@
 /**
- * The dns probe against NSD serving test/lab/zones/auth-good.test, auth-broken.test and 2.0.192.in-addr.arpa, with
- * the MTA-STS policies served over HTTPS on loopback by a throwaway CA.
+ * The dns probe against NSD serving test/lab/zones/auth-good.test, auth-broken.test and 2.0.192.in-addr.arpa, and
+ * through unbound in front of it alias.test (records delegated by CNAME to saas.test) and null-mx.test, with the
+ * MTA-STS policies served over HTTPS on loopback by a throwaway CA.
  */
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import { createResolver } from '../../shared/dns/resolver';
 import { createSecureResolver } from '../../shared/dns/secure-query';
-import type { Check } from '../../shared/model/result';
+import type { Check, JsonObject } from '../../shared/model/result';
 import { checkDmarc } from '../../shared/probes/dns/dmarc';
 import { checkDnssec } from '../../shared/probes/dns/dnssec';
 import { dnsKind } from '../../shared/probes/dns/kind';
@@ -19,17 +20,25 @@ jest.setTimeout(30_000);
 
 const GOOD = 'auth-good.test';
 const BROKEN = 'auth-broken.test';
-const POLICIES = {
+const ALIAS = 'alias.test';
+const POLICIES: Record<string, string> = {
   [`mta-sts.${GOOD}`]: `version: STSv1\nmode: enforce\nmx: *.${GOOD}\nmax_age: 604800\n`,
   [`mta-sts.${BROKEN}`]: 'version: STSv1\nmode: enforce\nmx: mx.provider.example\nmax_age: 604800\n',
+  [`mta-sts.${ALIAS}`]: `version: STSv1\nmode: testing\nmx: mx.${ALIAS}\nmax_age: 86400\n`,
 };
+/** Set by a test: the content type the policy host of alias.test answers with (a CMS serving the path as HTML). */
+let aliasContentType = 'text/plain';
 
 let pki: TestPki;
 let https: PolicyServer;
 
 beforeAll(async () => {
   pki = await makeTestPki(Object.keys(POLICIES));
-  https = await startPolicyServer(pki, POLICIES);
+  https = await startPolicyServer(pki, POLICIES, (host) =>
+    host === `mta-sts.${ALIAS}`
+      ? { status: 200, headers: { 'content-type': aliasContentType }, body: POLICIES[host] }
+      : undefined,
+  );
 });
 
 afterAll(async () => {
@@ -99,6 +108,153 @@ describe('dns probe against NSD', () => {
         bimi: 'dns.bimi.logo-not-https',
       },
     );
+  });
+});
+
+/** The dns probe on one domain, through unbound in front of NSD (a recursive resolver, as receivers use). */
+async function probeThroughResolver(
+  domain: { name: string; dkimSelectors?: string[]; sendingIps?: string[] },
+  memo?: JsonObject,
+  now = new Date(),
+) {
+  const config = parseConfig({
+    resolver: { servers: [`${LAB_HOST}:${labPorts.validator}`], timeoutMs: 2000, tries: 1 },
+    targets: { domains: [domain] },
+    probes: [
+      {
+        name: 'dns-lab',
+        kind: 'dns',
+        schedule: 'rate(1 hour)',
+        options: { mtaStsFetch: { port: https.port, extraCaPem: pki.ca } },
+      },
+    ],
+  });
+  const group = config.probes[0];
+  if (group?.kind !== 'dns') throw new Error('expected a dns group');
+  const target = dnsKind.targets(config.targets, group)[0]?.target;
+  if (!target) throw new Error(`no target ${domain.name}`);
+  return dnsProbe.run(
+    target,
+    group,
+    probeContext(config, { signal: AbortSignal.timeout(25_000), memo, now: () => now }),
+  );
+}
+
+describe('records reached through CNAMEs, against NSD behind unbound', () => {
+  it('shows each chain, fails a key behind a dangling or looping one, warns about an overlong one and an MX naming an alias', async () => {
+    const { checks } = await probeThroughResolver({ name: ALIAS, dkimSelectors: ['s1', 's2', 's3', 's4'] });
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    expect(byId[`mx.host:mx.${ALIAS}`]).toMatchObject({
+      status: 'warn',
+      cause: 'dns.mx.cname',
+      observed: `mx.${ALIAS} -> mx.saas.test`,
+      details: { addresses: ['192.0.2.40'] },
+    });
+    expect(byId['alias:dkim:s1']).toMatchObject({
+      status: 'pass',
+      observed: `s1._domainkey.${ALIAS} -> s1.dkim.saas.test`,
+    });
+    expect(byId['dkim:s1']).toMatchObject({ status: 'pass', details: { keyType: 'ed25519' } });
+    // The key is missing because its alias dangles: one finding, on the key's own check.
+    expect(byId['dkim:s2']).toMatchObject({
+      status: 'fail',
+      cause: 'dns.cname.dangling',
+      observed: `s2._domainkey.${ALIAS} -> s2.dkim.saas.test`,
+    });
+    expect(byId['dkim:s2']?.message).toMatch(
+      /^no DKIM key record at s2\._domainkey\.alias\.test: .*NXDOMAIN\)$/,
+    );
+    expect(byId['alias:dkim:s2']).toBeUndefined();
+    // The loop leaves the key without an answer (unbound: SERVFAIL); the alias says why, on the key's check.
+    expect(byId['dkim:s3']).toMatchObject({
+      status: 'fail',
+      cause: 'dns.cname.loop',
+      observed: `s3._domainkey.${ALIAS} -> s3b._domainkey.${ALIAS} -> s3._domainkey.${ALIAS}`,
+      details: { failure: 'servfail' },
+    });
+    // unbound's default max-query-restarts (11) follows these 9 aliases; resolvers with lower limits do not.
+    expect(byId['alias:dkim:s4']).toMatchObject({
+      status: 'warn',
+      cause: 'dns.cname.chain-too-long',
+      details: { aliases: 9 },
+    });
+    expect(byId['dkim:s4']).toMatchObject({ status: 'pass' });
+    expect(byId['alias:dmarc']).toMatchObject({
+      status: 'pass',
+      observed: `_dmarc.${ALIAS} -> alias-test.dmarc.saas.test`,
+    });
+    expect(byId['dmarc.policy']).toMatchObject({ status: 'pass' });
+    expect(byId['alias:mta-sts']).toMatchObject({ status: 'pass' });
+    expect(byId['alias:mta-sts.host']).toMatchObject({
+      status: 'pass',
+      observed: `mta-sts.${ALIAS} -> sts.saas.test`,
+    });
+    expect(byId['mta-sts.policy']).toMatchObject({ status: 'pass' });
+    expect(byId['mta-sts.mx']).toMatchObject({ status: 'pass' });
+    // A name that is no alias gets no alias check.
+    expect(byId['alias:tls-rpt']).toBeUndefined();
+  });
+});
+
+describe('MTA-STS policy served by the lab web server, against NSD behind unbound', () => {
+  afterEach(() => {
+    aliasContentType = 'text/plain';
+  });
+
+  it('fails a policy served as text/html, naming the content type', async () => {
+    aliasContentType = 'text/html; charset=utf-8';
+    const { checks } = await probeThroughResolver({ name: ALIAS });
+    expect(checks.find((c) => c.id === 'mta-sts.content-type')).toMatchObject({
+      status: 'fail',
+      cause: 'dns.mta-sts.policy-content-type',
+      observed: 'text/html; charset=utf-8',
+    });
+  });
+
+  it('warns when the policy changes while the _mta-sts id stays', async () => {
+    const original = POLICIES[`mta-sts.${ALIAS}`] as string;
+    try {
+      const t0 = new Date('2026-12-02T08:00:00Z');
+      const first = await probeThroughResolver({ name: ALIAS }, undefined, t0);
+      expect(first.checks.find((c) => c.id === 'mta-sts.id')).toMatchObject({
+        status: 'pass',
+        message: 'policy recorded under id 20261201',
+      });
+      POLICIES[`mta-sts.${ALIAS}`] = original.replace(`mx: mx.${ALIAS}`, `mx: mx.${ALIAS}\nmx: mx2.${ALIAS}`);
+      const second = await probeThroughResolver(
+        { name: ALIAS },
+        first.memo,
+        new Date(t0.getTime() + 3_600_000),
+      );
+      expect(second.checks.find((c) => c.id === 'mta-sts.id')).toMatchObject({
+        status: 'warn',
+        cause: 'dns.mta-sts.id-unchanged',
+        observed: `mode: testing\nmax_age: 86400\nmx: mx.${ALIAS}\nmx: mx2.${ALIAS}`,
+        expected: `mode: testing\nmax_age: 86400\nmx: mx.${ALIAS}`,
+        details: { policyId: '20261201', cachedUntil: '2026-12-03T09:00:00.000Z' },
+      });
+    } finally {
+      POLICIES[`mta-sts.${ALIAS}`] = original;
+    }
+  });
+});
+
+describe('null MX (RFC 7505) against NSD', () => {
+  it('fails the null MX of a domain that sends, and passes that of a parked domain', async () => {
+    const sender = await probeThroughResolver({ name: 'null-mx.test', dkimSelectors: ['s1'] });
+    const mx = sender.checks.find((c) => c.id === 'mx');
+    expect(mx).toMatchObject({ status: 'fail', cause: 'dns.mx.null-on-sender', observed: '0 .' });
+    expect(mx?.details).toEqual({
+      reasons: [
+        'its SPF record authorises senders ("v=spf1 ip4:192.0.2.60 -all")',
+        'DKIM selectors are configured (s1)',
+      ],
+    });
+    const parked = await probeThroughResolver({ name: 'parked.null-mx.test' });
+    expect(parked.checks.find((c) => c.id === 'mx')).toMatchObject({
+      status: 'pass',
+      message: 'null MX (RFC 7505): the domain declares it accepts no mail',
+    });
   });
 });
 

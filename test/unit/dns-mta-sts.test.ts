@@ -3,6 +3,7 @@ import type { Check } from '../../shared/model/result';
 import { checkBimi } from '../../shared/probes/dns/bimi';
 import { checkMtaSts, mxMatches } from '../../shared/probes/dns/mta-sts';
 import type { PolicyFetch, PolicyFetcher } from '../../shared/probes/dns/mta-sts-fetch';
+import { checkPolicyId, type PublishedPolicy } from '../../shared/probes/dns/mta-sts-id';
 import { checkTlsRpt } from '../../shared/probes/dns/tls-rpt';
 import { zoneResolver } from '../support/dns/zone-resolver';
 
@@ -11,8 +12,8 @@ const txt = (...values: string[]): ZoneRecords[string] =>
 const byId = (checks: Check[], id: string) => checks.find((c) => c.id === id);
 const URL = 'https://mta-sts.example.test/.well-known/mta-sts.txt';
 const serving =
-  (body: string): PolicyFetcher =>
-  async () => ({ ok: true, body, url: URL, address: '127.0.0.1', contentType: 'text/plain' });
+  (body: string, contentType: string | undefined = 'text/plain'): PolicyFetcher =>
+  async () => ({ ok: true, body, url: URL, address: '127.0.0.1', contentType });
 const policy = (mode: string, mx: string[], maxAge = 604800) =>
   ['version: STSv1', `mode: ${mode}`, ...mx.map((m) => `mx: ${m}`), `max_age: ${maxAge}`].join('\r\n');
 const signal = new AbortController().signal;
@@ -55,6 +56,7 @@ describe('MTA-STS', () => {
     } = await sts(RECORD, serving(policy('enforce', ['*.example.test'])));
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ['mta-sts.record', 'pass'],
+      ['mta-sts.content-type', 'pass'],
       ['mta-sts.policy', 'pass'],
       ['mta-sts.max-age', 'pass'],
       ['mta-sts.mx', 'pass'],
@@ -103,6 +105,54 @@ describe('MTA-STS', () => {
       cause: 'dns.mta-sts.policy-invalid',
     });
     expect(byId(checks, 'mta-sts.policy')?.message).toContain(code);
+  });
+
+  it('fails a policy served as text/html (a CMS page) or without a content type, and accepts a charset', async () => {
+    const html = await sts(
+      RECORD,
+      serving(policy('enforce', ['*.example.test']), 'text/html; charset=UTF-8'),
+    );
+    expect(byId(html.checks, 'mta-sts.content-type')).toMatchObject({
+      status: 'fail',
+      cause: 'dns.mta-sts.policy-content-type',
+      observed: 'text/html; charset=UTF-8',
+      expected: 'text/plain',
+    });
+    expect(byId(html.checks, 'mta-sts.content-type')?.message).toContain(
+      'served as "text/html; charset=UTF-8"',
+    );
+    // The body is still judged: the content type is its own finding.
+    expect(byId(html.checks, 'mta-sts.policy')).toMatchObject({ status: 'pass' });
+    const bare = await sts(RECORD, async () => ({
+      ok: true,
+      body: policy('enforce', ['*.example.test']),
+      url: URL,
+      address: '127.0.0.1',
+      contentType: undefined,
+    }));
+    expect(byId(bare.checks, 'mta-sts.content-type')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('without a Content-Type'),
+    });
+    const charset = await sts(
+      RECORD,
+      serving(policy('enforce', ['*.example.test']), 'Text/Plain; charset=utf-8'),
+    );
+    expect(byId(charset.checks, 'mta-sts.content-type')).toMatchObject({ status: 'pass' });
+  });
+
+  it('hands the id and the policy as senders apply it to the id check, formatting aside', async () => {
+    const crlf = await sts(RECORD, serving(policy('enforce', ['b.example.test', 'a.example.test'])));
+    const lf = await sts(
+      RECORD,
+      serving('version: STSv1\nmx: a.example.test\nmode: enforce\nmx: B.example.test\nmax_age: 604800\n'),
+    );
+    expect(crlf.published).toEqual({
+      id: '20240101',
+      policy: 'mode: enforce\nmax_age: 604800\nmx: a.example.test\nmx: b.example.test',
+      maxAge: 604800,
+    });
+    expect(lf.published).toEqual(crlf.published);
   });
 
   it('passes the fetcher failure through as the policy check', async () => {
@@ -220,5 +270,75 @@ describe('BIMI', () => {
       status: 'fail',
       cause: 'dns.bimi.invalid',
     });
+  });
+});
+
+describe('MTA-STS policy changed without a new id (RFC 8461 3.3, 5.1)', () => {
+  const seen = (id: string, mx: string, maxAge = 86_400): PublishedPolicy => ({
+    id,
+    policy: `mode: enforce\nmax_age: ${maxAge}\nmx: ${mx}`,
+    maxAge,
+  });
+  const at = (iso: string) => new Date(iso);
+
+  it('records the policy, passes it unchanged, then warns while senders may still hold the old one', () => {
+    const first = checkPolicyId(seen('1', 'mx1.example.test'), undefined, at('2026-12-01T00:00:00Z'));
+    expect(first.check).toMatchObject({
+      id: 'mta-sts.id',
+      status: 'pass',
+      message: 'policy recorded under id 1',
+    });
+    const same = checkPolicyId(seen('1', 'mx1.example.test'), first.memo, at('2026-12-01T01:00:00Z'));
+    expect(same.check).toMatchObject({ status: 'pass', message: 'policy unchanged under id 1' });
+
+    const changed = checkPolicyId(seen('1', 'mx2.example.test'), same.memo, at('2026-12-01T02:00:00Z'));
+    expect(changed.check).toMatchObject({
+      status: 'warn',
+      cause: 'dns.mta-sts.id-unchanged',
+      observed: 'mode: enforce\nmax_age: 86400\nmx: mx2.example.test',
+      expected: 'mode: enforce\nmax_age: 86400\nmx: mx1.example.test',
+      details: { changedAt: '2026-12-01T02:00:00.000Z', cachedUntil: '2026-12-02T02:00:00.000Z' },
+    });
+    expect(changed.check?.message).toContain('_mta-sts still says id=1');
+
+    // A later run still warns, from the time the change was first seen, and compares with the first policy.
+    const later = checkPolicyId(seen('1', 'mx2.example.test'), changed.memo, at('2026-12-01T20:00:00Z'));
+    expect(later.check).toMatchObject({
+      status: 'warn',
+      details: { changedAt: '2026-12-01T02:00:00.000Z' },
+      expected: expect.stringContaining('mx1.example.test'),
+    });
+
+    // Once the old policy's max_age has passed since, every cache has expired: a pass and a new baseline.
+    const expired = checkPolicyId(seen('1', 'mx2.example.test'), later.memo, at('2026-12-02T02:00:00Z'));
+    expect(expired.check).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining('has passed since'),
+    });
+    const after = checkPolicyId(seen('1', 'mx2.example.test'), expired.memo, at('2026-12-02T03:00:00Z'));
+    expect(after.check).toMatchObject({ status: 'pass', message: 'policy unchanged under id 1' });
+  });
+
+  it('passes a change that comes with a new id, and a policy changed back before the caches noticed', () => {
+    const first = checkPolicyId(seen('1', 'mx1.example.test'), undefined, at('2026-12-01T00:00:00Z'));
+    const bumped = checkPolicyId(seen('2', 'mx2.example.test'), first.memo, at('2026-12-01T01:00:00Z'));
+    expect(bumped.check).toMatchObject({
+      status: 'pass',
+      message: 'id changed from 1 to 2: senders fetch the policy again',
+    });
+    const changed = checkPolicyId(seen('2', 'mx3.example.test'), bumped.memo, at('2026-12-01T02:00:00Z'));
+    expect(changed.check?.status).toBe('warn');
+    const reverted = checkPolicyId(seen('2', 'mx2.example.test'), changed.memo, at('2026-12-01T03:00:00Z'));
+    expect(reverted.check).toMatchObject({ status: 'pass', message: 'policy unchanged under id 2' });
+    expect(reverted.memo).not.toHaveProperty('changedAt');
+  });
+
+  it('keeps what it knew through a run without a policy, and ignores a malformed memo', () => {
+    const first = checkPolicyId(seen('1', 'mx1.example.test'), undefined, at('2026-12-01T00:00:00Z'));
+    expect(checkPolicyId(undefined, first.memo, at('2026-12-01T01:00:00Z'))).toEqual({ memo: first.memo });
+    expect(checkPolicyId(undefined, undefined, at('2026-12-01T01:00:00Z'))).toEqual({});
+    expect(
+      checkPolicyId(seen('1', 'mx1.example.test'), { id: 1, fp: [] }, at('2026-12-01T01:00:00Z')).check,
+    ).toMatchObject({ status: 'pass', message: 'policy recorded under id 1' });
   });
 });

@@ -67,6 +67,33 @@ describe('MX', () => {
     expect(checks.find((c) => c.id === 'mx.host:alias.example.test')).toMatchObject({
       status: 'warn',
       cause: 'dns.mx.cname',
+      observed: 'alias.example.test -> real.example.test',
+      details: { addresses: ['192.0.2.3'] },
+    });
+    expect(checks.find((c) => c.id === 'mx.host:alias.example.test')?.message).toContain('RFC 5321 5.1');
+  });
+
+  it('fails an MX host that is an alias of a deprovisioned name, or of itself, showing the chain', async () => {
+    const zone: ZoneRecords = {
+      'example.test': [MX(10, 'mx.example.test'), MX(20, 'loop.example.test')],
+      'mx.example.test': [{ type: 'CNAME', target: 'example-com.mail.saas.test' }],
+      'saas.test': [A('192.0.2.50')],
+      'loop.example.test': [{ type: 'CNAME', target: 'loop2.example.test' }],
+      'loop2.example.test': [{ type: 'CNAME', target: 'loop.example.test' }],
+    };
+    const { checks } = await checkMx('example.test', zoneResolver(zone));
+    expect(checks.find((c) => c.id === 'mx.host:mx.example.test')).toMatchObject({
+      status: 'fail',
+      cause: 'dns.cname.dangling',
+      observed: 'mx.example.test -> example-com.mail.saas.test',
+      message:
+        'MX host mx.example.test is an alias to a name that does not exist: ' +
+        'mx.example.test -> example-com.mail.saas.test (example-com.mail.saas.test: NXDOMAIN)',
+    });
+    expect(checks.find((c) => c.id === 'mx.host:loop.example.test')).toMatchObject({
+      status: 'fail',
+      cause: 'dns.cname.loop',
+      observed: 'loop.example.test -> loop2.example.test -> loop.example.test',
     });
   });
 

@@ -68,10 +68,12 @@ describe('dns probe on the demo domains', () => {
   it('diagnoses each mistake of the broken domain with its cause', async () => {
     const { checks } = await run(zone, {
       name: BROKEN_DOMAIN,
-      dkimSelectors: ['s1', 's2'],
+      dkimSelectors: ['s1', 's2', 's3'],
       sendingIps: [BROKEN_SENDER],
     });
     expect(status(checks)).toMatchObject({
+      // One finding: the key is missing because its alias dangles.
+      'dkim:s3': 'dns.cname.dangling',
       'mx.host:mx-old.broken.example.test': 'dns.mx.host-unresolvable',
       'spf.includes': 'dns.spf.include-missing',
       'spf.all': 'dns.spf.all-neutral',
@@ -85,6 +87,7 @@ describe('dns probe on the demo domains', () => {
       'tls-rpt': 'dns.tls-rpt.invalid',
       [`ptr:${BROKEN_SENDER}`]: 'dns.ptr.mismatch',
     });
+    expect(checks.find((c) => c.id === 'alias:dkim:s3')).toBeUndefined();
     for (const c of checks.filter((x) => x.status !== 'pass')) expect(isCauseId(c.cause ?? '')).toBe(true);
   });
 
@@ -242,6 +245,60 @@ describe('expected DKIM keys', () => {
       expect: { dkim: { s1: { pattern: '^v=DKIM1' } } },
     });
     expect(status(checks)).toMatchObject({ 'dkim:s1': 'pass', 'expect:dkim:s1': 'pass' });
+  });
+});
+
+describe('aliases, null MX and the MTA-STS policy id in a run', () => {
+  const D = 'alias.example.test';
+  const zone: ZoneRecords = {
+    [D]: [
+      { type: 'MX', priority: 0, exchange: '' },
+      { type: 'TXT', data: ['v=spf1 include:_spf.esp.example -all'] },
+    ],
+    '_spf.esp.example': [{ type: 'TXT', data: ['v=spf1 ip4:192.0.2.0/24 -all'] }],
+    [`s1._domainkey.${D}`]: [{ type: 'CNAME', target: 's1.dkim.esp.example' }],
+    's1.dkim.esp.example': [
+      { type: 'TXT', data: ['v=DKIM1; k=ed25519; p=mOMGYEsP4dOvwp0Nsp/9ZMZHOEJQ0L8OvI/fbADAGgc='] },
+    ],
+    [`_mta-sts.${D}`]: [{ type: 'CNAME', target: `_mta-sts.${D}.sts.host.example` }],
+    [`_mta-sts.${D}.sts.host.example`]: [{ type: 'TXT', data: ['v=STSv1; id=7'] }],
+    [`mta-sts.${D}`]: [{ type: 'CNAME', target: 'gone.sts.host.example' }],
+    'sts.host.example': [{ type: 'A', address: '192.0.2.99' }],
+  };
+  let body = 'version: STSv1\nmode: testing\nmx: mx1.alias.example.test\nmax_age: 86400\n';
+  const serving: PolicyFetcher = async (domain) => ({
+    ok: true,
+    body,
+    url: `https://mta-sts.${domain}/.well-known/mta-sts.txt`,
+    address: '192.0.2.99',
+    contentType: 'text/plain',
+  });
+  const target = domainTarget.parse({ name: D, dkimSelectors: ['s1'] });
+  const runAt = (now: Date, memo?: JsonObject) =>
+    runDnsChecks(target, options, { resolve: zoneResolver(zone), fetchPolicy: serving, signal, now, memo });
+
+  it('judges each alias, fails the null MX of a sending domain, and warns about a policy changed under its id', async () => {
+    const first = await runAt(T0);
+    const byId = Object.fromEntries(first.checks.map((c) => [c.id, c]));
+    expect(byId.mx).toMatchObject({ status: 'fail', cause: 'dns.mx.null-on-sender' });
+    expect(byId['alias:dkim:s1']).toMatchObject({
+      status: 'pass',
+      observed: `s1._domainkey.${D} -> s1.dkim.esp.example`,
+    });
+    expect(byId['dkim:s1']).toMatchObject({ status: 'pass' });
+    expect(byId['alias:mta-sts']).toMatchObject({ status: 'pass' });
+    expect(byId['alias:mta-sts.host']).toMatchObject({ status: 'fail', cause: 'dns.cname.dangling' });
+    expect(byId['alias:dmarc']).toBeUndefined();
+    expect(byId['mta-sts.id']).toMatchObject({ status: 'pass', message: 'policy recorded under id 7' });
+    expect(first.memo).toMatchObject({ mtaStsId: { id: '7' }, records: { mtaSts: expect.any(Object) } });
+
+    body = body.replace('mx1.', 'mx2.');
+    const second = await runAt(new Date(T0.getTime() + 3_600_000), first.memo);
+    expect(second.checks.find((c) => c.id === 'mta-sts.id')).toMatchObject({
+      status: 'warn',
+      cause: 'dns.mta-sts.id-unchanged',
+    });
+    expect(second.checks.find((c) => c.id === 'drift:mtaStsPolicy')).toMatchObject({ status: 'warn' });
   });
 });
 

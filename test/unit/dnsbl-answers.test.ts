@@ -1,5 +1,6 @@
 import { classifyAnswers } from '../../shared/probes/dnsbl/answers';
 import { type ZoneSpecInput, zoneSpec } from '../../shared/probes/dnsbl/zone-spec';
+import { catalogZone } from '../../shared/probes/dnsbl/zones';
 
 // How the A answers of one zone are read: listings decoded per code or bit, and every error shape kept apart
 // from a listing.
@@ -172,6 +173,49 @@ describe('classifyAnswers', () => {
       expect(classifyAnswers(bits, ['127.0.0.0', '127.0.0.0'])).toMatchObject({
         detail: 'answered 127.0.0.0, 127.0.0.0: no bit set',
       });
+    });
+  });
+});
+
+describe('catalog codes as the operators document them (re-checked 2026-12)', () => {
+  const zone = (name: string) => {
+    const found = catalogZone(name);
+    if (!found) throw new Error(`${name} is not in the catalog`);
+    return found.spec;
+  };
+
+  it('reads Abusix policy answers (generic or no reverse DNS) as policy warnings and .200 as a listing', () => {
+    const abusix = zone('combined.mail.abusix.zone');
+    expect(classifyAnswers(abusix, ['127.0.0.11'])).toMatchObject({
+      kind: 'listed',
+      severity: 'warn',
+      cause: 'dnsbl.listed.policy',
+      meanings: [{ meaning: expect.stringContaining('generic reverse DNS') }],
+    });
+    expect(classifyAnswers(abusix, ['127.0.0.12'])).toMatchObject({ severity: 'warn' });
+    expect(classifyAnswers(abusix, ['127.0.0.4'])).toMatchObject({
+      severity: 'fail',
+      meanings: [{ meaning: expect.stringMatching(/^exploit:/) }],
+    });
+    expect(classifyAnswers(abusix, ['127.0.0.200'])).toMatchObject({
+      severity: 'fail',
+      meanings: [{ meaning: 'black: semi-permanent manual listing' }],
+    });
+  });
+
+  it('names SURBL click-tracker and disposable-domain bits instead of calling them undocumented', () => {
+    const verdict = classifyAnswers(zone('multi.surbl.org'), ['127.0.0.36']);
+    expect(verdict).toMatchObject({ kind: 'listed', severity: 'fail' });
+    expect(verdict.kind === 'listed' && verdict.meanings.map((m) => m.meaning)).toEqual([
+      'DM: disposable email domain',
+      'CT: click-tracking domain seen in unsolicited mail',
+    ]);
+  });
+
+  it('names the Spamhaus BCL answer of ZEN', () => {
+    expect(classifyAnswers(zone('zen.spamhaus.org'), ['127.0.0.30'])).toMatchObject({
+      severity: 'fail',
+      meanings: [{ meaning: 'BCL: botnet command-and-control server' }],
     });
   });
 });

@@ -72,9 +72,50 @@ export const dnsCauses = {
   ),
   'dns.mx.cname': c(
     'MX host is a CNAME',
-    'RFC 5321 and RFC 2181 require the MX target to be a host name with its own address records, not an alias. Most ' +
-      'senders follow the alias anyway, but some do not, and MTA-STS/DANE matching uses the MX name, not the target.',
-    'Point the MX directly at the canonical host name (the CNAME’s target), or replace the CNAME with A/AAAA records.',
+    'RFC 5321 5.1 and RFC 2181 10.3: the name an MX record points at must have its own A/AAAA records, not be an ' +
+      'alias. Most senders follow the alias anyway, but some do not, and MTA-STS and DANE match the MX name, not ' +
+      'the alias target, so a certificate for the target does not cover it.',
+    'Point the MX directly at the canonical host name (the last name of the chain shown), or replace the CNAME ' +
+      'with A/AAAA records.',
+  ),
+  'dns.mx.null-on-sender': c(
+    'Null MX on a domain that sends mail',
+    'The domain publishes a null MX (`MX 0 .`, RFC 7505: it accepts no mail), yet it sends: its SPF record ' +
+      'authorises senders, or DKIM selectors or sending IPs are configured for it. Bounces and replies to its ' +
+      'addresses cannot be delivered (RFC 7505 4.3), and receivers may reject its mail with 550 5.7.27 "sender ' +
+      'address has null MX" (RFC 7505 4.2; Postfix does with `reject_unknown_sender_domain`).',
+    'If the domain sends, let it receive: replace the null MX with MX records for a server accepting at least ' +
+      'bounces (`MX 10 mx1.example.com.`), or send from (and take bounces at) another domain. If it truly sends ' +
+      'nothing, remove the SPF senders (`v=spf1 -all`), DKIM keys and this probe’s sending configuration.',
+  ),
+
+  // --- CNAME chains --------------------------------------------------------------------------------------------
+  'dns.cname.dangling': c(
+    'Dangling CNAME',
+    'A name the domain’s mail depends on (a DKIM selector delegated to an email provider, `_dmarc`, `_mta-sts`, ' +
+      'the MTA-STS host, an MX host) is an alias to a name that does not exist (NXDOMAIN): the record behind it is ' +
+      'gone, typically after an account at a provider was closed. It is also a takeover risk: whoever can create ' +
+      'the target (register the deprovisioned SaaS name, open an account that gets it) publishes the record for ' +
+      'you: a DKIM key that signs mail as your domain, a DMARC or MTA-STS policy of their choosing.',
+    'Remove the CNAME (or point it at the provider’s current name) now, and check in the provider’s dashboard ' +
+      'whether the account or domain still exists; re-provision it there before recreating the alias. Audit the ' +
+      'zone for other aliases to providers you no longer use.',
+  ),
+  'dns.cname.loop': c(
+    'CNAME loop',
+    'Following the aliases leads back to a name already in the chain, so no resolver ever reaches a record: ' +
+      'receivers get SERVFAIL and treat the record as a temporary error (DKIM and DMARC temperror, MTA-STS absent).',
+    'Follow the chain shown and break it: one of the names must hold the record itself (TXT, A/AAAA) instead of ' +
+      'another CNAME.',
+  ),
+  'dns.cname.chain-too-long': c(
+    'CNAME chain too long',
+    'The record is reached through more than 8 aliases. Resolvers bound the chains they follow (Unbound gave up ' +
+      'after 8 until its limit became configurable, NLnetLabs/unbound#438; Knot Resolver stops at 13), so ' +
+      'receivers behind a resolver with a lower limit get SERVFAIL while others see the record; RFC 1912 2.4 warns ' +
+      'against chained aliases.',
+    'Point the first alias directly at the last name of the chain shown (or publish the record at the first ' +
+      'name), keeping at most one or two aliases.',
   ),
 
   // --- SPF -------------------------------------------------------------------------------------------------------
@@ -446,6 +487,25 @@ export const dnsCauses = {
     'The policy file lacks `version: STSv1`, has an unknown mode, a missing or out-of-range `max_age`, or no `mx:` ' +
       'line in testing/enforce mode, so senders reject it.',
     'Serve lines like `version: STSv1`, `mode: enforce`, `mx: mx1.example.com`, `max_age: 604800`, one per line.',
+  ),
+  'dns.mta-sts.policy-content-type': c(
+    'MTA-STS policy served with the wrong content type',
+    'RFC 8461 3.2: the policy must be served as `text/plain`, and senders should check it, to guard against web ' +
+      'servers that let users host other content at that path. A policy served as `text/html` (a CMS, a site ' +
+      'builder or a catch-all page answering the path), `application/octet-stream` or without a Content-Type is ' +
+      'discarded by senders that check (chasquid does), so they apply no policy.',
+    'Serve `/.well-known/mta-sts.txt` as a static file with `Content-Type: text/plain` (nginx: ' +
+      '`location = /.well-known/mta-sts.txt { default_type text/plain; }`; Apache: `AddType text/plain .txt`), not ' +
+      'through the CMS; check with `curl -sI https://mta-sts.<domain>/.well-known/mta-sts.txt`.',
+  ),
+  'dns.mta-sts.id-unchanged': c(
+    'MTA-STS policy changed without a new id',
+    'The policy served now differs from the one served earlier under the same `id=` of the `_mta-sts` record. ' +
+      'Senders cache the policy and refetch it only when the id changes or the cached copy’s `max_age` runs out ' +
+      '(RFC 8461 3.3 and 5.1), so until then they keep applying the old one: with a new MX not in the old `mx:` ' +
+      'lines, enforcing senders refuse to deliver to it.',
+    'Change the `id=` of `_mta-sts.<domain>` (e.g. to the current date and time, `id=20261202T0800`) every time ' +
+      'the policy file changes; the warning ends once the id changes or the old policy’s max_age has passed.',
   ),
   'dns.mta-sts.mode-none': c(
     'MTA-STS policy mode is none',

@@ -60,8 +60,8 @@ export const causeRelations: readonly CauseRelation[] = [
   },
   {
     id: 'dkim-key-change-breaks-signatures',
-    cause: ['dns.drift.changed', 'dns.dkim*', 'dns.expect.mismatch'],
-    rootChecks: ['drift:dkim:*', 'dkim*', 'expect:dkim:*'],
+    cause: ['dns.drift.changed', 'dns.dkim*', 'dns.expect.mismatch', 'dns.cname*'],
+    rootChecks: ['drift:dkim:*', 'dkim*', 'expect:dkim:*', 'alias:dkim:*'],
     explains: ['canary.auth.dkim-fail', 'canary.auth.dmarc-fail', 'canary.placement.spam'],
     via: ['dkim', 'domain'],
     unchanged: ['auth.spf'],

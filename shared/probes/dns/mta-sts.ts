@@ -5,6 +5,7 @@ import type { Check } from '../../model/result';
 import type { Presence } from './config';
 import { clip, tagList, txt, unknownCheck } from './lookup';
 import type { PolicyFetcher } from './mta-sts-fetch';
+import { canonicalPolicy, type PublishedPolicy } from './mta-sts-id';
 
 /** RFC 8461 3.2: max_age at most 31557600 s; under a day, a policy barely outlives a sender's cache refresh. */
 const MTA_STS_MIN_MAX_AGE = 86_400;
@@ -15,6 +16,8 @@ export interface MtaStsFindings {
   records: string[] | undefined;
   /** The policy body, for drift; undefined when not fetched. */
   policy: string[] | undefined;
+  /** The record's id with the policy it announces (canonical text), for the id check; undefined when not parsed. */
+  published?: PublishedPolicy;
 }
 
 /**
@@ -48,7 +51,12 @@ export async function checkMtaSts(
     };
   }
   const records = found.kind === 'records' ? found.records.filter((r) => /^v=STSv1\s*(;|$)/.test(r)) : [];
-  const done = (checks: Check[], policy?: string[]) => ({ checks, records, policy });
+  const done = (checks: Check[], policy?: string[], published?: PublishedPolicy) => ({
+    checks,
+    records,
+    policy,
+    ...(published ? { published } : {}),
+  });
   if (records.length === 0) {
     return done([
       presence === 'required'
@@ -97,6 +105,7 @@ export async function checkMtaSts(
     });
     return done(checks);
   }
+  checks.push(contentTypeCheck(fetched.url, fetched.contentType));
   let policy: MTASTSPolicy;
   try {
     policy = parsePolicy(fetched.body);
@@ -146,7 +155,27 @@ export async function checkMtaSts(
   );
   const { hosts, nullMx } = await mx;
   if (policy.mode !== 'none' && !nullMx) checks.push(mxCheck(policy, hosts));
-  return done(checks, [fetched.body]);
+  return done(checks, [fetched.body], { id: policyId, policy: canonicalPolicy(policy), maxAge });
+}
+
+/**
+ * RFC 8461 3.2: the policy's media type must be text/plain (parameters such as charset aside); senders should check
+ * it, so a policy served as HTML by a CMS is discarded.
+ */
+function contentTypeCheck(url: string, header: string | undefined): Check {
+  const mediaType = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (mediaType === 'text/plain') {
+    return { id: 'mta-sts.content-type', status: 'pass', message: `served as ${clip(header ?? '', 100)}` };
+  }
+  const served = header === undefined ? 'without a Content-Type' : `as "${clip(header, 100)}"`;
+  return {
+    id: 'mta-sts.content-type',
+    status: 'fail',
+    cause: 'dns.mta-sts.policy-content-type',
+    message: `${url} is served ${served}; RFC 8461 requires text/plain, and senders that check discard the policy`,
+    observed: header === undefined ? null : clip(header, 100),
+    expected: 'text/plain',
+  };
 }
 
 function mxCheck(policy: MTASTSPolicy, hosts: string[] | undefined): Check {

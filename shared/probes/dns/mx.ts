@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
-import { addresses, clip, lookup, mx, unknownCheck } from './lookup';
+import { aliasCheck, followAliases, showChain } from './cname';
+import { addresses, clip, mx, unknownCheck } from './lookup';
 
 /** MX hosts checked one by one; a domain with more is unusual and the rest are only listed. */
 const MAX_HOSTS = 20;
@@ -125,11 +126,14 @@ async function checkHost(name: string, resolve: DnsResolver): Promise<Check> {
       message: `MX points at the IP address ${name}, not a host name`,
     };
   }
-  const [a, aaaa, cname] = await Promise.all([
+  const [a, aaaa, chain] = await Promise.all([
     addresses(resolve, name, 'A'),
     addresses(resolve, name, 'AAAA'),
-    lookup<string[]>(resolve, name, 'CNAME'),
+    followAliases(name, resolve),
   ]);
+  if (chain.end === 'dangling' || chain.end === 'loop' || chain.end === 'too-long') {
+    return aliasCheck(id, `MX host ${name}`, chain) as Check;
+  }
   const ips = [...(a.kind === 'records' ? a.records : []), ...(aaaa.kind === 'records' ? aaaa.records : [])];
   if (ips.length === 0) {
     const unsure = [a, aaaa].find((l) => l.kind === 'unknown');
@@ -141,13 +145,14 @@ async function checkHost(name: string, resolve: DnsResolver): Promise<Check> {
       message: `MX host ${name} has no A or AAAA record: senders cannot connect to it`,
     };
   }
-  if (cname.kind === 'records') {
+  if (chain.names.length > 1) {
     return {
       id,
       status: 'warn',
       cause: 'dns.mx.cname',
-      message: `MX host ${name} is an alias (CNAME to ${clip(cname.records.join(', '), 120)}); RFC 5321 requires the MX to name the host itself`,
-      observed: ips,
+      message: `MX host ${name} is an alias (${showChain(chain)}); RFC 5321 5.1 and RFC 2181 10.3 require the MX to name the host itself`,
+      observed: showChain(chain),
+      details: { addresses: ips.slice(0, 20), chain: chain.names.slice(0, 10).map((n) => clip(n, 255)) },
     };
   }
   return { id, status: 'pass', message: `${name} resolves to ${clip(ips.join(', '), 200)}`, observed: ips };

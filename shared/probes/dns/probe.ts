@@ -3,6 +3,7 @@ import type { SecureResolver } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
 import type { ProbeDefinition } from '../types';
+import { checkAliases, withAliases } from './aliases';
 import { checkBimi } from './bimi';
 import type { DnsGroup, DnsOptions, DomainTarget, ExpectationKey } from './config';
 import { checkDkim } from './dkim';
@@ -13,7 +14,9 @@ import { checkExpectation } from './expect';
 import { cachingResolver } from './lookup';
 import { checkMtaSts } from './mta-sts';
 import { httpsPolicyFetcher, type PolicyFetcher } from './mta-sts-fetch';
+import { checkPolicyId } from './mta-sts-id';
 import { checkMx } from './mx';
+import { judgeNullMx } from './null-mx-sender';
 import { checkPtr } from './ptr';
 import { checkSpf } from './spf';
 import { checkTlsRpt } from './tls-rpt';
@@ -44,7 +47,7 @@ export async function runDnsChecks(
   // A selector with an expected value is checked even when `dkimSelectors` does not list it.
   const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
   const mxStep = timed('mx', () => checkMx(domain, resolve));
-  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec] = await Promise.all([
+  const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec, aliases] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
     timed('dkim', () => checkDkim(domain, selectors, resolve)),
@@ -60,19 +63,24 @@ export async function runDnsChecks(
     deps.secure
       ? timed('dnssec', () => checkDnssec(domain, options.dnssec, deps.secure as SecureResolver))
       : undefined,
+    timed('aliases', () => checkAliases(domain, selectors, options, resolve)),
   ]);
 
-  const checks: Check[] = [
-    ...(dnssec ? [dnssec] : []),
-    ...mx.checks,
-    ...spf.checks,
-    ...dkim.checks,
-    ...dmarc.checks,
-    ...(mtaSts?.checks ?? []),
-    ...(tlsRpt?.checks ?? []),
-    ...ptr,
-    ...(bimi?.checks ?? []),
-  ];
+  const sending = { spf: spf.records, dkimSelectors: selectors, sendingIps: target.sendingIps };
+  const checks: Check[] = withAliases(
+    [
+      ...(dnssec ? [dnssec] : []),
+      ...mx.checks.map((c) => (mx.nullMx && c.id === 'mx' ? judgeNullMx(c, sending) : c)),
+      ...spf.checks,
+      ...dkim.checks,
+      ...dmarc.checks,
+      ...(mtaSts?.checks ?? []),
+      ...(tlsRpt?.checks ?? []),
+      ...ptr,
+      ...(bimi?.checks ?? []),
+    ],
+    aliases,
+  );
 
   const sets: Record<string, string[] | undefined> = {
     mx: mx.records,
@@ -96,9 +104,11 @@ export async function runDnsChecks(
     checks.push(checkExpectation(`dkim:${selector}`, sets[`dkim:${selector}`], expectation));
   }
 
+  const policyId = checkPolicyId(mtaSts?.published, deps.memo?.mtaStsId, deps.now);
+  if (policyId.check) checks.push(policyId.check);
   const drift = checkDrift(sets, deps.memo, deps.now, options.driftWarnHours * 3_600_000);
   checks.push(...drift.checks);
-  return { checks, memo: drift.memo };
+  return { checks, memo: { ...drift.memo, ...(policyId.memo ? { mtaStsId: policyId.memo } : {}) } };
 }
 
 export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {

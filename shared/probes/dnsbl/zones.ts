@@ -27,10 +27,20 @@ function entry(spec: ZoneSpecInput, extra: Omit<CatalogZone, 'spec'>): CatalogZo
 }
 
 /**
- * Live blocklists worth querying by default, and a few opt-in ones. Dead lists (SORBS, NJABL, AHBL, the old
- * SpamCop-era mirrors) are deliberately absent: a retired zone either answers nothing or lists the whole internet.
+ * Live blocklists worth querying by default, and a few opt-in ones. Dead lists are deliberately absent: a retired
+ * zone either answers nothing or lists the whole internet. Among them SORBS (decommissioned by Proofpoint on
+ * 5 June 2024, its zones emptied: Proofpoint's statement to The Register, quoted at
+ * https://powermta.ninja/sorbs-blacklist-shuts-down), NiX Spam (ix.dnsbl.manitu.net, reported shut down in
+ * January 2025: https://reviewmyemails.com/emailalmanac/spam-filters-and-blocklists/major-blocklists-services/which-blocklists-have-shut-down-or-are-defunct),
+ * NJABL, AHBL and the old SpamCop-era mirrors.
+ *
+ * Each entry names, in a `Codes:` comment, the page where its operator documents the answers, as re-checked on
+ * 2026-12-02; entries without one rely on RFC 5782 (127.0.0.2 listed) and their operator's lookup page, where no
+ * operator page listing the codes was found.
  */
 export const ZONE_CATALOG: readonly CatalogZone[] = [
+  // Codes: https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html (ZEN:
+  // SBL, CSS, DROP, XBL, PBL, BCL; .5-.7 "currently unused") and https://www.spamhaus.org/news/article/788/ (errors).
   entry(
     {
       zone: 'zen.spamhaus.org',
@@ -46,6 +56,7 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
         '127.0.0.9': { meaning: 'DROP: hijacked or criminal netblock' },
         '127.0.0.10': { meaning: 'PBL: range its ISP says should not send direct mail', category: 'policy' },
         '127.0.0.11': { meaning: 'PBL: range Spamhaus lists as dynamic/non-mail', category: 'policy' },
+        '127.0.0.30': { meaning: 'BCL: botnet command-and-control server' },
       },
       errors: SPAMHAUS_ERRORS,
       infoUrl: 'https://www.spamhaus.org/blocklists/zen-blocklist/',
@@ -54,6 +65,7 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     // Public mirrors refuse cloud and public resolvers: only by default through DQS; opt in to the public name.
     { key: { option: 'dqsKey', zone: '{key}.zen.dq.spamhaus.net', required: false }, byDefault: true },
   ),
+  // Codes: the Spamhaus zones page above (DBL, and 127.0.1.255 for an IP sent to it).
   entry(
     {
       zone: 'dbl.spamhaus.org',
@@ -80,6 +92,7 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { key: { option: 'dqsKey', zone: '{key}.dbl.dq.spamhaus.net', required: false }, byDefault: true },
   ),
+  // Codes: https://www.barracudacentral.org/rbl/how-to-use (127.0.0.2; queries need a registered resolver).
   entry(
     {
       zone: 'b.barracudacentral.org',
@@ -115,6 +128,7 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // Codes: https://mailspike.org/usage.html (bl = z.mailspike.net's 127.0.0.2 plus rep.mailspike.net's L3-L5).
   entry(
     {
       zone: 'bl.mailspike.net',
@@ -218,24 +232,39 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // Codes: http://www.s5h.net/rblcheck ("fully RFC 5782 compliant"); live per https://whatismyipaddress.com/blacklist/s5h.
   entry(
     {
       zone: 'all.s5h.net',
       label: 'S5H',
       kinds: ['ip4'],
       codes: { '127.0.0.2': { meaning: 'hit s5h.net spam traps' } },
+      infoUrl: 'http://www.s5h.net/rblcheck',
+      // Removal is automatic when this page is requested from the listed address itself.
+      delistUrl: 'http://www.usenix.org.uk/content/rblremove',
     },
     { byDefault: true },
   ),
+  // Codes: https://docs.abusix.com/docs/guardian-mail/production-zones (combined = black .2/.3/.200, exploit .4,
+  // policy .11/.12) and https://docs.abusix.com/ami-production-zones/policy (.11 generic rDNS, .12 no rDNS).
   entry(
     {
       zone: 'combined.mail.abusix.zone',
       label: 'Abusix Mail Intelligence',
       kinds: ['ip4', 'ip6'],
       codes: {
-        '127.0.0.2': { meaning: 'black: spam source' },
-        '127.0.0.3': { meaning: 'exploit: compromised host or open proxy' },
-        '127.0.0.4': { meaning: 'policy: address not meant to send direct mail', category: 'policy' },
+        '127.0.0.2': { meaning: 'black: sent mail to Abusix spam traps' },
+        '127.0.0.3': { meaning: 'black: very low reputation, or next to hosts hitting the spam traps' },
+        '127.0.0.4': { meaning: 'exploit: compromised or infected host, proxy, VPN or TOR exit' },
+        '127.0.0.11': {
+          meaning: 'policy: generic reverse DNS, not meant to send direct mail',
+          category: 'policy',
+        },
+        '127.0.0.12': {
+          meaning: 'policy: no reverse DNS, not meant to send direct mail',
+          category: 'policy',
+        },
+        '127.0.0.200': { meaning: 'black: semi-permanent manual listing' },
       },
       infoUrl: 'https://abusix.com/',
       delistUrl: 'https://lookup.abusix.com/',
@@ -245,6 +274,8 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
       byDefault: true,
     },
   ),
+  // Codes: https://www.securityzones.net/new-return-codes-added-to-surbl-multi/ (SURBL's operator: DM 4, PH 8,
+  // MW 16, CT 32, ABUSE 64, CR 128; DM and CT added last).
   entry(
     {
       zone: 'multi.surbl.org',
@@ -252,8 +283,10 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
       kinds: ['domain'],
       answers: 'bitmask',
       codes: {
+        '4': { meaning: 'DM: disposable email domain', category: 'policy' },
         '8': { meaning: 'PH: phishing' },
         '16': { meaning: 'MW: malware' },
+        '32': { meaning: 'CT: click-tracking domain seen in unsolicited mail' },
         '64': { meaning: 'ABUSE: spam and other abuse' },
         '128': { meaning: 'CR: cracked (compromised) site' },
       },
@@ -262,6 +295,8 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // Codes: https://uribl.com/about.shtml (black, grey, red; white is not in multi) and https://uribl.com/refused.shtml
+  // (127.0.0.1: query refused, bit 0x1 is never a listing).
   entry(
     {
       zone: 'multi.uribl.com',
@@ -281,6 +316,9 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // Codes: 127.0.x.y, x the category and y the trust (dnswl.org's table, as quoted at
+  // https://mail-archive.com/community@mailsbestfriend.com/msg00263.html); 127.0.0.255 for resolvers over the fair-use
+  // limit, as its operator explains at https://go.mail-archive.com/users@spamassassin.apache.org/msg107955.html
   entry(
     {
       zone: 'list.dnswl.org',
