@@ -242,13 +242,32 @@ export const smtpCauses = {
   'smtp.tls.cert-untrusted': {
     title: 'TLS certificate not trusted',
     explanation:
-      'The certificate chain does not lead to a trusted CA: it is self-signed, issued by a private CA the probe was ' +
-      'not given, or the server does not send the intermediate certificate(s) (an incomplete chain, the most ' +
-      'common case after a renewal). Clients that verify will refuse it.',
+      'The certificate chain does not lead to a trusted CA: it is self-signed, ends at a root the probe does not ' +
+      'trust (a private CA the probe was not given), or ends at a certificate whose issuer is neither sent nor ' +
+      'trusted. Clients that verify will refuse it. (A leaf sent without the intermediate named in its AIA is ' +
+      'reported as smtp.tls.chain-incomplete.)',
     remediation:
-      'Serve the full chain (leaf + intermediates, e.g. certbot’s fullchain.pem as smtpd_tls_cert_file). For a ' +
-      'private CA, give its certificate to the probe with `tls.caFile`/`tls.caPem`. Check with `openssl s_client ' +
-      '-starttls smtp -connect <host>:<port> -showcerts`.',
+      'For a private CA, give its certificate to the probe with `tls.caFile`/`tls.caPem`. For a public CA, serve ' +
+      'the full chain (leaf + intermediates, e.g. certbot’s fullchain.pem in smtpd_tls_chain_files) and replace a ' +
+      'self-signed certificate with one from a CA senders trust. Check with `openssl s_client -starttls smtp ' +
+      '-connect <host>:<port> -showcerts`.',
+  },
+  'smtp.tls.chain-incomplete': {
+    title: 'TLS certificate chain incomplete: the intermediate is not sent',
+    explanation:
+      'The server sends its own certificate but not the intermediate CA certificate that issued it. Browsers repair ' +
+      'this by fetching the intermediate from the certificate’s AIA “CA Issuers” address, so a web check of the ' +
+      'same certificate looks fine; MTAs and mail clients fetch nothing and fail with “unable to get local issuer ' +
+      'certificate” / “unable to verify the first certificate”. Senders that verify (MTA-STS enforce, DANE-TA, ' +
+      'mail apps on submission ports) defer or refuse. Typical after a renewal that installed cert.pem instead of ' +
+      'fullchain.pem.',
+    remediation:
+      'Serve the leaf followed by its intermediate(s). Postfix 3.4+: `smtpd_tls_chain_files = ' +
+      '/etc/ssl/private/mail.key, /etc/ssl/certs/mail-fullchain.pem` (the key first, then the leaf, then each ' +
+      'intermediate in issuing order; certbot’s fullchain.pem is in that order); older Postfix: ' +
+      '`smtpd_tls_cert_file` set to the full chain file. Exim: `tls_certificate` = the full chain file; Dovecot: ' +
+      '`ssl_cert = </path/fullchain.pem`. Reload (`postfix reload`) and check that `openssl s_client -starttls smtp ' +
+      '-connect <host>:<port> -showcerts` lists the intermediate as certificate 1 and ends with “Verify return code: 0”.',
   },
   'smtp.tls.hostname-mismatch': {
     title: 'TLS certificate does not match the host name',
