@@ -353,6 +353,20 @@ export const smtpCauses = {
       'record before deploying it; certbot `--reuse-key` keeps the key across renewals). Check with `posttls-finger ' +
       '-t30 -T180 -c -L verbose,summary <domain>` or `danetool --check <host> --port 25 --starttls-proto smtp`.',
   },
+  'smtp.dane.anchor-not-sent': {
+    title: 'DANE-TA trust anchor not in the chain the server sends',
+    explanation:
+      'The host’s DNSSEC-signed TLSA records are DANE-TA(2): they name a CA certificate (an intermediate or the ' +
+      'root) that the chain must lead to. DANE senders look for that anchor only among the certificates the server ' +
+      'sends (RFC 7671 5.2.2), never in a trust store, and this server sends only its own certificate: no DANE-TA ' +
+      'record can match, so those senders defer every message. PKIX clients may still verify it.',
+    remediation:
+      'Send the chain up to the anchor: Postfix `smtpd_tls_chain_files = /etc/ssl/private/mail.key, ' +
+      '/etc/ssl/certs/mail-fullchain.pem` (key, leaf, then each intermediate; a record for the root needs the root ' +
+      'in the file too), then `postfix reload`. Or publish a DANE-EE record for the server key instead ' +
+      '(`3 1 1 <sha256 of the SPKI>`), which needs no chain. Check with `posttls-finger -t30 -T180 -c -L ' +
+      'verbose,summary <domain>`.',
+  },
   'smtp.dane.tlsa-bogus': {
     title: 'TLSA lookup fails DNSSEC validation',
     explanation:
