@@ -1,4 +1,6 @@
 /** The smtp probe against real Postfix + Dovecot (see test/lab/README.md): what sysadmins will point it at. */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { runSmtpProbe } from '../support/smtp/harness';
 import { LAB_DOMAIN, LAB_HOST, LAB_MAIL_HOSTNAME, labPaths, labPorts, labUsers } from './ports';
 
@@ -194,5 +196,47 @@ describe('smtp probe DATA size test against lab Postfix', () => {
       details: { reply: { code: 552, enhanced: '5.3.4' } },
     });
     expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(20_000);
+  });
+});
+
+describe('a 421 from lab Postfix ends the session: one finding with its cause', () => {
+  const mx = (envelope?: { from: string; to: string[] }) => ({
+    name: 'busy',
+    host: LAB_HOST,
+    port: labPorts.busy,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    ...(envelope ? { envelope } : {}),
+  });
+  const notPassed = (run: Awaited<ReturnType<typeof runSmtpProbe>>) =>
+    run.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status, c.cause]);
+
+  it('at RCPT (an access map answering 421): the later recipient is not tried', async () => {
+    // No TLS scan: its extra connections would meet the one-connection limit while Postfix still counts this one.
+    const run = await runSmtpProbe(
+      mx({ from: 'sender@example.org', to: [`shutdown@${LAB_DOMAIN}`, labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(notPassed(run)).toEqual([[`rcpt:shutdown@${LAB_DOMAIN}`, 'fail', 'smtp.session.closing']]);
+    expect(run.check(`rcpt:shutdown@${LAB_DOMAIN}`).details?.reply).toMatchObject({
+      code: 421,
+      enhanced: '4.3.2',
+    });
+    expect(run.transcript).not.toContain(`C: RCPT TO:<${labUsers.bob.address}>`);
+  });
+
+  it('at the greeting when the client already holds the one connection Postfix allows it', async () => {
+    const held = connect(labPorts.busy, LAB_HOST);
+    try {
+      // Postfix counts the connection once it has greeted it.
+      await once(held, 'data');
+      const run = await runSmtpProbe(mx({ from: 'sender@example.org', to: [labUsers.bob.address] }));
+      expect(notPassed(run)).toEqual([['banner', 'warn', 'smtp.rate-limited']]);
+      expect(run.check('banner').message).toContain(
+        '421 4.7.0 mail.lab.test Error: too many connections from 127.0.0.1',
+      );
+    } finally {
+      held.destroy();
+    }
   });
 });

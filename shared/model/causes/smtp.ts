@@ -113,8 +113,9 @@ export const smtpCauses = {
   'smtp.banner.rejected': {
     title: 'SMTP server refused the session at the greeting',
     explanation:
-      'The server greeted with 421 or 554 instead of 220: it refuses this client outright (its IP is on a blocklist ' +
-      'or access list, the client has no reverse DNS) or the service is shutting down.',
+      'The server greeted with 554 (or another refusal) instead of 220: it refuses this client outright (its IP is on ' +
+      'a blocklist or access list, the client has no reverse DNS). A 421 greeting is reported by what it says ' +
+      '(smtp.rate-limited, smtp.session.closing, a provider’s deferral).',
     remediation:
       'Read the greeting text in the check details: it usually names the blocklist or policy. Check the probe IP ' +
       'against the blocklists the server uses, its PTR record, and the server’s access maps (smtpd_client_restrictions, ' +
@@ -603,6 +604,21 @@ export const smtpCauses = {
     remediation:
       'Look in the server log at the time of the probe for the session (fatal errors, "lost connection after ' +
       '<command>", milter or policy service errors) and in the firewall/IPS logs for the probe’s IP.',
+  },
+  'smtp.session.closing': {
+    title: 'Server ended the session with 421',
+    explanation:
+      'The server answered 421 (service not available, closing transmission channel): by RFC 5321 3.8 that ends the ' +
+      'session in whatever phase it comes, and the server closes the connection. Without throttling words the usual ' +
+      'reasons are a service shutting down or restarting, a server out of resources (processes, disk, memory), a ' +
+      'session idle past its timeout, too many errors in the session, or a policy (access map, milter, policy ' +
+      'service) that disconnects this client. Senders retry later; nothing after the 421 was tested.',
+    remediation:
+      'Read the reply text in the check details and the server log at the probe’s time. A restart passes by itself; ' +
+      'one that recurs needs the reason: Postfix answers "421 4.3.2 Service shutting down" while stopping, "421 ' +
+      '4.7.0 Error: too many errors" after smtpd_hard_error_limit, and "421 4.4.2 Error: timeout exceeded" after ' +
+      'smtpd_timeout; a 421 from an access map (check_*_access with 421), a milter or a policy service names its ' +
+      'rule there. Check free disk for the queue (queue_minfree) and the process limits (default_process_limit).',
   },
   'smtp.session.timeout': {
     title: 'Server stopped answering',

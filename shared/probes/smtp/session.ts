@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
 import {
   bannerVerdict,
+  closingCheck,
   describeReply,
   mailVerdict,
   rcptVerdict,
@@ -20,6 +21,7 @@ import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
 import {
   bounded,
   handshake,
+  SmtpClosingError,
   type SmtpReply,
   SmtpWire,
   SmtpWireError,
@@ -100,7 +102,8 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
   /** Turns a wire failure during `id` into its check and stops the session. */
   const wireFailed = (id: string, err: unknown): never => {
     if (!(err instanceof SmtpWireError)) throw err;
-    if (err.failure === 'aborted') checks.push(abortedCheck(id));
+    if (err instanceof SmtpClosingError) checks.push(closingCheck(id, err.reply));
+    else if (err.failure === 'aborted') checks.push(abortedCheck(id));
     else if (err.failure === 'timeout') {
       checks.push({ id, status: 'fail', cause: 'smtp.session.timeout', message: `${id}: ${err.message}` });
     } else if (err.failure === 'closed' || err.failure === 'reset') {
@@ -206,6 +209,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     try {
       banner = await step('banner', () => readBanner(w, plan, signal));
     } catch (err) {
+      if (err instanceof SmtpClosingError) return wireFailed('banner', err);
       checks.push(await bannerFailure(err, w, plan));
       throw new Stop();
     }
@@ -240,10 +244,6 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
           details: { reply: replyDetails(reply), extensions: ehlo.keywords },
         });
         return ehlo;
-      }
-      if (reply.code === 421) {
-        checks.push(replyCheck(id, reply, bannerVerdict(reply), 'EHLO'));
-        throw new Stop();
       }
       let helo: SmtpReply;
       try {
