@@ -750,6 +750,29 @@ describe('smtp probe names envelope failures with the reply code, enhanced code 
     });
   });
 
+  it('declares SMTPUTF8 for a UTF-8 address where it is advertised, and names its absence elsewhere', async () => {
+    const declared: unknown[] = [];
+    const utf8 = await submission({
+      onMailFrom: (address, _s, cb) => {
+        declared.push(address.args);
+        cb();
+      },
+    });
+    const envelope = { from: 'bob@example.test', to: ['jörg@example.test'] };
+    const run = await runSmtpProbe(endpoint(utf8.port, { envelope }), { secrets });
+    expect(run.check('mail')).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining(' SMTPUTF8: 250'),
+    });
+    expect(declared).toEqual([expect.objectContaining({ SMTPUTF8: true })]);
+
+    const plain = await submission({ hideSMTPUTF8: true });
+    const without = await runSmtpProbe(endpoint(plain.port, { envelope }), { secrets });
+    expect(without.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.cause])).toEqual([
+      ['smtputf8', 'smtp.smtputf8.not-offered'],
+    ]);
+  });
+
   it('retries a greylisted recipient after the configured delay and passes when it is accepted', async () => {
     let attempts = 0;
     const s = await submission({

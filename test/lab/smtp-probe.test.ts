@@ -240,3 +240,66 @@ describe('a 421 from lab Postfix ends the session: one finding with its cause', 
     }
   });
 });
+
+describe('internationalised addresses (SMTPUTF8, RFC 6531) against lab Postfix', () => {
+  const mx = (port: number, envelope: { from: string; to: string[]; send?: boolean }) => ({
+    name: 'mx',
+    host: LAB_HOST,
+    port,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    envelope,
+  });
+
+  it('sends a UTF-8 sender with MAIL FROM … SMTPUTF8 where Postfix advertises it, and the message goes through', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.smtp, { from: 'jörg@bücher.example', to: [labUsers.bob.address], send: true }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.check('ehlo.tls').details?.extensions).toContain('SMTPUTF8');
+    // The IDN domain travels as its A-label; the UTF-8 local part needs the extension.
+    expect(run.transcript).toContain('C: MAIL FROM:<jörg@xn--bcher-kva.example> SIZE=65536 SMTPUTF8');
+    expect(run.check('data')).toMatchObject({ status: 'pass', details: { reply: { code: 250 } } });
+  });
+
+  it('reaches Postfix with a UTF-8 recipient (an unknown user there: 550 5.1.1, not a syntax error)', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.smtp, { from: 'sender@example.org', to: [`用户@${LAB_DOMAIN}`] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.transcript).toContain('C: MAIL FROM:<sender@example.org> SMTPUTF8');
+    expect(run.check(`rcpt:用户@${LAB_DOMAIN}`)).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.rcpt.unknown-user',
+      details: { reply: { code: 550, enhanced: '5.1.1' } },
+    });
+  });
+
+  it('names a server without SMTPUTF8 (smtputf8_enable = no) as one finding, and sends no envelope', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.noSmtputf8, { from: 'sender@example.org', to: ['jörg@lab.test', labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.cause])).toEqual([
+      ['smtputf8', 'smtp.smtputf8.not-offered'],
+    ]);
+    expect(run.check('smtputf8')).toMatchObject({
+      status: 'fail',
+      message:
+        'jörg@lab.test has a UTF-8 local part, and the server does not advertise SMTPUTF8 (RFC 6531): mail to or ' +
+        'from such addresses cannot be delivered here, so the envelope was not sent',
+      details: { addresses: ['jörg@lab.test'] },
+    });
+    expect(run.transcript.some((l) => l.startsWith('C: MAIL FROM'))).toBe(false);
+  });
+
+  it('needs no SMTPUTF8 for an international domain alone: it is sent as punycode', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.noSmtputf8, { from: 'info@bücher.example', to: [labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.transcript).toContain('C: MAIL FROM:<info@xn--bcher-kva.example>');
+  });
+});

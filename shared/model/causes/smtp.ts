@@ -605,6 +605,21 @@ export const smtpCauses = {
       'Look in the server log at the time of the probe for the session (fatal errors, "lost connection after ' +
       '<command>", milter or policy service errors) and in the firewall/IPS logs for the probe’s IP.',
   },
+  'smtp.smtputf8.not-offered': {
+    title: 'SMTPUTF8 not offered: internationalised addresses cannot be delivered',
+    explanation:
+      'The envelope test uses an address with a UTF-8 local part (RFC 6531 internationalised email, e.g. ' +
+      'jörg@example.de or 用户@例子.中国), which a client may only send to a server that advertises SMTPUTF8 in its ' +
+      'EHLO reply. This server does not, so mail to or from such addresses bounces here (there is no standard ' +
+      'downgrade for a UTF-8 local part). An international domain alone is not affected: it travels as its ' +
+      'A-label (xn--…).',
+    remediation:
+      'Postfix 3.0+: `smtputf8_enable = yes` in main.cf (the default from compatibility_level 1, but often set to no ' +
+      'in old configs or master.cf `-o` overrides), then `postfix reload`; check `postconf smtputf8_enable` and that ' +
+      'EHLO lists SMTPUTF8. Exim 4.86+: built with SUPPORT_I18N, `smtputf8_advertise_hosts = *`. The mailbox ' +
+      'backend must accept the UTF-8 names too (lookup tables, Dovecot users). If no user has such an address, ' +
+      'drop it from the probe’s envelope.',
+  },
   'smtp.session.closing': {
     title: 'Server ended the session with 421',
     explanation:

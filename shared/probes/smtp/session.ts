@@ -18,6 +18,7 @@ import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
+import { smtputf8Missing, utf8Addresses } from './smtputf8';
 import {
   bounded,
   handshake,
@@ -383,11 +384,18 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- envelope --------------------------------------------------------------------------------------------
     if (plan.envelope) {
       const env = plan.envelope;
+      const utf8 = utf8Addresses([env.from, ...env.to]);
+      if (utf8.length > 0 && !ehlo.keywords.includes('SMTPUTF8')) {
+        checks.push(smtputf8Missing(utf8, ehlo));
+        await quit(w, step);
+        throw new Stop();
+      }
       const bytes = messageBytes(env);
       const size = bytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${bytes}` : '';
+      const params = `${size}${utf8.length > 0 ? ' SMTPUTF8' : ''}`;
       let mail: SmtpReply;
       try {
-        mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${size}`, plan.replyTimeoutMs));
+        mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${params}`, plan.replyTimeoutMs));
       } catch (err) {
         return wireFailed('mail', err);
       }
@@ -396,7 +404,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
         ...(bytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
       };
       const mailV = mailVerdict(mail);
-      checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${size}`, sizeNote));
+      checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${params}`, sizeNote));
       if (mailV.status !== 'pass') {
         await quit(w, step);
         throw new Stop();
