@@ -683,6 +683,96 @@ describe('smtp probe names envelope failures with the reply code, enhanced code 
     });
   });
 
+  describe('a 421 ends the session in any phase (RFC 5321 3.8): one finding, with its cause', () => {
+    const notPassed = (run: Awaited<ReturnType<typeof runSmtpProbe>>) =>
+      run.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status, c.cause]);
+
+    it('at RCPT: no later recipient, no DATA, no second failure for the closed connection', async () => {
+      const s = await submission({
+        onRcptTo: (a, _s, cb) =>
+          a.address === 'alice@example.test' ? cb(smtpError(421, '4.3.2 Service shutting down')) : cb(),
+      });
+      const run = await runSmtpProbe(
+        endpoint(s.port, {
+          envelope: {
+            from: 'bob@example.test',
+            to: ['alice@example.test', 'carol@example.test'],
+            send: true,
+          },
+        }),
+        { secrets },
+      );
+      expect(notPassed(run)).toEqual([['rcpt:alice@example.test', 'fail', 'smtp.session.closing']]);
+      expect(run.check('rcpt:alice@example.test')).toMatchObject({
+        message: expect.stringContaining('the server ended the session with 421 4.3.2 Service shutting down'),
+        details: { reply: { code: 421, enhanced: '4.3.2' } },
+      });
+      expect(run.transcript).not.toContain('C: RCPT TO:<carol@example.test>');
+      expect(run.transcript).not.toContain('C: QUIT');
+    });
+
+    it('at the open-relay test: not a pass, and AUTH is not tried on the closed connection', async () => {
+      const s = await submission({
+        authOptional: true,
+        onMailFrom: (_a, _s, cb) => cb(smtpError(421, '4.7.0 Too many connections from your IP, try later')),
+      });
+      const run = await runSmtpProbe(
+        endpoint(s.port, { relayTest: { to: 'someone@elsewhere.example' }, envelope: undefined }),
+        { secrets },
+      );
+      expect(notPassed(run)).toEqual([['relay', 'warn', 'smtp.rate-limited']]);
+      expect(run.checks.map((c) => c.id)).not.toContain('auth');
+    });
+
+    it('at the greeting: a service shutting down is named as such', async () => {
+      const s = await submission({
+        onConnect: (_session, cb) => cb(smtpError(421, '4.3.2 Service shutting down, closing channel')),
+      });
+      const run = await runSmtpProbe(endpoint(s.port), { secrets });
+      expect(notPassed(run)).toEqual([['banner', 'fail', 'smtp.session.closing']]);
+    });
+
+    it.each([
+      ['EHLO', 'ehlo'],
+      ['STARTTLS', 'starttls'],
+    ])('at %s', async (command, id) => {
+      const s = await track(
+        startScripted('220 mx.test ESMTP', (line) =>
+          line.startsWith(command)
+            ? '421 4.3.2 mx.test Service shutting down'
+            : /^EHLO/.test(line)
+              ? '250-mx.test\r\n250 STARTTLS'
+              : '250 ok',
+        ),
+      );
+      const run = await runSmtpProbe({ name: 'mx', host: '127.0.0.1', port: s.port, mode: 'starttls' });
+      expect(notPassed(run)).toEqual([[id, 'fail', 'smtp.session.closing']]);
+    });
+  });
+
+  it('declares SMTPUTF8 for a UTF-8 address where it is advertised, and names its absence elsewhere', async () => {
+    const declared: unknown[] = [];
+    const utf8 = await submission({
+      onMailFrom: (address, _s, cb) => {
+        declared.push(address.args);
+        cb();
+      },
+    });
+    const envelope = { from: 'bob@example.test', to: ['jörg@example.test'] };
+    const run = await runSmtpProbe(endpoint(utf8.port, { envelope }), { secrets });
+    expect(run.check('mail')).toMatchObject({
+      status: 'pass',
+      message: expect.stringContaining(' SMTPUTF8: 250'),
+    });
+    expect(declared).toEqual([expect.objectContaining({ SMTPUTF8: true })]);
+
+    const plain = await submission({ hideSMTPUTF8: true });
+    const without = await runSmtpProbe(endpoint(plain.port, { envelope }), { secrets });
+    expect(without.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.cause])).toEqual([
+      ['smtputf8', 'smtp.smtputf8.not-offered'],
+    ]);
+  });
+
   it('retries a greylisted recipient after the configured delay and passes when it is accepted', async () => {
     let attempts = 0;
     const s = await submission({

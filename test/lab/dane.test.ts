@@ -3,6 +3,8 @@
  * (signed with ldns-signzone, TLSA records made from the certificate Postfix serves) and bogus.test (signatures
  * expired), and unbound validating in front of NSD with both zones' keys as trust anchors.
  */
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { runSmtpProbe } from '../support/smtp/harness';
 import { LAB_HOST, labPaths, labPorts } from './ports';
 
@@ -44,11 +46,45 @@ describe('DANE against Postfix, NSD and a validating unbound', () => {
     const run = await probe('ta.dane.test');
     expect(run.check('tls.dane')).toMatchObject({
       status: 'fail',
-      cause: 'smtp.dane.mismatch',
+      cause: 'smtp.dane.anchor-not-sent',
       message: expect.stringContaining(
-        'a DANE-TA anchor must be sent in the chain (RFC 7671 5.2.2), the server sends 1 certificate(s)',
+        'the server sends only its own certificate (issued by "O=mailprobe lab, CN=mailprobe lab CA"), not the trust anchor',
       ),
     });
+  });
+
+  it('passes a DANE-TA record for the intermediate the full-chain port sends', async () => {
+    const intermediate = new X509Certificate(readFileSync(labPaths.intermediateCert));
+    const spki = intermediate.publicKey.export({ type: 'spki', format: 'der' });
+    const digest = createHash('sha256').update(spki).digest('hex');
+    const run = await probe('chain.dane.test', true, { port: labPorts.fullChain });
+    expect(run.check('tls.dane')).toMatchObject({
+      status: 'pass',
+      message: `DANE-TA record 2 1 1 ${digest.slice(0, 16)}… at _${labPorts.fullChain}._tcp.chain.dane.test matches the chain`,
+      details: {
+        dnssec: 'secure',
+        presented: {
+          chain: ['O=mailprobe lab, CN=mail.lab.test', 'O=mailprobe lab, CN=mailprobe lab intermediate'],
+        },
+      },
+    });
+    expect(run.check('tls.certificate')).toMatchObject({ status: 'pass' });
+  });
+
+  it('fails the same DANE-TA record on the leaf-only port: the anchor is not in the served chain', async () => {
+    const run = await probe('chain.dane.test', true, { port: labPorts.leafOnly });
+    expect(run.check('tls.dane')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.dane.anchor-not-sent',
+      details: { presented: { chain: ['O=mailprobe lab, CN=mail.lab.test'] } },
+    });
+    expect(run.check('tls.dane').message).toMatch(
+      new RegExp(
+        `^DANE-TA record 2 1 1 [0-9a-f]{16}… at _${labPorts.leafOnly}\\._tcp\\.chain\\.dane\\.test cannot match: the ` +
+          'server sends only its own certificate \\(issued by "O=mailprobe lab, CN=mailprobe lab intermediate"\\), ' +
+          'not the trust anchor, which must be in the chain it serves \\(RFC 7671 5\\.2\\.2\\)',
+      ),
+    );
   });
 
   it('fails a secure record that matches nothing the server presents, naming the key it serves', async () => {

@@ -29,6 +29,20 @@ export const labPorts = {
   weakTls: 2528,
   /** Postfix MX-style that speaks TLS 1.0 and 1.1 only. */
   legacyTls: 2529,
+  /**
+   * Postfix MX-style whose certificate is issued by an intermediate of the test CA, served without it (leaf only):
+   * the incomplete chain browsers repair through AIA and MTAs do not.
+   */
+  leafOnly: 2530,
+  /** The same certificate served with its intermediate (smtpd_tls_chain_files = key, leaf, intermediate). */
+  fullChain: 2531,
+  /**
+   * Postfix MX-style that ends sessions with 421: one connection per client at a time (a second gets
+   * "421 4.7.0 ... too many connections"), and 421 4.3.2 at RCPT TO for shutdown@lab.test.
+   */
+  busy: 2532,
+  /** Postfix MX-style with smtputf8_enable = no: SMTPUTF8 not advertised. */
+  noSmtputf8: 2533,
   /** Dovecot IMAP with STARTTLS (no plaintext login). */
   imap: 2143,
   /** Dovecot IMAPS (implicit TLS). */
@@ -64,6 +78,8 @@ export const labPaths = {
   /** PEM of the test CA that signed the server certificate of Postfix and Dovecot. */
   caCert: join(labRunDir, 'tls', 'ca.crt'),
   serverCert: join(labRunDir, 'tls', 'server.crt'),
+  /** The intermediate that issued the certificate of the leaf-only and full-chain ports. */
+  intermediateCert: join(labRunDir, 'tls', 'intermediate.crt'),
   /** Root of the maildirs: <mailRoot>/<domain>/<local part>/Maildir. */
   mailRoot: join(labRunDir, 'mail'),
   maillog: join(labRunDir, 'postfix', 'maillog'),
@@ -94,5 +110,9 @@ export function labEnv(): Record<string, string> {
     LAB_VALIDATOR_PORT: String(labPorts.validator),
     LAB_WEAK_TLS_PORT: String(labPorts.weakTls),
     LAB_LEGACY_TLS_PORT: String(labPorts.legacyTls),
+    LAB_LEAF_ONLY_PORT: String(labPorts.leafOnly),
+    LAB_FULL_CHAIN_PORT: String(labPorts.fullChain),
+    LAB_BUSY_PORT: String(labPorts.busy),
+    LAB_NO_SMTPUTF8_PORT: String(labPorts.noSmtputf8),
   };
 }

@@ -1,4 +1,6 @@
 /** The smtp probe against real Postfix + Dovecot (see test/lab/README.md): what sysadmins will point it at. */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { runSmtpProbe } from '../support/smtp/harness';
 import { LAB_DOMAIN, LAB_HOST, LAB_MAIL_HOSTNAME, labPaths, labPorts, labUsers } from './ports';
 
@@ -194,5 +196,110 @@ describe('smtp probe DATA size test against lab Postfix', () => {
       details: { reply: { code: 552, enhanced: '5.3.4' } },
     });
     expect(run.check('data').details?.bytes).toBeGreaterThanOrEqual(20_000);
+  });
+});
+
+describe('a 421 from lab Postfix ends the session: one finding with its cause', () => {
+  const mx = (envelope?: { from: string; to: string[] }) => ({
+    name: 'busy',
+    host: LAB_HOST,
+    port: labPorts.busy,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    ...(envelope ? { envelope } : {}),
+  });
+  const notPassed = (run: Awaited<ReturnType<typeof runSmtpProbe>>) =>
+    run.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status, c.cause]);
+
+  it('at RCPT (an access map answering 421): the later recipient is not tried', async () => {
+    // No TLS scan: its extra connections would meet the one-connection limit while Postfix still counts this one.
+    const run = await runSmtpProbe(
+      mx({ from: 'sender@example.org', to: [`shutdown@${LAB_DOMAIN}`, labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(notPassed(run)).toEqual([[`rcpt:shutdown@${LAB_DOMAIN}`, 'fail', 'smtp.session.closing']]);
+    expect(run.check(`rcpt:shutdown@${LAB_DOMAIN}`).details?.reply).toMatchObject({
+      code: 421,
+      enhanced: '4.3.2',
+    });
+    expect(run.transcript).not.toContain(`C: RCPT TO:<${labUsers.bob.address}>`);
+  });
+
+  it('at the greeting when the client already holds the one connection Postfix allows it', async () => {
+    const held = connect(labPorts.busy, LAB_HOST);
+    try {
+      // Postfix counts the connection once it has greeted it.
+      await once(held, 'data');
+      const run = await runSmtpProbe(mx({ from: 'sender@example.org', to: [labUsers.bob.address] }));
+      expect(notPassed(run)).toEqual([['banner', 'warn', 'smtp.rate-limited']]);
+      expect(run.check('banner').message).toContain(
+        '421 4.7.0 mail.lab.test Error: too many connections from 127.0.0.1',
+      );
+    } finally {
+      held.destroy();
+    }
+  });
+});
+
+describe('internationalised addresses (SMTPUTF8, RFC 6531) against lab Postfix', () => {
+  const mx = (port: number, envelope: { from: string; to: string[]; send?: boolean }) => ({
+    name: 'mx',
+    host: LAB_HOST,
+    port,
+    ehloName: 'probe.lab.test',
+    tls: tls(),
+    envelope,
+  });
+
+  it('sends a UTF-8 sender with MAIL FROM … SMTPUTF8 where Postfix advertises it, and the message goes through', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.smtp, { from: 'jörg@bücher.example', to: [labUsers.bob.address], send: true }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.check('ehlo.tls').details?.extensions).toContain('SMTPUTF8');
+    // The IDN domain travels as its A-label; the UTF-8 local part needs the extension.
+    expect(run.transcript).toContain('C: MAIL FROM:<jörg@xn--bcher-kva.example> SIZE=65536 SMTPUTF8');
+    expect(run.check('data')).toMatchObject({ status: 'pass', details: { reply: { code: 250 } } });
+  });
+
+  it('reaches Postfix with a UTF-8 recipient (an unknown user there: 550 5.1.1, not a syntax error)', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.smtp, { from: 'sender@example.org', to: [`用户@${LAB_DOMAIN}`] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.transcript).toContain('C: MAIL FROM:<sender@example.org> SMTPUTF8');
+    expect(run.check(`rcpt:用户@${LAB_DOMAIN}`)).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.rcpt.unknown-user',
+      details: { reply: { code: 550, enhanced: '5.1.1' } },
+    });
+  });
+
+  it('names a server without SMTPUTF8 (smtputf8_enable = no) as one finding, and sends no envelope', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.noSmtputf8, { from: 'sender@example.org', to: ['jörg@lab.test', labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.cause])).toEqual([
+      ['smtputf8', 'smtp.smtputf8.not-offered'],
+    ]);
+    expect(run.check('smtputf8')).toMatchObject({
+      status: 'fail',
+      message:
+        'jörg@lab.test has a UTF-8 local part, and the server does not advertise SMTPUTF8 (RFC 6531): mail to or ' +
+        'from such addresses cannot be delivered here, so the envelope was not sent',
+      details: { addresses: ['jörg@lab.test'] },
+    });
+    expect(run.transcript.some((l) => l.startsWith('C: MAIL FROM'))).toBe(false);
+  });
+
+  it('needs no SMTPUTF8 for an international domain alone: it is sent as punycode', async () => {
+    const run = await runSmtpProbe(
+      mx(labPorts.noSmtputf8, { from: 'info@bücher.example', to: [labUsers.bob.address] }),
+      { options: { tlsScan: false } },
+    );
+    expect(run.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(run.transcript).toContain('C: MAIL FROM:<info@xn--bcher-kva.example>');
   });
 });

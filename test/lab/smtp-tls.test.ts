@@ -78,3 +78,78 @@ describe('TLS protocol floor and cipher suites against lab Postfix', () => {
     expect(run.timings).not.toHaveProperty('tlsScan');
   });
 });
+
+describe('certificate chains against lab Postfix (a leaf issued by an intermediate of the lab CA)', () => {
+  it('names a leaf served without its intermediate an incomplete chain, with the AIA address browsers use', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.leafOnly));
+    const check = run.check('tls.certificate');
+    expect(check).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.chain-incomplete',
+      details: {
+        verifyError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        issuer: 'mailprobe lab intermediate',
+        caIssuers: 'http://ca.lab.test/intermediate.crt',
+        chain: [{ subject: LAB_MAIL_HOSTNAME, issuer: 'mailprobe lab intermediate' }],
+      },
+    });
+    expect(check.message).toBe(
+      'incomplete certificate chain: the server sends only its own certificate, not the intermediate ' +
+        '"mailprobe lab intermediate" that issued it (UNABLE_TO_VERIFY_LEAF_SIGNATURE); browsers fetch it from ' +
+        'http://ca.lab.test/intermediate.crt, MTAs do not',
+    );
+    // One finding: the session stops like any verifying client, nothing else fails for it.
+    expect(run.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['tls.certificate']);
+  });
+
+  it('passes the same certificate served with its intermediate', async () => {
+    const run = await runSmtpProbe(endpoint(labPorts.fullChain));
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'pass',
+      details: {
+        chain: [
+          { subject: LAB_MAIL_HOSTNAME, issuer: 'mailprobe lab intermediate' },
+          { subject: 'mailprobe lab intermediate', issuer: 'mailprobe lab CA' },
+        ],
+      },
+    });
+  });
+
+  it('calls a complete chain to a root the probe does not trust untrusted, not incomplete', async () => {
+    const run = await runSmtpProbe({
+      ...endpoint(labPorts.fullChain),
+      tls: { servername: LAB_MAIL_HOSTNAME },
+    });
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.cert-untrusted',
+      details: { verifyError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' },
+      message:
+        'the chain sent ends at "mailprobe lab intermediate", issued by "mailprobe lab CA", which is neither sent ' +
+        'nor trusted (an intermediate the server must send, or a private CA to give with tls.caFile) ' +
+        '(UNABLE_TO_GET_ISSUER_CERT_LOCALLY)',
+    });
+  });
+
+  it('calls a leaf without AIA from a CA the probe was not given untrusted: it may be a private CA', async () => {
+    const run = await runSmtpProbe({ ...endpoint(labPorts.smtp), tls: { servername: LAB_MAIL_HOSTNAME } });
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.cert-untrusted',
+      message: expect.stringContaining(
+        'the server sends only its own certificate, issued by "mailprobe lab CA"',
+      ),
+    });
+  });
+
+  it('names a host name the complete chain does not cover a mismatch', async () => {
+    const run = await runSmtpProbe({
+      ...endpoint(labPorts.fullChain),
+      tls: { caFile: labPaths.caCert, servername: 'mx.other.test' },
+    });
+    expect(run.check('tls.certificate')).toMatchObject({
+      status: 'fail',
+      cause: 'smtp.tls.hostname-mismatch',
+    });
+  });
+});

@@ -18,6 +18,7 @@ HOST=127.0.0.1
 : "${LAB_SIZED_PORT:=2526}" "${LAB_HIDDEN_LIMIT_PORT:=2527}" "${LAB_OAUTH_INTROSPECTION_PORT:=2980}"
 : "${LAB_VALIDATOR_PORT:=5354}"
 : "${LAB_WEAK_TLS_PORT:=2528}" "${LAB_LEGACY_TLS_PORT:=2529}"
+: "${LAB_LEAF_ONLY_PORT:=2530}" "${LAB_FULL_CHAIN_PORT:=2531}" "${LAB_BUSY_PORT:=2532}" "${LAB_NO_SMTPUTF8_PORT:=2533}"
 : "${LAB_UP_TIMEOUT:=15}"
 RBL_TYPES=" ip4set ip4tset ip4trie ip6tset ip6trie dnset generic combined "
 
@@ -74,7 +75,9 @@ render() { # render TEMPLATE OUTPUT: fills the @...@ markers
     -e "s|@SIZED_PORT@|$LAB_SIZED_PORT|g" -e "s|@HIDDEN_LIMIT_PORT@|$LAB_HIDDEN_LIMIT_PORT|g" \
     -e "s|@OAUTH_INTROSPECTION_PORT@|$LAB_OAUTH_INTROSPECTION_PORT|g" \
     -e "s|@VALIDATOR_PORT@|$LAB_VALIDATOR_PORT|g" \
-    -e "s|@WEAK_TLS_PORT@|$LAB_WEAK_TLS_PORT|g" -e "s|@LEGACY_TLS_PORT@|$LAB_LEGACY_TLS_PORT|g" "$1" >"$2"
+    -e "s|@WEAK_TLS_PORT@|$LAB_WEAK_TLS_PORT|g" -e "s|@LEGACY_TLS_PORT@|$LAB_LEGACY_TLS_PORT|g" \
+    -e "s|@LEAF_ONLY_PORT@|$LAB_LEAF_ONLY_PORT|g" -e "s|@FULL_CHAIN_PORT@|$LAB_FULL_CHAIN_PORT|g" \
+    -e "s|@BUSY_PORT@|$LAB_BUSY_PORT|g" -e "s|@NO_SMTPUTF8_PORT@|$LAB_NO_SMTPUTF8_PORT|g" "$1" >"$2"
 }
 
 # Test CA and a server certificate for mail.lab.test, localhost and 127.0.0.1 (ECDSA P-256: fast).
@@ -95,6 +98,21 @@ openssl x509 -req -in "$tls/rsa.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set
   -days 365 -out "$tls/rsa.crt" -extfile <(printf '%s\n' \
     "subjectAltName=DNS:mail.lab.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
     "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth") 2>/dev/null
+# A chain as public CAs issue it: the test CA signs an intermediate, the intermediate signs the leaf, and the leaf
+# names where its issuer can be fetched (AIA caIssuers, which browsers follow and MTAs do not). One Postfix service
+# serves the leaf alone, one the leaf and the intermediate.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+  -subj "/O=mailprobe lab/CN=mailprobe lab intermediate" -keyout "$tls/intermediate.key" -out "$tls/intermediate.csr" 2>/dev/null
+openssl x509 -req -in "$tls/intermediate.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+  -days 365 -out "$tls/intermediate.crt" -extfile <(printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    "keyUsage=critical,keyCertSign,cRLSign" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid") 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+  -subj "/O=mailprobe lab/CN=mail.lab.test" -keyout "$tls/chain-leaf.key" -out "$tls/chain-leaf.csr" 2>/dev/null
+openssl x509 -req -in "$tls/chain-leaf.csr" -CA "$tls/intermediate.crt" -CAkey "$tls/intermediate.key" \
+  -set_serial "0x$(openssl rand -hex 8)" -days 365 -out "$tls/chain-leaf.crt" -extfile <(printf '%s\n' \
+    "subjectAltName=DNS:mail.lab.test,DNS:*.dane.test,DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
+    "authorityInfoAccess=caIssuers;URI:http://ca.lab.test/intermediate.crt") 2>/dev/null
 chmod 600 "$tls"/*.key
 
 # DNSSEC: the zones of test/lab/dnssec/ get TLSA digests of these certificates, a KSK and a ZSK each
@@ -103,12 +121,16 @@ chmod 600 "$tls"/*.key
 leaf_spki_sha256=$(openssl x509 -in "$tls/server.crt" -noout -pubkey | openssl pkey -pubin -outform DER |
   openssl dgst -sha256 -r | cut -d' ' -f1)
 ca_cert_sha256=$(openssl x509 -in "$tls/ca.crt" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+intermediate_spki_sha256=$(openssl x509 -in "$tls/intermediate.crt" -noout -pubkey | openssl pkey -pubin -outform DER |
+  openssl dgst -sha256 -r | cut -d' ' -f1)
 sec="$RUN/dnssec"
 : >"$RUN/unbound/anchors"
 for file in "$LAB"/dnssec/*.zone; do
   [[ -e "$file" ]] || continue
   zone=$(basename "$file" .zone)
-  sed -e "s|@LEAF_SPKI_SHA256@|$leaf_spki_sha256|g" -e "s|@CA_CERT_SHA256@|$ca_cert_sha256|g" "$file" >"$sec/$zone.zone"
+  sed -e "s|@LEAF_SPKI_SHA256@|$leaf_spki_sha256|g" -e "s|@CA_CERT_SHA256@|$ca_cert_sha256|g" \
+    -e "s|@INTERMEDIATE_SPKI_SHA256@|$intermediate_spki_sha256|g" -e "s|@LEAF_ONLY_PORT@|$LAB_LEAF_ONLY_PORT|g" \
+    -e "s|@FULL_CHAIN_PORT@|$LAB_FULL_CHAIN_PORT|g" "$file" >"$sec/$zone.zone"
   algorithm=(-a ECDSAP256SHA256)
   [[ "$zone" == legacy.* ]] && algorithm=(-a RSASHA1 -b 1024)
   ksk=$(cd "$sec" && ldns-keygen "${algorithm[@]}" -k "$zone")
@@ -212,7 +234,9 @@ ready() { # ready NAME
   postfix)
     banner "$LAB_SMTP_PORT" 220 && banner "$LAB_SUBMISSION_PORT" 220 && listening "$LAB_SMTPS_PORT" &&
       banner "$LAB_SIZED_PORT" 220 && banner "$LAB_HIDDEN_LIMIT_PORT" 220 &&
-      banner "$LAB_WEAK_TLS_PORT" 220 && banner "$LAB_LEGACY_TLS_PORT" 220
+      banner "$LAB_WEAK_TLS_PORT" 220 && banner "$LAB_LEGACY_TLS_PORT" 220 &&
+      banner "$LAB_LEAF_ONLY_PORT" 220 && banner "$LAB_FULL_CHAIN_PORT" 220 && banner "$LAB_BUSY_PORT" 220 &&
+      banner "$LAB_NO_SMTPUTF8_PORT" 220
     ;;
   dovecot)
     [[ -S "$dc/run/lmtp" && -S "$dc/run/auth-postfix" ]] &&
@@ -279,6 +303,7 @@ done
 
 echo "lab up: postfix smtp=$LAB_SMTP_PORT submission=$LAB_SUBMISSION_PORT smtps=$LAB_SMTPS_PORT" \
   "sized=$LAB_SIZED_PORT hidden-limit=$LAB_HIDDEN_LIMIT_PORT weak-tls=$LAB_WEAK_TLS_PORT" \
-  "legacy-tls=$LAB_LEGACY_TLS_PORT," \
+  "legacy-tls=$LAB_LEGACY_TLS_PORT leaf-only=$LAB_LEAF_ONLY_PORT full-chain=$LAB_FULL_CHAIN_PORT" \
+  "busy=$LAB_BUSY_PORT no-smtputf8=$LAB_NO_SMTPUTF8_PORT," \
   "dovecot imap=$LAB_IMAP_PORT imaps=$LAB_IMAPS_PORT, nsd=$LAB_DNS_PORT (${#zones[@]} zones)," \
   "rbldnsd=$LAB_RBL_PORT (${#rbl_sets[@]} datasets), unbound=$LAB_VALIDATOR_PORT on $HOST; state in $RUN"

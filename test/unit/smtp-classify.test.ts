@@ -1,6 +1,8 @@
 import {
   authVerdict,
   bannerVerdict,
+  closingCheck,
+  closingVerdict,
   dataVerdict,
   describeReply,
   mailVerdict,
@@ -59,8 +61,6 @@ describe('reply verdicts', () => {
     ['220 mx.test ESMTP', 'pass', undefined],
     ['554 5.7.1 Client host rejected: blocked using zen.spamhaus.org', 'fail', 'provider.blocklist'],
     ['554 5.7.1 Client host rejected: access denied', 'fail', 'smtp.banner.rejected'],
-    ['421 4.7.0 mx.test Error: too many connections from 192.0.2.1', 'warn', 'smtp.rate-limited'],
-    ['421 mx.test Service not available, closing transmission channel', 'fail', 'smtp.banner.rejected'],
   ])('greeting %s is %s', (line, status, cause) => {
     const { details: _details, ...verdict } = bannerVerdict(reply(line));
     expect(verdict).toEqual(cause ? { status, cause } : { status });
@@ -110,7 +110,6 @@ describe('reply verdicts', () => {
       'smtp.rcpt.greylisted',
     ],
     ['451 4.7.1 Please try again later', 'warn', 'smtp.rcpt.greylisted'],
-    ['421 4.7.0 Too many errors, closing connection', 'warn', 'smtp.rate-limited'],
     ['550 5.7.1 Service unavailable; client blocked using bl.example', 'fail', 'smtp.rcpt.rejected'],
     ['451 4.3.0 Temporary lookup failure', 'warn', 'smtp.rcpt.deferred'],
   ])('RCPT reply %s is %s', (line, status, cause) => {
@@ -144,16 +143,10 @@ describe('reply verdicts at the edges of each rule', () => {
     ['mail', '499 try later', 'warn', 'smtp.mail.rejected'],
     ['mail', '399 odd', 'fail', 'smtp.mail.rejected'],
     ['mail', '500 syntax error', 'fail', 'smtp.mail.rejected'],
-    // Rate limiting: 421 with throttling words or 4.7.0, or 4.7.0 with throttling words.
-    ['banner', '421 4.7.0 closing', 'warn', 'smtp.rate-limited'],
-    ['banner', '421 too many connections', 'warn', 'smtp.rate-limited'],
-    ['banner', '421 4.3.2 System shutting down', 'fail', 'smtp.banner.rejected'],
+    // Rate limiting: 4.7.0 with throttling words (a 421 never reaches these: see closingVerdict).
     ['mail', '451 4.7.0 rate limit exceeded', 'warn', 'smtp.rate-limited'],
     ['mail', '451 4.7.0 Temporary error', 'warn', 'smtp.mail.rejected'],
     ['mail', '450 4.2.0 too many recipients', 'warn', 'smtp.mail.rejected'],
-    // A 421 that is not throttling drops the session.
-    ['mail', '421 4.4.2 Connection timed out', 'fail', 'smtp.session.dropped'],
-    ['data', '421 4.4.2 Connection timed out', 'fail', 'smtp.session.dropped'],
     // Too large: 5.3.4, 5.2.3, or a 552 that says so.
     ['mail', '552 5.2.3 Message length exceeds administrative limit', 'fail', 'smtp.message.too-large'],
     ['mail', '552 Message size exceeds fixed maximum', 'fail', 'smtp.message.too-large'],
@@ -173,7 +166,6 @@ describe('reply verdicts at the edges of each rule', () => {
     // A 454 is the temporary AUTH failure even when it sounds like throttling.
     ['auth', '454 4.7.0 Too many login attempts', 'fail', 'smtp.auth.temporary'],
     ['auth', '502 5.5.2 Command not recognized', 'fail', 'smtp.auth.not-offered'],
-    ['auth', '421 4.7.0 Too many auth attempts', 'warn', 'smtp.rate-limited'],
     ['auth', '451 4.3.0 Internal error', 'fail', 'smtp.auth.temporary'],
     ['auth', '550 5.7.1 Denied', 'fail', 'smtp.auth.rejected'],
     // RCPT: mailbox full.
@@ -230,6 +222,45 @@ describe('reply verdicts at the edges of each rule', () => {
     expect(describeReply(reply('550 5.1.1 User unknown'))).toBe('550 5.1.1 User unknown');
     expect(describeReply(reply('250 ok'))).toBe('250 ok');
     expect(describeReply(reply('220'))).toBe('220');
+  });
+});
+
+describe('a 421 ends the session (RFC 5321 3.8)', () => {
+  it.each([
+    // Postfix anvil (smtpd_client_connection_count_limit and _rate_limit answer alike), provider throttling.
+    ['421 4.7.0 mx.test Error: too many connections from 192.0.2.1', 'warn', 'smtp.rate-limited'],
+    ['421 4.7.0 Too many errors, closing connection', 'warn', 'smtp.rate-limited'],
+    ['421 4.7.0 closing', 'warn', 'smtp.rate-limited'],
+    ['421 too many connections', 'warn', 'smtp.rate-limited'],
+    ['421 4.7.0 Too many auth attempts', 'warn', 'smtp.rate-limited'],
+    ['421 4.3.2 All server ports are busy', 'warn', 'smtp.rate-limited'],
+    // Shutting down, timeouts, a policy that disconnects: the session is over, the text says why.
+    ['421 4.3.2 System shutting down', 'fail', 'smtp.session.closing'],
+    ['421 mx.test Service not available, closing transmission channel', 'fail', 'smtp.session.closing'],
+    ['421 4.4.2 mx.test Error: timeout exceeded', 'fail', 'smtp.session.closing'],
+  ])('%s is %s (%s)', (line, status, cause) => {
+    expect(closingVerdict(reply(line))).toEqual({ status, cause });
+  });
+
+  it('keeps a provider’s published 421 deferral as that provider’s cause', () => {
+    const v = closingVerdict(
+      reply(
+        '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints',
+      ),
+    );
+    expect(v).toMatchObject({ status: 'warn', cause: expect.stringMatching(/^provider\./) });
+  });
+
+  it('makes one check for the phase that got it, with the reply kept', () => {
+    expect(closingCheck('rcpt:a@b.test', reply('421 4.3.2 Service shutting down'))).toEqual({
+      id: 'rcpt:a@b.test',
+      status: 'fail',
+      cause: 'smtp.session.closing',
+      message:
+        'rcpt:a@b.test: the server ended the session with 421 4.3.2 Service shutting down (421 closes the ' +
+        'connection; nothing after it was tested)',
+      details: { reply: { code: 421, enhanced: '4.3.2', text: 'Service shutting down' } },
+    });
   });
 });
 

@@ -113,8 +113,9 @@ export const smtpCauses = {
   'smtp.banner.rejected': {
     title: 'SMTP server refused the session at the greeting',
     explanation:
-      'The server greeted with 421 or 554 instead of 220: it refuses this client outright (its IP is on a blocklist ' +
-      'or access list, the client has no reverse DNS) or the service is shutting down.',
+      'The server greeted with 554 (or another refusal) instead of 220: it refuses this client outright (its IP is on ' +
+      'a blocklist or access list, the client has no reverse DNS). A 421 greeting is reported by what it says ' +
+      '(smtp.rate-limited, smtp.session.closing, a provider’s deferral).',
     remediation:
       'Read the greeting text in the check details: it usually names the blocklist or policy. Check the probe IP ' +
       'against the blocklists the server uses, its PTR record, and the server’s access maps (smtpd_client_restrictions, ' +
@@ -242,13 +243,32 @@ export const smtpCauses = {
   'smtp.tls.cert-untrusted': {
     title: 'TLS certificate not trusted',
     explanation:
-      'The certificate chain does not lead to a trusted CA: it is self-signed, issued by a private CA the probe was ' +
-      'not given, or the server does not send the intermediate certificate(s) (an incomplete chain, the most ' +
-      'common case after a renewal). Clients that verify will refuse it.',
+      'The certificate chain does not lead to a trusted CA: it is self-signed, ends at a root the probe does not ' +
+      'trust (a private CA the probe was not given), or ends at a certificate whose issuer is neither sent nor ' +
+      'trusted. Clients that verify will refuse it. (A leaf sent without the intermediate named in its AIA is ' +
+      'reported as smtp.tls.chain-incomplete.)',
     remediation:
-      'Serve the full chain (leaf + intermediates, e.g. certbot’s fullchain.pem as smtpd_tls_cert_file). For a ' +
-      'private CA, give its certificate to the probe with `tls.caFile`/`tls.caPem`. Check with `openssl s_client ' +
-      '-starttls smtp -connect <host>:<port> -showcerts`.',
+      'For a private CA, give its certificate to the probe with `tls.caFile`/`tls.caPem`. For a public CA, serve ' +
+      'the full chain (leaf + intermediates, e.g. certbot’s fullchain.pem in smtpd_tls_chain_files) and replace a ' +
+      'self-signed certificate with one from a CA senders trust. Check with `openssl s_client -starttls smtp ' +
+      '-connect <host>:<port> -showcerts`.',
+  },
+  'smtp.tls.chain-incomplete': {
+    title: 'TLS certificate chain incomplete: the intermediate is not sent',
+    explanation:
+      'The server sends its own certificate but not the intermediate CA certificate that issued it. Browsers repair ' +
+      'this by fetching the intermediate from the certificate’s AIA “CA Issuers” address, so a web check of the ' +
+      'same certificate looks fine; MTAs and mail clients fetch nothing and fail with “unable to get local issuer ' +
+      'certificate” / “unable to verify the first certificate”. Senders that verify (MTA-STS enforce, DANE-TA, ' +
+      'mail apps on submission ports) defer or refuse. Typical after a renewal that installed cert.pem instead of ' +
+      'fullchain.pem.',
+    remediation:
+      'Serve the leaf followed by its intermediate(s). Postfix 3.4+: `smtpd_tls_chain_files = ' +
+      '/etc/ssl/private/mail.key, /etc/ssl/certs/mail-fullchain.pem` (the key first, then the leaf, then each ' +
+      'intermediate in issuing order; certbot’s fullchain.pem is in that order); older Postfix: ' +
+      '`smtpd_tls_cert_file` set to the full chain file. Exim: `tls_certificate` = the full chain file; Dovecot: ' +
+      '`ssl_cert = </path/fullchain.pem`. Reload (`postfix reload`) and check that `openssl s_client -starttls smtp ' +
+      '-connect <host>:<port> -showcerts` lists the intermediate as certificate 1 and ends with “Verify return code: 0”.',
   },
   'smtp.tls.hostname-mismatch': {
     title: 'TLS certificate does not match the host name',
@@ -333,6 +353,20 @@ export const smtpCauses = {
       'the old one until caches expire, and from then on roll keys as "current + next" (publish the next key’s ' +
       'record before deploying it; certbot `--reuse-key` keeps the key across renewals). Check with `posttls-finger ' +
       '-t30 -T180 -c -L verbose,summary <domain>` or `danetool --check <host> --port 25 --starttls-proto smtp`.',
+  },
+  'smtp.dane.anchor-not-sent': {
+    title: 'DANE-TA trust anchor not in the chain the server sends',
+    explanation:
+      'The host’s DNSSEC-signed TLSA records are DANE-TA(2): they name a CA certificate (an intermediate or the ' +
+      'root) that the chain must lead to. DANE senders look for that anchor only among the certificates the server ' +
+      'sends (RFC 7671 5.2.2), never in a trust store, and this server sends only its own certificate: no DANE-TA ' +
+      'record can match, so those senders defer every message. PKIX clients may still verify it.',
+    remediation:
+      'Send the chain up to the anchor: Postfix `smtpd_tls_chain_files = /etc/ssl/private/mail.key, ' +
+      '/etc/ssl/certs/mail-fullchain.pem` (key, leaf, then each intermediate; a record for the root needs the root ' +
+      'in the file too), then `postfix reload`. Or publish a DANE-EE record for the server key instead ' +
+      '(`3 1 1 <sha256 of the SPKI>`), which needs no chain. Check with `posttls-finger -t30 -T180 -c -L ' +
+      'verbose,summary <domain>`.',
   },
   'smtp.dane.tlsa-bogus': {
     title: 'TLSA lookup fails DNSSEC validation',
@@ -570,6 +604,36 @@ export const smtpCauses = {
     remediation:
       'Look in the server log at the time of the probe for the session (fatal errors, "lost connection after ' +
       '<command>", milter or policy service errors) and in the firewall/IPS logs for the probe’s IP.',
+  },
+  'smtp.smtputf8.not-offered': {
+    title: 'SMTPUTF8 not offered: internationalised addresses cannot be delivered',
+    explanation:
+      'The envelope test uses an address with a UTF-8 local part (RFC 6531 internationalised email, e.g. ' +
+      'jörg@example.de or 用户@例子.中国), which a client may only send to a server that advertises SMTPUTF8 in its ' +
+      'EHLO reply. This server does not, so mail to or from such addresses bounces here (there is no standard ' +
+      'downgrade for a UTF-8 local part). An international domain alone is not affected: it travels as its ' +
+      'A-label (xn--…).',
+    remediation:
+      'Postfix 3.0+: `smtputf8_enable = yes` in main.cf (the default from compatibility_level 1, but often set to no ' +
+      'in old configs or master.cf `-o` overrides), then `postfix reload`; check `postconf smtputf8_enable` and that ' +
+      'EHLO lists SMTPUTF8. Exim 4.86+: built with SUPPORT_I18N, `smtputf8_advertise_hosts = *`. The mailbox ' +
+      'backend must accept the UTF-8 names too (lookup tables, Dovecot users). If no user has such an address, ' +
+      'drop it from the probe’s envelope.',
+  },
+  'smtp.session.closing': {
+    title: 'Server ended the session with 421',
+    explanation:
+      'The server answered 421 (service not available, closing transmission channel): by RFC 5321 3.8 that ends the ' +
+      'session in whatever phase it comes, and the server closes the connection. Without throttling words the usual ' +
+      'reasons are a service shutting down or restarting, a server out of resources (processes, disk, memory), a ' +
+      'session idle past its timeout, too many errors in the session, or a policy (access map, milter, policy ' +
+      'service) that disconnects this client. Senders retry later; nothing after the 421 was tested.',
+    remediation:
+      'Read the reply text in the check details and the server log at the probe’s time. A restart passes by itself; ' +
+      'one that recurs needs the reason: Postfix answers "421 4.3.2 Service shutting down" while stopping, "421 ' +
+      '4.7.0 Error: too many errors" after smtpd_hard_error_limit, and "421 4.4.2 Error: timeout exceeded" after ' +
+      'smtpd_timeout; a 421 from an access map (check_*_access with 421), a milter or a policy service names its ' +
+      'rule there. Check free disk for the queue (queue_minfree) and the process limits (default_process_limit).',
   },
   'smtp.session.timeout': {
     title: 'Server stopped answering',

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { Check, JsonObject } from '../../model/result';
 import { formatDuration } from '../../util/duration';
-import { bounded } from './wire';
+import { bounded, printable } from './wire';
 
 const DAY_MS = 86_400_000;
 
@@ -12,6 +12,13 @@ const DAY_MS = 86_400_000;
  * checkServerIdentity (node reports its own mismatch as ERR_TLS_CERT_ALTNAME_INVALID).
  */
 const NOT_CHAIN_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+/** OpenSSL's verdicts for "the issuer of the last certificate sent is neither in the chain nor trusted". */
+const ISSUER_MISSING = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
 
 /** The first value of `key` in a distinguished name as X509Certificate prints it, one `KEY=value` per line. */
 function dnField(dn: string, key: string): string | undefined {
@@ -38,6 +45,31 @@ function chainOf(cert: X509Certificate): JsonObject[] {
     c = c.issuerCertificate;
   }
   return out;
+}
+
+/** Where the certificate says its issuer can be fetched (AIA "CA Issuers"), bounded and printable. */
+function caIssuersOf(cert: X509Certificate): string | undefined {
+  const uri = /^CA Issuers - URI:(\S+)/m.exec(cert.infoAccess ?? '')?.[1];
+  return uri === undefined ? undefined : printable(uri, 200);
+}
+
+/**
+ * Why the chain is not trusted, in words, from OpenSSL's verdict and the chain as sent: a self-signed certificate,
+ * a root the probe does not trust, or a last certificate whose issuer is neither sent nor trusted.
+ */
+function untrustedReason(verify: string, chain: JsonObject[]): string {
+  const top = chain[chain.length - 1] ?? {};
+  if (verify === 'DEPTH_ZERO_SELF_SIGNED_CERT') return 'the certificate is self-signed';
+  if (verify === 'SELF_SIGNED_CERT_IN_CHAIN')
+    return `the chain ends at the root "${top.subject}", which is not trusted`;
+  if (ISSUER_MISSING.has(verify)) {
+    const sent =
+      chain.length === 1
+        ? 'the server sends only its own certificate'
+        : `the chain sent ends at "${top.subject}"`;
+    return `${sent}, issued by "${top.issuer}", which is neither sent nor trusted (an intermediate the server must send, or a private CA to give with tls.caFile)`;
+  }
+  return 'certificate chain not trusted';
 }
 
 /**
@@ -105,11 +137,25 @@ export function certificateCheck(
   }
   const verify = socket.authorizationError ? String(socket.authorizationError) : '';
   if (verify && !NOT_CHAIN_ERRORS.has(verify)) {
+    // A leaf sent alone that names where its issuer lives (AIA): the intermediate of a CA, which browsers fetch and
+    // MTAs do not. The same leaf without AIA may as well come from a private CA the probe was not given.
+    const caIssuers = caIssuersOf(cert);
+    if (ISSUER_MISSING.has(verify) && !cert.issuerCertificate && caIssuers) {
+      return {
+        ...base,
+        details: { ...details, caIssuers },
+        status: 'fail',
+        cause: 'smtp.tls.chain-incomplete',
+        message:
+          `incomplete certificate chain: the server sends only its own certificate, not the intermediate ` +
+          `"${details.issuer}" that issued it (${verify}); browsers fetch it from ${caIssuers}, MTAs do not`,
+      };
+    }
     return {
       ...base,
       status: 'fail',
       cause: 'smtp.tls.cert-untrusted',
-      message: `certificate chain not trusted (${verify}), issued by "${details.issuer}"`,
+      message: `${untrustedReason(verify, details.chain as JsonObject[])} (${verify})`,
     };
   }
   // checkServerIdentity reads only the subject CN and the subjectAltName string.

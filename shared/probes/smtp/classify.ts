@@ -1,5 +1,5 @@
 import type { CauseId } from '../../model/causes/index';
-import type { JsonObject } from '../../model/result';
+import type { Check, JsonObject } from '../../model/result';
 import type { Status } from '../../model/status';
 import { providerRejection } from './provider-rejections';
 import type { SmtpReply } from './wire';
@@ -13,7 +13,7 @@ export interface Verdict {
 }
 
 /** A rejection text a provider publishes (or a blocklist it names) says more than the step's generic cause. */
-function provider(r: SmtpReply): Verdict | undefined {
+function provider(r: SmtpReply): (Verdict & { cause: CauseId }) | undefined {
   const known = providerRejection(r);
   if (!known) return undefined;
   return { status: is4xx(r) ? 'warn' : 'fail', cause: known.cause, details: known.details };
@@ -47,10 +47,33 @@ export function bannerVerdict(r: SmtpReply): Verdict {
   return { status: 'fail', cause: 'smtp.banner.rejected' };
 }
 
+/**
+ * A 421, whatever the phase: the server ends the session (RFC 5321 3.8), and the text says why: a provider's
+ * published deferral, a connection or rate limit ("too many connections", anvil), or anything else (shutting down,
+ * out of resources, a policy that disconnects).
+ */
+export function closingVerdict(r: SmtpReply): Verdict & { cause: CauseId } {
+  const known = provider(r);
+  if (known) return known;
+  if (isRateLimit(r)) return { status: 'warn', cause: 'smtp.rate-limited' };
+  return { status: 'fail', cause: 'smtp.session.closing' };
+}
+
+/** The one check a 421 makes: it belongs to the phase that got it, and nothing after it was tested. */
+export function closingCheck(id: string, reply: SmtpReply): Check {
+  const v = closingVerdict(reply);
+  return {
+    id,
+    status: v.status,
+    cause: v.cause,
+    message: `${id}: the server ended the session with ${describeReply(reply)} (421 closes the connection; nothing after it was tested)`,
+    details: { reply: replyDetails(reply), ...(v.details ?? {}) },
+  };
+}
+
 /** A reply mid-session that is neither success nor a step-specific failure. */
 function generic(r: SmtpReply, fallback5: CauseId, fallback4: CauseId): Verdict {
   if (isRateLimit(r)) return { status: 'warn', cause: 'smtp.rate-limited' };
-  if (r.code === 421) return { status: 'fail', cause: 'smtp.session.dropped' };
   return is4xx(r) ? { status: 'warn', cause: fallback4 } : { status: 'fail', cause: fallback5 };
 }
 

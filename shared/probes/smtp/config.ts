@@ -77,7 +77,13 @@ export const smtpEndpoint = z
       .describe('Credentials for AUTH; the password is a secret reference'),
     envelope: z
       .object({
-        from: z.union([z.literal(''), mailbox]).describe('MAIL FROM address ("" is the null sender)'),
+        from: z
+          .union([z.literal(''), mailbox])
+          .describe(
+            'MAIL FROM address ("" is the null sender). An address with a UTF-8 local part (here or in to) is sent ' +
+              'with MAIL FROM … SMTPUTF8 (RFC 6531); a server that does not advertise SMTPUTF8 is a finding and the ' +
+              'envelope is not sent. International domains are sent as punycode and need no extension',
+          ),
         // One address may be written as a string; the schema (for editors) shows both forms.
         to: z
           .preprocess(
@@ -90,7 +96,7 @@ export const smtpEndpoint = z
               { type: 'array', items: { type: 'string', format: 'email' }, minItems: 1, maxItems: 10 },
             ],
           })
-          .describe('RCPT TO address, or a list of up to 10')
+          .describe('RCPT TO address, or a list of up to 10 (UTF-8 local parts: see from)')
           .meta({ examples: ['postmaster@example.com'] }),
         sizeBytes: z
           .number()

@@ -234,6 +234,20 @@ export function daneCheck(
       details: { ...details, matched: show(r), presented },
     };
   }
+  // A leaf sent alone can match no DANE-TA record, whatever anchor it names: the anchor is not in the chain.
+  if (!nameProblem && chain.length === 1 && candidates.every((r) => r.usage === 2)) {
+    return {
+      id,
+      status: 'fail',
+      cause: 'smtp.dane.anchor-not-sent',
+      message:
+        `DANE-TA record ${candidates.map(show).join(', ')} at ${lookup.name} cannot match: the server sends only its ` +
+        `own certificate (issued by "${leaf.issuer.replace(/\n/g, ', ').slice(0, 200)}"), not the trust anchor, which ` +
+        `must be in the chain it serves (RFC 7671 5.2.2): DANE senders defer every message to this host` +
+        dnssecNote(lookup.dnssec),
+      details: { ...details, presented },
+    };
+  }
   return {
     id,
     status: 'fail',

@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import { certificateCheck } from './certificate';
 import {
   bannerVerdict,
+  closingCheck,
   describeReply,
   mailVerdict,
   rcptVerdict,
@@ -17,9 +18,11 @@ import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
 import { bannerFailure, readBanner } from './greeting';
 import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
+import { smtputf8Missing, utf8Addresses } from './smtputf8';
 import {
   bounded,
   handshake,
+  SmtpClosingError,
   type SmtpReply,
   SmtpWire,
   SmtpWireError,
@@ -100,7 +103,8 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
   /** Turns a wire failure during `id` into its check and stops the session. */
   const wireFailed = (id: string, err: unknown): never => {
     if (!(err instanceof SmtpWireError)) throw err;
-    if (err.failure === 'aborted') checks.push(abortedCheck(id));
+    if (err instanceof SmtpClosingError) checks.push(closingCheck(id, err.reply));
+    else if (err.failure === 'aborted') checks.push(abortedCheck(id));
     else if (err.failure === 'timeout') {
       checks.push({ id, status: 'fail', cause: 'smtp.session.timeout', message: `${id}: ${err.message}` });
     } else if (err.failure === 'closed' || err.failure === 'reset') {
@@ -206,6 +210,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     try {
       banner = await step('banner', () => readBanner(w, plan, signal));
     } catch (err) {
+      if (err instanceof SmtpClosingError) return wireFailed('banner', err);
       checks.push(await bannerFailure(err, w, plan));
       throw new Stop();
     }
@@ -240,10 +245,6 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
           details: { reply: replyDetails(reply), extensions: ehlo.keywords },
         });
         return ehlo;
-      }
-      if (reply.code === 421) {
-        checks.push(replyCheck(id, reply, bannerVerdict(reply), 'EHLO'));
-        throw new Stop();
       }
       let helo: SmtpReply;
       try {
@@ -383,11 +384,18 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
     // --- envelope --------------------------------------------------------------------------------------------
     if (plan.envelope) {
       const env = plan.envelope;
+      const utf8 = utf8Addresses([env.from, ...env.to]);
+      if (utf8.length > 0 && !ehlo.keywords.includes('SMTPUTF8')) {
+        checks.push(smtputf8Missing(utf8, ehlo));
+        await quit(w, step);
+        throw new Stop();
+      }
       const bytes = messageBytes(env);
       const size = bytes && ehlo.keywords.includes('SIZE') ? ` SIZE=${bytes}` : '';
+      const params = `${size}${utf8.length > 0 ? ' SMTPUTF8' : ''}`;
       let mail: SmtpReply;
       try {
-        mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${size}`, plan.replyTimeoutMs));
+        mail = await step('mail', () => w.command(`MAIL FROM:<${env.from}>${params}`, plan.replyTimeoutMs));
       } catch (err) {
         return wireFailed('mail', err);
       }
@@ -396,7 +404,7 @@ export async function runSession(plan: SessionPlan, io: SessionIo): Promise<Chec
         ...(bytes && !size ? { sizeNotChecked: 'server does not advertise SIZE' } : {}),
       };
       const mailV = mailVerdict(mail);
-      checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${size}`, sizeNote));
+      checks.push(replyCheck('mail', mail, mailV, `MAIL FROM:<${env.from}>${params}`, sizeNote));
       if (mailV.status !== 'pass') {
         await quit(w, step);
         throw new Stop();

@@ -26,10 +26,10 @@ export interface SmtpReply {
   text: string;
 }
 
-export type WireFailure = 'timeout' | 'closed' | 'reset' | 'malformed' | 'too-large' | 'aborted';
+export type WireFailure = 'timeout' | 'closed' | 'reset' | 'malformed' | 'too-large' | 'aborted' | 'closing';
 
 export class SmtpWireError extends Error {
-  override readonly name = 'SmtpWireError';
+  override readonly name: string = 'SmtpWireError';
   constructor(
     readonly failure: WireFailure,
     message: string,
@@ -38,6 +38,21 @@ export class SmtpWireError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * A 421 reply, in any phase: the server is closing the transmission channel (RFC 5321 3.8), so the session ends with
+ * it. Raised by the wire itself, so no step can take a 421 for an ordinary refusal and carry on into a closed
+ * connection (which would add a second, false failure).
+ */
+export class SmtpClosingError extends SmtpWireError {
+  override readonly name = 'SmtpClosingError';
+  constructor(readonly reply: SmtpReply) {
+    super(
+      'closing',
+      `the server closed the session: ${reply.code}${reply.enhanced ? ` ${reply.enhanced}` : ''} ${reply.text}`,
+    );
   }
 }
 
@@ -151,7 +166,10 @@ export class SmtpWire {
     this.wake?.();
   }
 
-  /** Waits for one complete reply. Data that is not SMTP fails at once with a preview of its first bytes. */
+  /**
+   * Waits for one complete reply. Data that is not SMTP fails at once with a preview of its first bytes; a 421 throws
+   * SmtpClosingError.
+   */
   async readReply(timeoutMs: number): Promise<SmtpReply> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -171,6 +189,7 @@ export class SmtpWire {
       }
       if (reply) {
         for (const line of this.lines.splice(0, count)) this.log.add(`S: ${printable(line, 1000)}`);
+        if (reply.code === 421) throw new SmtpClosingError(reply);
         return reply;
       }
       if (this.ended) {
