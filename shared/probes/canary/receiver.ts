@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { authenticate } from 'mailauth';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { QuerySettings } from '../../config/resolver';
 import { createResolver } from '../../dns/resolver';
 import type { Log } from '../../util/log';
+import { authenticateMessage } from './authenticate';
 import { headerValues, parseHeaders, receivedHops } from './headers';
 import type { CanaryArrivalRecord, CanaryLedger, Verdicts } from './ledger';
 import { dkimSignatures, mailauthResolver } from './reverify';
@@ -72,14 +72,12 @@ async function judgeMessage(
   const token = findToken(headerValues(headers, CANARY_HEADER.toLowerCase())[0]);
   if (!token) return undefined;
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-  const result = await authenticate(raw, {
+  const result = await authenticateMessage(raw, {
     ip: session.remoteAddress,
     helo: session.hostNameAppearsAs,
     sender: mailFrom,
     mta: options.hostname ?? 'mailprobe-receive',
     resolver: mailauthResolver(createResolver(options.resolver)),
-    disableArc: true,
-    disableBimi: true,
   });
   const dkim = result.dkim.results;
   const verdicts: Verdicts = {

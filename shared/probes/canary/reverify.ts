@@ -1,5 +1,6 @@
-import { type AuthStatus, authenticate, type DKIMResult } from 'mailauth';
+import type { AuthStatus, DKIMResult } from 'mailauth';
 import type { DnsResolver, RrType } from '../../dns/resolver';
+import { authenticateMessage } from './authenticate';
 import { connectingAddress, type Header, headerValues } from './headers';
 import type { DkimFailure, DkimSignature, Verdicts } from './ledger';
 
@@ -77,10 +78,8 @@ export async function reverify(
 ): Promise<Reverification> {
   const client = connectingAddress(headers);
   const sender = /<([^<>\s]{1,254})>/.exec(headerValues(headers, 'return-path')[0] ?? '')?.[1];
-  const result = await authenticate(raw, {
+  const result = await authenticateMessage(raw, {
     resolver,
-    disableArc: true,
-    disableBimi: true,
     mta: 'mailprobe',
     ...(client ? { ip: client.ip, ...(client.helo ? { helo: client.helo } : {}) } : {}),
     ...(sender ? { sender } : {}),
