@@ -192,6 +192,15 @@ describe('zone self-test cache', () => {
     expect(z.asked).toHaveLength(6);
   });
 
+  it('keeps results apart for one zone listing addresses in one group and names in another', async () => {
+    // Healthy for addresses; for names it answers its test point as not listed, so it is dead for them.
+    const z = answering({ [LISTED]: records('127.0.0.2') });
+    await expect(zoneHealth(zone(), z.options())).resolves.toEqual({ healthy: true });
+    const forNames = await zoneHealth(zone({ kinds: ['domain'] }), z.options());
+    expect(forNames.healthy).toBe(false);
+    expect(z.asked).toContain('test.bl.example.org');
+  });
+
   it('remembers a dead or listing-everything zone for the whole time, a test that could not run for a minute', async () => {
     let now = 0;
     const dead = answering({});

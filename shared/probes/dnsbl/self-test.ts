@@ -114,8 +114,9 @@ export interface SelfTestOptions {
   onQuery?: QueryLog;
 }
 
+/** A result holds for one resolver, one zone and the points it tested (configured, or those of the zone's kind). */
 function cacheKey(zone: ActiveZone, resolverKey: string): string {
-  return `${resolverKey}|${zone.queryZone}|${JSON.stringify(zone.spec.selfTest ?? null)}`;
+  return `${resolverKey}|${zone.queryZone}|${JSON.stringify(testPoints(zone) ?? null)}`;
 }
 
 /** The finished, unexpired self-test result of a zone, if there is one. */
