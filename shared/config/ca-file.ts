@@ -14,11 +14,21 @@ interface CaSettings {
 /**
  * `tls.caFile` is read when the config is loaded (relative to the working directory) and replaced by its PEM in
  * `caPem`: `validate` reports an unreadable file with its path, and `cdk synth` bundles the certificates, never a
- * laptop path a Lambda cannot read. Used as the `.transform` of every TLS settings object.
+ * laptop path a Lambda cannot read; an inline `caPem` must hold a PEM certificate too. Used as the `.transform` of
+ * every TLS settings object.
  */
 export function readCaFile<T extends CaSettings>(tls: T, ctx: z.RefinementCtx): Omit<T, 'caFile'> {
   const { caFile, ...rest } = tls;
-  if (caFile === undefined) return rest;
+  if (caFile === undefined) {
+    // An inline bundle is held to the same test as a file's contents: a typo must not wait for the first run.
+    if (tls.caPem !== undefined && !tls.caPem.includes(PEM_CERTIFICATE))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['caPem'],
+        message: `holds no PEM certificate (${PEM_CERTIFICATE})`,
+      });
+    return rest;
+  }
   if (tls.caPem !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['caPem'], message: 'give caFile or caPem, not both' });
     return rest;

@@ -252,4 +252,14 @@ describe('tls.caFile', () => {
       },
     ]);
   });
+
+  it('names an inline caPem that holds no certificate, as for a file, and keeps one that does', () => {
+    expect(issuesOf(() => parseConfig(withTls({ caPem: '/etc/ssl/private-ca.pem' })))).toEqual([
+      {
+        path: 'targets.smtp[0].tls.caPem',
+        message: 'holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+      },
+    ]);
+    expect(parseConfig(withTls({ caPem: pem })).targets.smtp[0]?.tls).toEqual({ caPem: pem });
+  });
 });
