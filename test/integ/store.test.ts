@@ -377,6 +377,17 @@ describe('DynamoResultStore on embedded dynalite', () => {
   });
 
   describe('compact items and summaries', () => {
+    /** The first item of a partition, as stored (keys and encoded attributes). */
+    const firstItemOf = async (partition: string) => {
+      const raw = await opened.client.send(
+        new QueryCommand({
+          TableName: opened.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+        }),
+      );
+      return raw.Items?.[0] ?? {};
+    };
     const big = (at: number) =>
       result('p', at, {
         status: 'fail',
@@ -392,14 +403,7 @@ describe('DynamoResultStore on embedded dynalite', () => {
     it('stores the checks, timings and transcript as one compressed body beside the summary attributes', async () => {
       const written = big(NOW - HOUR);
       await opened.store.putResult(written);
-      const raw = await opened.client.send(
-        new QueryCommand({
-          TableName: opened.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': 'PROBE#p' },
-        }),
-      );
-      const item = raw.Items?.[0] ?? {};
+      const item = await firstItemOf('PROBE#p');
       expect(item).not.toHaveProperty('checks');
       expect(item.failing).toEqual(['zone:bl3.example.test: dnsbl.listed']);
       expect(item.body).toBeInstanceOf(Uint8Array);
@@ -469,14 +473,7 @@ describe('DynamoResultStore on embedded dynalite', () => {
       };
       const written = state('p', 1, { checks, memo, recent: ['fail', 'ok', 'fail'] });
       await opened.store.saveState(written);
-      const raw = await opened.client.send(
-        new QueryCommand({
-          TableName: opened.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': 'PROBE#p' },
-        }),
-      );
-      const item = raw.Items?.[0] ?? {};
+      const item = await firstItemOf('PROBE#p');
       expect(item).not.toHaveProperty('checks');
       expect(item).not.toHaveProperty('memo');
       expect(item).toMatchObject({ probeId: 'p', version: 1, lastStatus: 'pass', phase: 'ok' });
