@@ -218,4 +218,35 @@ describe('catalog codes as the operators document them (re-checked 2026-12)', ()
       meanings: [{ meaning: 'BCL: botnet command-and-control server' }],
     });
   });
+
+  it('names the attacked service of each blocklist.de answer, 127.0.0.2 included', () => {
+    const blocklistDe = zone('bl.blocklist.de');
+    expect(classifyAnswers(blocklistDe, ['127.0.0.2'])).toMatchObject({
+      severity: 'fail',
+      meanings: [{ meaning: expect.stringMatching(/^amavis:/) }],
+    });
+    const verdict = classifyAnswers(blocklistDe, ['127.0.0.13', '127.0.0.14']);
+    expect(verdict.kind === 'listed' && verdict.meanings.map((m) => m.meaning)).toEqual([
+      'sasl: SMTP AUTH (SASL) login attacks',
+      'ssh: attacks on an SSH server',
+    ]);
+  });
+
+  it('warns on RATS-Auth, which SpamRATS says not to use on inbound mail, and fails on RATS-Spam', () => {
+    const rats = zone('all.spamrats.com');
+    expect(classifyAnswers(rats, ['127.0.0.43'])).toMatchObject({ kind: 'listed', severity: 'warn' });
+    expect(classifyAnswers(rats, ['127.0.0.38'])).toMatchObject({ kind: 'listed', severity: 'fail' });
+  });
+
+  it("reads DroneBL's sample class as a reputation warning and names its DNS/MX-hostname class", () => {
+    const dronebl = zone('dnsbl.dronebl.org');
+    expect(classifyAnswers(dronebl, ['127.0.0.2'])).toMatchObject({
+      severity: 'warn',
+      cause: 'dnsbl.listed.reputation',
+    });
+    expect(classifyAnswers(dronebl, ['127.0.0.18'])).toMatchObject({
+      severity: 'fail',
+      meanings: [{ meaning: expect.stringContaining('DNS/MX-type hostname') }],
+    });
+  });
 });

@@ -104,25 +104,36 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // No operator page naming the answer was found (127.0.0.2 per RFC 5782). Policy: https://www.spamcop.net/bl.shtml
+  // (time-based, delisted automatically when reports stop) and SpamCop's dispute page mirrored at
+  // http://forum.spamcop.net/scwik/SCBLDeListing ("All SCBL listings expire 24 hours from the time of the last
+  // reported email"; no removal requests).
   entry(
     {
       zone: 'bl.spamcop.net',
       label: 'SpamCop',
       kinds: ['ip4'],
       codes: {
-        '127.0.0.2': { meaning: 'reported by SpamCop users or spam traps (expires 24 h after reports stop)' },
+        '127.0.0.2': {
+          meaning: 'reported by SpamCop users or spam traps (expires 24 h after the last reported message)',
+        },
       },
       infoUrl: 'https://www.spamcop.net/bl.shtml',
       delistUrl: 'https://www.spamcop.net/bl.shtml',
     },
     { byDefault: true },
   ),
+  // No operator page naming the answer was found (127.0.0.2 per RFC 5782). Usage: http://psbl.surriel.com/howto/
+  // ("Anybody is free to use PSBL"); policy: http://psbl.org/faq/ (listed for mail to a spamtrap, expires a few weeks
+  // after the last hit, anyone can remove an address).
   entry(
     {
       zone: 'psbl.surriel.com',
       label: 'PSBL',
       kinds: ['ip4'],
-      codes: { '127.0.0.2': { meaning: 'sent mail to PSBL spam traps' } },
+      codes: {
+        '127.0.0.2': { meaning: 'sent mail to PSBL spam traps (expires a few weeks after the last hit)' },
+      },
       infoUrl: 'https://psbl.org/',
       delistUrl: 'https://psbl.org/',
     },
@@ -147,6 +158,12 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // No operator page naming the answer was found (127.0.0.2 per RFC 5782). Policy:
+  // https://www.uceprotect.net/en/index.php?m=3&s=3 (single IPs: spamtrap hits, mail forwarded against SPF, port
+  // scans or attacks on its servers); expiry 7 days after the last incident per the operator's news page
+  // http://www.uceprotect.net/en/index.php?m=12&s=0 as summarised (secondary) at
+  // https://clients.backlayer.eu/knowledgebase/94/Mi-IP-figura-en-la-lista-negra-UCEProtect.html. No free-use limit
+  // found published.
   entry(
     {
       zone: 'dnsbl-1.uceprotect.net',
@@ -154,7 +171,8 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
       kinds: ['ip4'],
       codes: {
         '127.0.0.2': {
-          meaning: 'this address hit UCEPROTECT spam traps (expires after 7 days without hits)',
+          meaning:
+            'this address hit UCEPROTECT spam traps, forwarded mail against SPF or attacked its servers (expires 7 days after the last incident)',
         },
       },
       infoUrl: 'https://www.uceprotect.net/en/rblcheck.php',
@@ -162,70 +180,124 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
     },
     { byDefault: true },
   ),
+  // Codes (secondary: no operator page listing them was found): DroneBL's classes as InspIRCd's provider config
+  // lists them, https://github.com/inspircd/inspircd/blob/insp4/docs/conf/providers/dronebl.example.conf (2025), the
+  // same list https://github.com/antipatico/zeek-dronebl-dnsbl (dronebl-dnsbl/threatclass.bro) copied from
+  // https://dronebl.org/classes. 127.0.0.1 is its testing class (RFC 5782 reserves it; never a listing here); 2 is
+  // sample data, not a verdict (InspIRCd does not act on it). Free for commercial and non-commercial use:
+  // https://dronebl.org/docs/howtouse.
   entry(
     {
       zone: 'dnsbl.dronebl.org',
       label: 'DroneBL',
       kinds: ['ip4'],
       codes: {
-        '127.0.0.3': { meaning: 'IRC drone' },
+        '127.0.0.2': { meaning: 'sample data kept for heuristic analysis', category: 'reputation' },
+        '127.0.0.3': { meaning: 'IRC spam drone' },
         '127.0.0.5': { meaning: 'bottler' },
-        '127.0.0.6': { meaning: 'unknown spambot or drone' },
+        '127.0.0.6': { meaning: 'unknown worm or spambot' },
         '127.0.0.7': { meaning: 'DDoS drone' },
         '127.0.0.8': { meaning: 'open SOCKS proxy' },
         '127.0.0.9': { meaning: 'open HTTP proxy' },
         '127.0.0.10': { meaning: 'proxy chain' },
         '127.0.0.11': { meaning: 'web page proxy' },
         '127.0.0.12': { meaning: 'open DNS resolver' },
-        '127.0.0.13': { meaning: 'brute-force attacker' },
+        '127.0.0.13': { meaning: 'automated dictionary (brute-force) attacks' },
         '127.0.0.14': { meaning: 'open Wingate proxy' },
         '127.0.0.15': { meaning: 'compromised router or gateway' },
         '127.0.0.16': { meaning: 'autorooting worm' },
         '127.0.0.17': { meaning: 'automatically detected botnet address' },
+        '127.0.0.18': { meaning: 'possibly compromised DNS/MX-type hostname seen on IRC' },
         '127.0.0.19': { meaning: 'abused VPN service' },
-        '127.0.0.255': { meaning: 'uncategorised abuse' },
+        '127.0.0.255': { meaning: 'uncategorised threat' },
       },
       infoUrl: 'https://dronebl.org/lookup',
       delistUrl: 'https://dronebl.org/lookup',
     },
     { byDefault: true },
   ),
+  // Lists and meanings: https://www.spamrats.com/lists.php (RATS-All answers for each list), the list pages
+  // https://www.spamrats.com/rats-spam.php, https://spamrats.com/rats-noptr.php, https://www.spamrats.com/rats-auth.php;
+  // .36 for RATS-Dyna and "any other IP ... could be a rejection error": https://spamrats.com/communigate-configuration.php.
+  // .37/.38/.43 come only from public RATS-All checker scripts (no operator page numbering them was found). RATS-Auth
+  // is not for inbound mail ("Do NOT use the RATS-Auth return code for Inbound Email!":
+  // https://spamrats.com/postfix-configuration.php), so it warns. Free for most users; the operator now asks for a
+  // free API key label in the query name ({key}.spam.spamrats.com) and warns keyless queries may fail from some
+  // resolvers (same pages); the catalog queries the keyless name.
   entry(
     {
       zone: 'all.spamrats.com',
       label: 'SpamRATS',
       kinds: ['ip4'],
       codes: {
-        '127.0.0.36': { meaning: 'RATS-Dyna: dynamic/residential address sending mail', category: 'policy' },
-        '127.0.0.37': { meaning: 'RATS-NoPtr: no reverse DNS for a sending address', category: 'reputation' },
-        '127.0.0.38': { meaning: 'RATS-Spam: seen sending spam' },
-        '127.0.0.43': { meaning: 'RATS-Auth: brute-forcing SMTP AUTH' },
+        '127.0.0.36': {
+          meaning:
+            'RATS-Dyna: abusive connections from an address whose reverse DNS looks dynamic or residential',
+          category: 'policy',
+        },
+        '127.0.0.37': {
+          meaning: 'RATS-NoPtr: abusive connections from an address without reverse DNS',
+          category: 'reputation',
+        },
+        '127.0.0.38': { meaning: 'RATS-Spam: repeatedly observed or reported sending spam' },
+        '127.0.0.43': {
+          meaning: 'RATS-Auth: password-guessing or business email compromise attacks',
+          severity: 'warn',
+        },
       },
       infoUrl: 'https://www.spamrats.com/lookup.php',
       delistUrl: 'https://www.spamrats.com/lookup.php',
     },
     { byDefault: true },
   ),
+  // No operator page naming the answer was found (127.0.0.2 per RFC 5782). Policy: http://www.backscatterer.org/
+  // (misdirected bounces, auto-replies and sender callouts, listed for 4 weeks); usage:
+  // http://www.backscatterer.org/?target=usage (receivers should query it only for MAIL FROM <> or postmaster).
   entry(
     {
       zone: 'ips.backscatterer.org',
       label: 'Backscatterer',
       kinds: ['ip4'],
       codes: {
-        '127.0.0.2': { meaning: 'sends bounces or auto-replies to forged senders', category: 'backscatter' },
+        '127.0.0.2': {
+          meaning: 'sends bounces, auto-replies or sender callouts to forged senders (listed for 4 weeks)',
+          category: 'backscatter',
+        },
       },
       infoUrl: 'https://www.backscatterer.org/',
       delistUrl: 'https://www.backscatterer.org/?target=test',
     },
     { byDefault: true },
   ),
+  // Codes: http://blocklist.de/de/rbldns.html (one answer per attacked service, the operator's service names kept;
+  // attackers of the last 48 hours). 127.0.0.2 is amavis, not a generic listing.
   entry(
     {
       zone: 'bl.blocklist.de',
       label: 'blocklist.de',
       kinds: ['ip4'],
       codes: {
-        '127.0.0.2': { meaning: 'reported for attacks (SSH/SMTP/IMAP brute force, spam) by fail2ban users' },
+        '127.0.0.2': { meaning: 'amavis: reported by an amavis mail filter' },
+        '127.0.0.3': { meaning: 'apacheddos: DDoS against a web server' },
+        '127.0.0.4': { meaning: 'asterisk: attacks on an Asterisk (VoIP) server' },
+        '127.0.0.5': { meaning: 'badbot: abusive web bot' },
+        '127.0.0.6': { meaning: 'ftp: attacks on an FTP server' },
+        '127.0.0.7': { meaning: 'imap: attacks on an IMAP server' },
+        '127.0.0.8': { meaning: 'ircbot: IRC bot' },
+        '127.0.0.9': { meaning: 'mail: attacks on a mail server' },
+        '127.0.0.10': { meaning: 'pop3: attacks on a POP3 server' },
+        '127.0.0.11': { meaning: 'regbot: registration bot' },
+        '127.0.0.12': { meaning: 'rfi-attack: remote file inclusion attack' },
+        '127.0.0.13': { meaning: 'sasl: SMTP AUTH (SASL) login attacks' },
+        '127.0.0.14': { meaning: 'ssh: attacks on an SSH server' },
+        '127.0.0.15': { meaning: 'w00tw00t: web vulnerability scanning' },
+        '127.0.0.16': { meaning: 'portflood: port flooding' },
+        '127.0.0.17': { meaning: 'sql-injection: SQL injection attempts' },
+        '127.0.0.18': { meaning: 'webmin: attacks on Webmin' },
+        '127.0.0.19': { meaning: 'trigger-spam: spam (no further description published)' },
+        '127.0.0.20': { meaning: 'manuall: listed manually by blocklist.de' },
+        '127.0.0.21': { meaning: 'bruteforcelogin: brute-force login attempts' },
+        '127.0.0.22': { meaning: 'mysql: attacks on a MySQL server' },
       },
       infoUrl: 'https://www.blocklist.de/en/search.html',
       delistUrl: 'https://www.blocklist.de/en/delist.html',
