@@ -238,6 +238,20 @@ describe('catalog codes as the operators document them (re-checked 2026-12)', ()
     expect(classifyAnswers(rats, ['127.0.0.38'])).toMatchObject({ kind: 'listed', severity: 'fail' });
   });
 
+  it('reads an undocumented SpamRATS answer as an error, since its operator says other answers are errors', () => {
+    const rats = zone('all.spamrats.com');
+    expect(classifyAnswers(rats, ['127.0.0.40'])).toEqual({
+      kind: 'error',
+      cause: 'dnsbl.answer.invalid',
+      detail:
+        'answered 127.0.0.40, a code this zone does not document: its operator says any other answer is an error, not a listing',
+    });
+    expect(classifyAnswers(rats, ['127.0.0.38', '127.0.0.40'])).toMatchObject({ kind: 'error' });
+    // Other zones keep calling an undocumented code a listing (they add codes over time), unless told otherwise.
+    expect(classifyAnswers(codes, ['127.0.0.40'])).toMatchObject({ kind: 'listed', severity: 'fail' });
+    expect(classifyAnswers(spec({ undocumented: 'error' }), ['127.0.0.2'])).toMatchObject({ kind: 'error' });
+  });
+
   it("reads DroneBL's sample class as a reputation warning and names its DNS/MX-hostname class", () => {
     const dronebl = zone('dnsbl.dronebl.org');
     expect(classifyAnswers(dronebl, ['127.0.0.2'])).toMatchObject({

@@ -85,7 +85,8 @@ function decode(spec: ZoneSpec, answer: string): Meaning[] {
 
 /**
  * Reads the A answers of a zone for one subject. Never calls an error code a listing: anything outside
- * 127.0.0.0/8, a documented error code, the shared 127.255.255.0/24 error range, 127.0.0.1 (RFC 5782 reserves it) or an empty bitmask is an `error`.
+ * 127.0.0.0/8, a documented error code, the shared 127.255.255.0/24 error range, 127.0.0.1 (RFC 5782 reserves it), an
+ * empty bitmask, or an undocumented code of a zone whose operator says other answers are errors is an `error`.
  */
 export function classifyAnswers(spec: ZoneSpec, answers: string[]): AnswerVerdict {
   const outside = answers.find((a) => !inLoopbackNet(a));
@@ -102,6 +103,14 @@ export function classifyAnswers(spec: ZoneSpec, answers: string[]): AnswerVerdic
       return { kind: 'error', cause: CAUSE_BY_ERROR[error.kind], detail: `answered ${a}: ${error.meaning}` };
   }
   const meanings = answers.flatMap((a) => decode(spec, a));
+  const undocumented = meanings.find((m) => m.meaning === UNDOCUMENTED);
+  if (undocumented && spec.undocumented === 'error') {
+    return {
+      kind: 'error',
+      cause: 'dnsbl.answer.invalid',
+      detail: `answered ${undocumented.code}, a code this zone does not document: its operator says any other answer is an error, not a listing`,
+    };
+  }
   if (spec.polarity === 'allow') return { kind: 'allowlisted', meanings };
   if (answers.includes('127.0.0.1')) {
     return {

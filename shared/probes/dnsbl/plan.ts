@@ -22,6 +22,7 @@ function applyOverride(spec: ZoneSpec, options: DnsblOptions): ZoneSpec {
     codes: { ...spec.codes, ...o.codes },
     errors: { ...spec.errors, ...o.errors },
     severity: o.severity ?? spec.severity,
+    undocumented: o.undocumented ?? spec.undocumented,
     infoUrl: o.infoUrl ?? spec.infoUrl,
     delistUrl: o.delistUrl ?? spec.delistUrl,
     selfTest: o.selfTest ?? spec.selfTest,

@@ -63,6 +63,14 @@ const zoneFields = {
     ._default(z.record(z.string(), errorMeaning), {})
     .check(z.describe('Answers that mean the query failed (never a listing)')),
   severity: z.optional(severity).check(z.describe('Forces the status of every listing in this zone')),
+  undocumented: z
+    ._default(z.enum(['listed', 'error']), 'listed')
+    .check(
+      z.describe(
+        'An answer whose code is not in codes: listed (zones add codes over time), or error (the operator says ' +
+          'any other answer is an error, e.g. a refused query)',
+      ),
+    ),
   polarity: z
     ._default(z.enum(['block', 'allow']), 'block')
     .check(z.describe('allow: an allowlist (DNSWL), where being listed is good')),
@@ -107,6 +115,7 @@ export const zoneOverride = z.strictObject({
   codes: z.optional(z.record(z.string(), codeMeaning)),
   errors: z.optional(z.record(z.string(), errorMeaning)),
   severity: zoneFields.severity,
+  undocumented: z.optional(z.enum(['listed', 'error'])),
   infoUrl: zoneFields.infoUrl,
   delistUrl: zoneFields.delistUrl,
   selfTest: zoneFields.selfTest,

@@ -245,6 +245,8 @@ export const ZONE_CATALOG: readonly CatalogZone[] = [
           severity: 'warn',
         },
       },
+      // "any other IP ... could be a rejection error" (the communigate page above): not a listing.
+      undocumented: 'error',
       infoUrl: 'https://www.spamrats.com/lookup.php',
       delistUrl: 'https://www.spamrats.com/lookup.php',
     },
