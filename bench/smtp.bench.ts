@@ -244,9 +244,15 @@ export async function run(): Promise<BenchRow[]> {
   const probe: number[] = [];
   const smtplib: number[] = [];
   const rcpt: number[] = [];
+  const cpuMs = { probe: 0, smtplib: 0 };
   for (let block = 0; block < RUNS / BLOCK; block++) {
+    const cpu = process.cpuUsage();
     for (let i = 0; i < BLOCK; i++) probe.push(await probeOnce(setup, { rcpt }));
-    smtplib.push(...(await smtplibSessions(BLOCK)).ms);
+    const used = process.cpuUsage(cpu);
+    cpuMs.probe += (used.user + used.system) / 1000;
+    const peer = await smtplibSessions(BLOCK);
+    smtplib.push(...peer.ms);
+    cpuMs.smtplib += peer.cpu * 1000;
   }
   const whole = await wholeProcess();
   const { one: oneMs, fifty: fiftyMs } = await concurrency();
@@ -262,6 +268,13 @@ export async function run(): Promise<BenchRow[]> {
         `baseline: python3 smtplib, same steps and lab session, warm process, config parsed before the loop; ` +
         `goal <= 1.5x: ${probeMs / smtplibMs <= 1.5 ? 'met' : 'missed'}` +
         `${median(rcpt) > 500 ? '; Postfix in_flow_delay engaged (RCPT ~1 s): restart the lab with in_flow_delay = 0' : ''}; ${loadNote()}`,
+    },
+    {
+      figure: `in-process smtp probe vs smtplib, CPU per session (mean of ${RUNS})`,
+      value: Math.round((cpuMs.probe / RUNS) * 10) / 10,
+      unit: 'ms',
+      baseline: Math.round((cpuMs.smtplib / RUNS) * 10) / 10,
+      note: 'process CPU (user + sys) over the sessions, each side in its own warm process; same runs as the row above',
     },
     whole,
     {
