@@ -16,7 +16,7 @@ import { dnsblOptions } from '../shared/probes/dnsbl/config';
 import { DnsblEngine } from '../shared/probes/dnsbl/engine';
 import { activateZones, planZones } from '../shared/probes/dnsbl/plan';
 import { clearSelfTestCache } from '../shared/probes/dnsbl/self-test';
-import { runSweep } from '../shared/probes/dnsbl/sweep';
+import type { runSweep } from '../shared/probes/dnsbl/sweep';
 import { LAB_HOST, labPorts } from '../test/lab/ports';
 import { loadNote, median } from './measure';
 import type { BenchRow } from './types';
@@ -127,64 +127,6 @@ interface SweepMeasure {
   rssGrowth: number;
 }
 
-/** One sweep of ours, in this process: CPU, wall and memory growth, every verdict checked. */
-async function oursOnce(
-  server: string,
-): Promise<SweepMeasure & { stats: Awaited<ReturnType<typeof runSweep>> }> {
-  const settings = { servers: [server], timeoutMs: 1000, tries: 2 };
-  const options = dnsblOptions.parse({
-    defaultZones: false,
-    customZones: benchZones(),
-    concurrency: CONCURRENCY,
-  });
-  clearSelfTestCache();
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  const cpu = process.cpuUsage();
-  let wrong = 0;
-  let stats: Awaited<ReturnType<typeof runSweep>>;
-  try {
-    stats = await runSweep(
-      { total: SWEEP_TARGETS, subjects: firstAddresses(SWEEP_TARGETS) },
-      {
-        options,
-        resolver: settings,
-        onRow: (row) => {
-          const listedOn = row.checks.filter((c) => c.status === 'fail').map((c) => c.details?.zone);
-          const zone = LISTED.get(row.target);
-          if (listedOn.length !== (zone ? 1 : 0) || listedOn[0] !== zone) wrong++;
-        },
-      },
-    );
-  } finally {
-    clearInterval(sampler);
-  }
-  const used = process.cpuUsage(cpu);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  const { pass, fail, warn, unknown } = stats.byStatus;
-  if (
-    stats.targets !== SWEEP_TARGETS ||
-    unknown > 0 ||
-    warn > 0 ||
-    wrong > 0 ||
-    fail !== LISTED.size ||
-    pass + fail !== SWEEP_TARGETS
-  ) {
-    throw new Error(
-      `rbldnsd sweep: unexpected verdicts ${JSON.stringify(stats.byStatus)} for ${stats.targets} targets, ${wrong} wrong`,
-    );
-  }
-  return {
-    cpuMs: (used.user + used.system) / 1000,
-    wallMs: stats.elapsedMs,
-    rssGrowth: peak - before,
-    stats,
-  };
-}
-
 /** Zone by listed address: bench zone i+1 lists the sixteen addresses of 10.0.i.0/28 (test/lab/rbl/bench-*). */
 const LISTED = new Map(
   Array.from({ length: ZONES }, (_, i) =>
@@ -192,30 +134,112 @@ const LISTED = new Map(
   ).flat(),
 );
 
-/** One sweep of the peer, npm `dnsbl`'s batch(), in its own node process (bench/peers/dnsbl_batch.mjs). */
-async function peerOnce(server: string): Promise<SweepMeasure> {
-  const child = spawn(process.execPath, [join(__dirname, 'peers/dnsbl_batch.mjs')], {
+/**
+ * One sweep of ours in its own node process, compiled (dist/, as the CLI and the Lambdas run it), measured as the
+ * peer measures itself (bench/peers/dnsbl_batch.mjs): CPU and wall of the sweep, peak RSS growth sampled every
+ * 50 ms, and every row checked (listed on exactly the zone that lists the address). Input as JSON on stdin.
+ */
+const OURS_SWEEP = `
+const { runSweep } = require('./dist/shared/probes/dnsbl/sweep.js');
+const { dnsblOptions } = require('./dist/shared/probes/dnsbl/config.js');
+const { rangeSubjects } = require('./dist/shared/probes/dnsbl/address.js');
+let input = '';
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', async () => {
+  const { server, zones, count, listed, concurrency } = JSON.parse(input);
+  const options = dnsblOptions.parse({
+    defaultZones: false, concurrency, customZones: zones.map((zone) => ({ zone, kinds: ['ip4'] })),
+  });
+  function* subjects() {
+    let n = 0;
+    for (const s of rangeSubjects('10.0.0.0/18')) {
+      if (n++ >= count) return;
+      yield s;
+    }
+  }
+  let wrong = 0;
+  const onRow = (row) => {
+    const on = row.checks.filter((c) => c.status === 'fail').map((c) => c.details && c.details.zone);
+    const zone = listed[row.target];
+    if (on.length !== (zone ? 1 : 0) || on[0] !== zone) wrong++;
+  };
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  const cpu = process.cpuUsage();
+  const stats = await runSweep(
+    { total: count, subjects },
+    { options, resolver: { servers: [server], timeoutMs: 1000, tries: 2 }, onRow },
+  );
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  process.stdout.write(JSON.stringify({
+    cpuMs: (used.user + used.system) / 1000, wallMs: stats.elapsedMs, rssGrowth: peak - before, wrong,
+    targets: stats.targets, queries: stats.queries, byStatus: stats.byStatus,
+  }) + '\\n');
+});
+`;
+
+interface OurSweep extends SweepMeasure {
+  wrong: number;
+  targets: number;
+  queries: number;
+  byStatus: Awaited<ReturnType<typeof runSweep>>['byStatus'];
+}
+
+/** Runs a sweep in a child node process (`args` after node), `input` as JSON on stdin; its one JSON line back. */
+async function sweepChild<T>(args: string[], input: unknown): Promise<T> {
+  const child = spawn(process.execPath, args, {
     cwd: join(__dirname, '..'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  child.stdin.end(
-    JSON.stringify({
-      server,
-      zones: benchZones().map((z) => z.zone),
-      addresses: [...firstAddresses(SWEEP_TARGETS)()].map((s) => s.value),
-      listed: Object.fromEntries(LISTED),
-      concurrency: CONCURRENCY,
-    }),
-  );
+  child.stdin.end(JSON.stringify(input));
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`dnsbl peer exited with ${code}`);
-  const result = JSON.parse(out) as SweepMeasure & { answers: number; listed: number; wrong: number };
+  if (code !== 0) throw new Error(`sweep process ${args.join(' ')} exited with ${code}`);
+  return JSON.parse(out) as T;
+}
+
+async function oursOnce(server: string): Promise<OurSweep> {
+  const result = await sweepChild<OurSweep>(['-e', OURS_SWEEP], {
+    server,
+    zones: benchZones().map((z) => z.zone),
+    count: SWEEP_TARGETS,
+    listed: Object.fromEntries(LISTED),
+    concurrency: CONCURRENCY,
+  });
+  const { pass, fail, warn, unknown } = result.byStatus;
+  if (
+    result.targets !== SWEEP_TARGETS ||
+    unknown > 0 ||
+    warn > 0 ||
+    result.wrong > 0 ||
+    fail !== LISTED.size ||
+    pass + fail !== SWEEP_TARGETS
+  ) {
+    throw new Error(`rbldnsd sweep: unexpected verdicts ${JSON.stringify(result)}`);
+  }
+  return result;
+}
+
+/** One sweep of the peer, npm `dnsbl`'s batch(), in its own node process (bench/peers/dnsbl_batch.mjs). */
+async function peerOnce(server: string): Promise<SweepMeasure> {
+  const result = await sweepChild<SweepMeasure & { answers: number; listed: number; wrong: number }>(
+    [join(__dirname, 'peers/dnsbl_batch.mjs')],
+    {
+      server,
+      zones: benchZones().map((z) => z.zone),
+      addresses: [...firstAddresses(SWEEP_TARGETS)()].map((s) => s.value),
+      listed: Object.fromEntries(LISTED),
+      concurrency: CONCURRENCY,
+    },
+  );
   if (result.answers !== SWEEP_TARGETS * ZONES || result.wrong > 0 || result.listed !== LISTED.size) {
-    throw new Error(`dnsbl peer: wrong answers ${out.trim()}`);
+    throw new Error(`dnsbl peer: wrong answers ${JSON.stringify(result)}`);
   }
   return result;
 }
@@ -224,7 +248,7 @@ async function rbldnsdSweep(): Promise<BenchRow[]> {
   const server = `${LAB_HOST}:${labPorts.rbl}`;
   await requireRbldnsd(server);
   // Interleaved, the order alternating, so both see the same load on this shared machine.
-  const ours: Awaited<ReturnType<typeof oursOnce>>[] = [];
+  const ours: OurSweep[] = [];
   const peer: SweepMeasure[] = [];
   for (let i = 0; i < SWEEP_RUNS; i++) {
     if (i % 2 === 0) ours.push(await oursOnce(server));
@@ -232,7 +256,7 @@ async function rbldnsdSweep(): Promise<BenchRow[]> {
     if (i % 2 === 1) ours.push(await oursOnce(server));
   }
   const last = ours.at(-1) as (typeof ours)[0];
-  const fail = last.stats.byStatus.fail;
+  const fail = last.byStatus.fail;
 
   // Baseline: a plain sequential loop (one query at a time), on a subset, extrapolated to the full sweep.
   const resolver = new dns.Resolver({ timeout: 1000, tries: 2 });
@@ -246,7 +270,7 @@ async function rbldnsdSweep(): Promise<BenchRow[]> {
   const sequentialSeconds = ((performance.now() - start) / 1000) * (SWEEP_TARGETS / BASELINE_SUBSET);
 
   const seconds = median(ours.map((o) => o.wallMs)) / 1000;
-  const peerNote = `npm dnsbl 4 batch(), same server, zones, addresses and concurrency, in its own node process; every answer checked on both sides; median of ${SWEEP_RUNS} interleaved sweeps each; ${loadNote()}`;
+  const peerNote = `ours (compiled, dist/) and npm dnsbl 4 batch() each in its own node process, same server, zones, addresses and concurrency; every answer checked on both sides; median of ${SWEEP_RUNS} interleaved sweeps each; ${loadNote()}`;
   const mib = (bytes: number) => round(bytes / 1024 / 1024);
   return [
     {
@@ -258,10 +282,10 @@ async function rbldnsdSweep(): Promise<BenchRow[]> {
     },
     {
       figure: '10,000 IPs x 40 zones on lab rbldnsd: queries per second',
-      value: Math.round(last.stats.queries / seconds),
+      value: Math.round(last.queries / seconds),
       unit: 'q/s',
       baseline: Math.round((SWEEP_TARGETS * ZONES) / sequentialSeconds),
-      note: `${last.stats.queries} queries (A, self-tests, TXT for the ${fail} listings); baseline: the sequential loop`,
+      note: `${last.queries} queries (A, self-tests, TXT for the ${fail} listings); baseline: the sequential loop`,
     },
     {
       figure: '10,000 IPs x 40 zones on lab rbldnsd: CPU vs npm dnsbl',
