@@ -60,11 +60,32 @@ export async function whereCpuGoes(
     const total = Object.values(ms).reduce((a, b) => a + b, 0);
     return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / total]));
   });
-  const parts = [...new Set(shares.flatMap((s) => Object.keys(s)))]
-    .map((name) => [name, median(shares.map((s) => s[name] ?? 0)) * spentMs] as const)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, ms]) => `${name} ${Math.round(ms)} ms`);
-  return `split by ${PROFILED_RUNS} --cpu-prof runs: ${parts.join(', ')}`;
+  const byShare = (names: string[]) =>
+    names
+      .map((name) => [name, median(shares.map((s) => s[name] ?? 0)) * spentMs] as const)
+      .sort((a, b) => b[1] - a[1]);
+  const names = [...new Set(shares.flatMap((s) => Object.keys(s)))];
+  const loads = byShare(names.filter((n) => n.startsWith(LOAD)));
+  const loadMs = loads.reduce((sum, [, ms]) => sum + ms, 0);
+  const largest = loads.slice(0, 6).map(([name, ms]) => `${name.slice(LOAD.length)} ${Math.round(ms)}`);
+  const parts = byShare(names.filter((n) => !n.startsWith(LOAD))).map(
+    ([name, ms]) => `${name} ${Math.round(ms)} ms`,
+  );
+  return (
+    `split by ${PROFILED_RUNS} --cpu-prof runs: module load ${Math.round(loadMs)} ms (by who loads, largest: ` +
+    `${largest.join(', ')} ms), ${parts.join(', ')}`
+  );
+}
+
+const LOAD = 'module load: ';
+
+/** Who is loading: the package (or probe kind's folder) of the innermost file on the stack of a loader sample. */
+function loading(stack: CallFrame[]): string {
+  const file = stack.find((f) => f.url.startsWith('file:') || f.url.startsWith('/'))?.url ?? '';
+  const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+  if (pkg) return pkg;
+  const kind = /\/dist\/shared\/probes\/([^/]+)\//.exec(file)?.[1];
+  return kind ? `${kind} kind` : file ? 'mailprobe' : 'node';
 }
 
 const LOADER = new Set([
@@ -80,7 +101,10 @@ const NATIVE = new Map([
   ['(idle)', 'idle'],
 ]);
 
-/** Milliseconds of samples per category, plus `module load`, `garbage collection`, `node internals`, `other`. */
+/**
+ * Milliseconds of samples per category, plus `module load: <who loads>`, `garbage collection`, `node internals`,
+ * `other`.
+ */
 function profileBreakdown(file: string, categories: ProfileCategories): Record<string, number> {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -95,7 +119,7 @@ function profileBreakdown(file: string, categories: ProfileCategories): Record<s
     }
     const top = stack[0]?.functionName ?? '';
     let name = NATIVE.get(top);
-    if (!name && stack.some((f) => LOADER.has(f.functionName))) name = 'module load';
+    if (!name && stack.some((f) => LOADER.has(f.functionName))) name = `${LOAD}${loading(stack)}`;
     if (!name) {
       const own = stack.find((f) => f.url.startsWith('file:') || f.url.startsWith('/'));
       name = own ? (categories.find(([, files]) => files.test(own.url))?.[0] ?? 'other') : 'node internals';
