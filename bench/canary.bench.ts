@@ -158,7 +158,11 @@ async function sendComparison(): Promise<BenchRow[]> {
       value: Math.round((ours.reduce((a, o) => a + o.cpuMs, 0) / SENDS) * 10) / 10,
       unit: 'ms',
       baseline: Math.round((peer.cpuMs / SENDS) * 10) / 10,
-      note: 'process CPU (user + sys) over the sends, each side in its own warm process; same runs as the row above',
+      note:
+        'process CPU (user + sys) over the sends, each side in its own warm process; same runs as the row above. ' +
+        'The wall gap is waiting, not work: nodemailer writes EHLO with the TLS 1.3 Finished, and Postfix holds ' +
+        'its reply behind its session ticket until our delayed ACK (the smtp probe waits for the ticket in its own ' +
+        "wire; nodemailer's SMTPConnection gives no hook to)",
     },
   ];
 }

@@ -4,7 +4,7 @@
  *   store, result stored and evaluated) against `swaks --quit-after RCPT` doing the same steps, interleaved with an
  *   empty `node -e 0`; where the rest of mailprobe's CPU goes, from `node --cpu-prof` runs of the same command;
  * - in process against in process: one probe run against Python's smtplib doing the same steps, each in a warm
- *   process with its setup (config parsed, modules loaded) outside the timed loop;
+ *   process of its own (bench/smtp-sessions.ts) with its setup (config parsed, modules loaded) outside the timed loop;
  * - 50 endpoints probed concurrently vs one (median of 5 rounds each), on in-process smtp-server endpoints (STARTTLS +
  *   AUTH) running in a child process: the lab Postfix cannot serve this fairly, its in_flow_delay pauses every
  *   transaction for 1 s once aborted transactions have used up its flow-control tokens.
@@ -66,16 +66,28 @@ const secrets = { LAB_PASS: labUsers.probe.password };
 // The daily TLS scan (three extra connections, once a day per endpoint) is not one of the peers' steps.
 const options = { tlsScan: false };
 
-/** One probe run of a parsed setup (parsing the config is setup, as smtplib's is: outside the timing). */
-async function probeOnce(setup: SmtpProbeSetup, extra: { rcpt?: number[] } = {}): Promise<number> {
-  const start = performance.now();
+/** One probe run of a parsed setup, required to pass (the concurrency rounds). */
+async function probeOnce(setup: SmtpProbeSetup): Promise<void> {
   const result = await runSmtpSetup(setup, { secrets });
-  const elapsed = performance.now() - start;
   const bad = result.checks.filter((c) => c.status !== 'pass');
   if (bad.length > 0)
     throw new Error(`probe did not pass: ${bad.map((c) => `${c.id} ${c.message}`).join('; ')}`);
-  extra.rcpt?.push(result.timings.rcpt ?? 0);
-  return elapsed;
+}
+
+interface Sessions {
+  ms: number[];
+  /** Process CPU seconds over the timed sessions. */
+  cpu: number;
+}
+
+/** The probe's side: `runs` probe runs in a warm process of its own (bench/smtp-sessions.ts), as smtplib's. */
+async function probeSessions(runs: number): Promise<Sessions & { rcpt: number[] }> {
+  const child = exec(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'smtp-sessions.ts')], {
+    cwd: join(__dirname, '..'),
+    timeout: 60_000,
+  });
+  child.child.stdin?.end(JSON.stringify({ endpoint, options, secrets, runs }));
+  return JSON.parse((await child).stdout) as Sessions & { rcpt: number[] };
 }
 
 /** Child process serving `count` STARTTLS+AUTH endpoints with smtp-server; prints their ports as one JSON line. */
@@ -216,7 +228,7 @@ async function wholeProcess(): Promise<BenchRow> {
 }
 
 /** In-process peer: Python's smtplib, same steps and session, `runs` sessions in one warm process (bench/peers). */
-async function smtplibSessions(runs: number): Promise<{ ms: number[]; cpu: number }> {
+async function smtplibSessions(runs: number): Promise<Sessions> {
   const { stdout } = await exec(
     '/usr/bin/python3',
     [
@@ -233,23 +245,21 @@ async function smtplibSessions(runs: number): Promise<{ ms: number[]; cpu: numbe
     ],
     { timeout: 60_000 },
   );
-  return JSON.parse(stdout) as { ms: number[]; cpu: number };
+  return JSON.parse(stdout) as Sessions;
 }
 
 export async function run(): Promise<BenchRow[]> {
   await labReachable();
-  const setup = smtpProbeSetup(endpoint, { options });
-  await probeOnce(setup); // warm-up: module loading and the first TLS context are not what is measured
-  // Interleaved blocks, so both sides see the same load on this shared machine.
+  // Interleaved blocks, each side in a fresh warm process per block, so both see the same load on this machine.
   const probe: number[] = [];
   const smtplib: number[] = [];
   const rcpt: number[] = [];
   const cpuMs = { probe: 0, smtplib: 0 };
   for (let block = 0; block < RUNS / BLOCK; block++) {
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < BLOCK; i++) probe.push(await probeOnce(setup, { rcpt }));
-    const used = process.cpuUsage(cpu);
-    cpuMs.probe += (used.user + used.system) / 1000;
+    const ours = await probeSessions(BLOCK);
+    probe.push(...ours.ms);
+    rcpt.push(...ours.rcpt);
+    cpuMs.probe += ours.cpu * 1000;
     const peer = await smtplibSessions(BLOCK);
     smtplib.push(...peer.ms);
     cpuMs.smtplib += peer.cpu * 1000;
@@ -265,7 +275,7 @@ export async function run(): Promise<BenchRow[]> {
       unit: 'ms',
       baseline: Math.round(smtplibMs * 10) / 10,
       note:
-        `baseline: python3 smtplib, same steps and lab session, warm process, config parsed before the loop; ` +
+        `baseline: python3 smtplib, same steps and lab session; each side in a warm process of its own (bench/smtp-sessions.ts, bench/peers/smtp_session.py), setup (config parsed, modules loaded, one warm-up run) before the timed loop; ` +
         `goal <= 1.5x: ${probeMs / smtplibMs <= 1.5 ? 'met' : 'missed'}` +
         `${median(rcpt) > 500 ? '; Postfix in_flow_delay engaged (RCPT ~1 s): restart the lab with in_flow_delay = 0' : ''}; ${loadNote()}`,
     },
@@ -274,7 +284,7 @@ export async function run(): Promise<BenchRow[]> {
       value: Math.round((cpuMs.probe / RUNS) * 10) / 10,
       unit: 'ms',
       baseline: Math.round((cpuMs.smtplib / RUNS) * 10) / 10,
-      note: 'process CPU (user + sys) over the sessions, each side in its own warm process; same runs as the row above',
+      note: 'process CPU (user + sys) over the timed sessions of each side; same runs as the row above',
     },
     whole,
     {
