@@ -3,7 +3,7 @@ import type { SmtpGroup } from '../../../shared/probes/smtp/config';
 import { smtpProbe } from '../../../shared/probes/smtp/probe';
 import type { ProbeDefinition } from '../../../shared/probes/types';
 import { parseConfig } from '../../../shared/suite/load';
-import type { MailprobeConfigInput, ProbeGroup } from '../../../shared/suite/schema';
+import type { MailprobeConfig, MailprobeConfigInput, ProbeGroup } from '../../../shared/suite/schema';
 import type { Log } from '../../../shared/util/log';
 import { runProbeOnce } from '../probe-context';
 
@@ -33,8 +33,17 @@ export interface RunOptions {
   memo?: ProbeOutcome['memo'];
 }
 
-/** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
-export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}): Promise<ProbeRun> {
+/** The config and group `runSmtpProbe` parses: one endpoint, one smtp group with short timeouts. */
+export interface SmtpProbeSetup {
+  config: MailprobeConfig;
+  group: SmtpGroup;
+}
+
+/** Parses the one-endpoint config of a probe run (a benchmark does this once, outside its timed loop). */
+export function smtpProbeSetup(
+  endpoint: EndpointInput,
+  run: Pick<RunOptions, 'options' | 'resolverServers' | 'validating'> = {},
+): SmtpProbeSetup {
   const config = parseConfig({
     resolver: {
       servers: run.resolverServers ?? ['127.0.0.1:9'],
@@ -52,7 +61,19 @@ export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}
       },
     ],
   });
-  const group = config.probes[0] as SmtpGroup;
+  return { config, group: config.probes[0] as SmtpGroup };
+}
+
+/** Runs the smtp probe once against `endpoint`, the way runProbe would, and returns what it recorded. */
+export async function runSmtpProbe(endpoint: EndpointInput, run: RunOptions = {}): Promise<ProbeRun> {
+  return runSmtpSetup(smtpProbeSetup(endpoint, run), run);
+}
+
+/** Runs the probe of a parsed setup once (the per-run options of `run` only). */
+export async function runSmtpSetup(
+  { config, group }: SmtpProbeSetup,
+  run: Omit<RunOptions, 'options' | 'resolverServers' | 'validating'> = {},
+): Promise<ProbeRun> {
   const logs: string[] = [];
   const record = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     logs.push(JSON.stringify({ level, message, extra }));
