@@ -8,9 +8,9 @@ import { DynamoCanaryLedger } from '../shared/store/canary-ledger';
 import { openEmbeddedStore } from '../shared/store/embedded';
 import { openRemoteStore } from '../shared/store/remote';
 import type { ResultStore } from '../shared/store/types';
-import type { ProbeSpec } from '../shared/suite/expand';
+import { type ProbeSpec, selectedBy } from '../shared/suite/expand';
 import { findConfigFile, loadConfig } from '../shared/suite/file';
-import { expandProbes, probeDefinitions } from '../shared/suite/probes';
+import { expandProbes, probeDefinitions, selectedKinds } from '../shared/suite/probes';
 import type { MailprobeConfig } from '../shared/suite/schema';
 import type { Log } from '../shared/util/log';
 import { terminalText } from '../shared/util/sanitize';
@@ -34,13 +34,15 @@ function write(level: string, message: string, extra?: Record<string, unknown>):
 
 /**
  * Everything `run`/`watch` need, on the embedded store under `dataDir`: the run dependencies and every enabled
- * probe of the config, each kind's probe bound to the local services (the embedded table as canary ledger).
+ * probe of the config that `only` picks (see `selectedBy`; none: all), each kind's probe bound to the local
+ * services (the embedded table as canary ledger). Only the kinds picked have their probe code loaded.
  */
 export async function openLocal(
   config: MailprobeConfig,
   dataDir: string,
-  alertStream: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+  options: { alertStream?: NodeJS.WritableStream & { isTTY?: boolean }; only?: readonly string[] } = {},
 ): Promise<{ deps: RunDeps; specs: ProbeSpec[]; close(): Promise<void> }> {
+  const { alertStream = process.stdout, only } = options;
   const embedded = await openEmbeddedStore({ dataDir, retentionDays: config.retentionDays });
   const secrets = createSecretResolver();
   const deps: RunDeps = {
@@ -53,11 +55,17 @@ export async function openLocal(
     alerting: { alerts: config.alerts, targets: config.targets },
     alerter: buildAlerter(config, { secrets, stream: alertStream }),
   };
-  const definitions = probeDefinitions({
-    canaryLedger: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),
-    ses: sesClients(),
-  });
-  return { deps, specs: expandProbes(config, definitions), close: () => embedded.close() };
+  const definitions = await probeDefinitions(
+    {
+      canaryLedger: new DynamoCanaryLedger({ client: embedded.client, tableName: embedded.tableName }),
+      ses: sesClients(),
+    },
+    selectedKinds(config, only),
+  );
+  const specs = expandProbes(config, definitions).filter((s) =>
+    selectedBy(only, { kind: s.kind, group: s.group.name, targetName: s.targetName }),
+  );
+  return { deps, specs, close: () => embedded.close() };
 }
 
 export async function loadConfigFrom(option: string | undefined): Promise<MailprobeConfig> {

@@ -1,19 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
-import type { ProbeSpec } from '../../shared/suite/expand';
 import { jsonText } from '../../shared/util/sanitize';
 import { DEFAULT_DATA_DIR, loadConfigFrom, openLocal } from '../context';
 import { exitCodeForRun, formatRun, progressAllowed, styleFor, UsageError } from '../output';
 import { gracefulStop } from '../signals';
-
-/** `--only` matches a probe kind, a group name, a target name or a probe id. */
-function selectProbes(specs: ProbeSpec[], only: string[] | undefined): ProbeSpec[] {
-  if (!only || only.length === 0) return specs;
-  return specs.filter((s) =>
-    only.some((o) => o === s.kind || o === s.group.name || o === s.targetName || o === s.id),
-  );
-}
 
 /** A progress bar on stderr while probes run, only on a terminal (a canary may wait for minutes). */
 function runProgress(total: number): { tick(): void; stop(): void } {
@@ -38,8 +29,11 @@ export function runCommand(): Command {
     .action(async (opts: { config?: string; dataDir: string; only?: string[]; json?: boolean }) => {
       const config = await loadConfigFrom(opts.config);
       // With --json, stdout carries the JSON document only: console alerts go to stderr.
-      const local = await openLocal(config, opts.dataDir, opts.json ? process.stderr : process.stdout);
-      const specs = selectProbes(local.specs, opts.only);
+      const local = await openLocal(config, opts.dataDir, {
+        alertStream: opts.json ? process.stderr : process.stdout,
+        ...(opts.only ? { only: opts.only } : {}),
+      });
+      const { specs } = local;
       // Ctrl-C lets the probes in flight finish and be stored; nothing new starts after the run anyway.
       const stop = gracefulStop(() => `the ${specs.length} probe(s) of this run`);
       let progress = runProgress(0);

@@ -84,8 +84,11 @@ export interface KindManifest<
   warnings?(input: { targets: Reads; groups: KindGroupEntry<z.output<G>>[] }): ConfigWarning[];
   /** The kind's section of the cause catalog (ids start with `<kind>.`). */
   causes: CauseTable;
-  /** Builds the probe with the platform's services (most kinds need none). */
-  probe(ports: ProbePorts): ProbeDefinition<z.output<G>, T>;
+  /**
+   * Loads and builds the probe with the platform's services (most kinds need none). The probe's module is imported
+   * here and nowhere else in the manifest, so a command that runs one kind loads that kind's probe code only.
+   */
+  probe(ports: ProbePorts): Promise<ProbeDefinition<z.output<G>, T>>;
   /** Dashboard graphs the kind contributes. */
   graphs: readonly GraphSpec[];
 }

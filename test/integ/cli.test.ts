@@ -46,9 +46,10 @@ async function closedPort(): Promise<number> {
 /** Runs the CLI and returns the files of the modules it loaded. */
 async function modulesLoadedBy(
   args: string[],
+  cwd = process.cwd(),
 ): Promise<{ code: number | null; stdout: string; modules: string[] }> {
   const file = join(mkdtempSync(join(tmpdir(), 'mailprobe-modules-')), 'modules.txt');
-  const { code, stdout } = await cli(args, process.cwd(), { MAILPROBE_TEST_MODULES_FILE: file }, [
+  const { code, stdout } = await cli(args, cwd, { MAILPROBE_TEST_MODULES_FILE: file }, [
     '--require',
     join(__dirname, '../support/report-modules.js'),
   ]);
@@ -70,6 +71,36 @@ describe('mailprobe CLI', () => {
       expect(heavy).toEqual([]);
     },
   );
+
+  it('loads the probe code of the kinds a run picks only: validate none, run --only an smtp probe the smtp probe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailprobe-cli-'));
+    const port = await closedPort();
+    writeFileSync(
+      join(dir, 'mailprobe.config.json'),
+      JSON.stringify({
+        targets: {
+          smtp: [{ name: 'relay', host: '127.0.0.1', port, mode: 'plain' }],
+          domains: [{ name: 'example.test' }],
+        },
+        probes: [
+          { name: 'smtp-5m', kind: 'smtp', schedule: 'rate(5 minutes)', timeoutSeconds: 10 },
+          { name: 'dns-1h', kind: 'dns', schedule: 'rate(1 hour)' },
+          { name: 'rbl-1h', kind: 'dnsbl', schedule: 'rate(1 hour)', targets: [] },
+        ],
+        alerts: { console: false },
+      }),
+    );
+    const probeCode = (modules: string[]) =>
+      modules.filter((m) => /\/probes\/\w+\/probe\.js$|mailauth|imapflow|nodemailer\/lib\/smtp/.test(m));
+    const validate = await modulesLoadedBy(['validate'], dir);
+    expect(validate.code).toBe(0);
+    expect(probeCode(validate.modules)).toEqual([]);
+    const run = await modulesLoadedBy(['run', '--json', '--only', 'smtp-5m/relay'], dir);
+    expect(JSON.parse(run.stdout).map((r: { probeId: string }) => r.probeId)).toEqual(['smtp-5m/relay']);
+    expect(probeCode(run.modules).map((m) => m.slice(m.indexOf('/dist/')))).toEqual([
+      '/dist/shared/probes/smtp/probe.js',
+    ]);
+  });
 
   it('reads a YAML config without loading the TypeScript loader', async () => {
     const { code, modules } = await modulesLoadedBy([

@@ -19,7 +19,7 @@ describe('dnsbl demo part', () => {
         targets: part.targets,
         probes: part.probes,
       });
-      const specs = expandProbes(config, testProbeDefinitions());
+      const specs = expandProbes(config, await testProbeDefinitions());
       expect(specs.map((s) => s.targetName)).toEqual([LISTED_IP, CLEAN_IP]);
       const statuses: Record<string, Record<string, string | undefined>> = {};
       for (const spec of specs) {

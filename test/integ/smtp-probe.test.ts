@@ -919,7 +919,7 @@ describe('smtp probe under the runner time budget', () => {
         },
       ],
     });
-    const [spec] = expandProbes(config, testProbeDefinitions());
+    const [spec] = expandProbes(config, await testProbeDefinitions());
     if (!spec) throw new Error('no probe');
     const { result } = await executeProbe(spec, new Date(), undefined, {
       secrets: createSecretResolver({ env: {} }),

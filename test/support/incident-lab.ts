@@ -67,7 +67,7 @@ export async function openIncidentLab(input: unknown, channel = 'sns') {
     dataDir: mkdtempSync(join(tmpdir(), 'mailprobe-incidents-')),
     retentionDays: 30,
   });
-  const real = probeDefinitions({
+  const real = await probeDefinitions({
     canaryLedger: new DynamoCanaryLedger({ client: store.client, tableName: store.tableName }),
     ses: sesClients(),
   });

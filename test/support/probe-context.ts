@@ -116,7 +116,7 @@ export async function runProbeOnce(
 }
 
 /** Every kind's probe, for tests that expand a whole config; the platform's services throw unless given. */
-export function testProbeDefinitions(ports: Partial<ProbePorts> = {}): ProbeDefinitions {
+export function testProbeDefinitions(ports: Partial<ProbePorts> = {}): Promise<ProbeDefinitions> {
   const missing = (what: string) => () => {
     throw new Error(`this test provides no ${what}`);
   };

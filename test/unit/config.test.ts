@@ -137,7 +137,7 @@ describe('config', () => {
     expect(err.message).toContain('bad.yaml');
   });
 
-  it('merges group thresholds over the global ones per probe', () => {
+  it('merges group thresholds over the global ones per probe', async () => {
     const config = parseConfig({
       ...minimal,
       thresholds: { failuresBeforeAlert: 3, reminderEvery: '1h' },
@@ -150,7 +150,7 @@ describe('config', () => {
         },
       ],
     });
-    const specs = expandProbes(config, testProbeDefinitions());
+    const specs = expandProbes(config, await testProbeDefinitions());
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({ id: 'smtp-5m/submission', timeoutMs: 60_000 });
     expect(specs[0]?.thresholds).toMatchObject({

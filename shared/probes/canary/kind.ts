@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { canaryCauses } from '../../model/causes/canary';
 import { defineKind } from '../manifest';
 import { canaryGroup, type MailboxTarget, mailboxTarget } from './config';
-import { createCanaryProbe } from './probe';
 
 /** Canary messages: sent through SES or SMTP, seen in seed mailboxes (IMAP) or by the inbound side (ledger). */
 export const canaryKind = defineKind({
@@ -17,7 +16,8 @@ export const canaryKind = defineKind({
   targets: (targets: { mailboxes: MailboxTarget[] }) =>
     targets.mailboxes.map((m) => ({ name: m.name, target: m })),
   causes: canaryCauses,
-  probe: (ports) => createCanaryProbe({ ses: ports.ses, ledger: ports.canaryLedger }),
+  probe: async (ports) =>
+    (await import('./probe')).createCanaryProbe({ ses: ports.ses, ledger: ports.canaryLedger }),
   graphs: [
     {
       title: 'Canary delivery latency p50 / p90 (ms)',

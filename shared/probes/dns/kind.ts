@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { dnsCauses } from '../../model/causes/dns';
 import { defineKind } from '../manifest';
 import { type DomainTarget, dnsGroup, domainTarget } from './config';
-import { dnsProbe } from './probe';
 
 /** Mail domains: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, PTR/FCrDNS, BIMI, expected values and drift. */
 export const dnsKind = defineKind({
@@ -16,6 +15,6 @@ export const dnsKind = defineKind({
   targets: (targets: { domains: DomainTarget[] }) =>
     targets.domains.map((d) => ({ name: d.name, target: d })),
   causes: dnsCauses,
-  probe: () => dnsProbe,
+  probe: async () => (await import('./probe')).dnsProbe,
   graphs: [],
 });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { dnsblCauses } from '../../model/causes/dnsbl';
 import { defineKind } from '../manifest';
 import { dnsblGroup } from './config';
-import { dnsblProbe } from './probe';
 import { dnsblTargetCount, dnsblTargetIssues, dnsblTargets, isDnsblTarget } from './targets';
 
 const ipOrCidr = z.string().refine(
@@ -32,7 +31,7 @@ export const dnsblKind = defineKind({
   targetIssues: dnsblTargetIssues,
   accepts: isDnsblTarget,
   causes: dnsblCauses,
-  probe: () => dnsblProbe,
+  probe: async () => (await import('./probe')).dnsblProbe,
   graphs: [
     {
       title: 'Blocklist listings (addresses or domains listed)',

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { smtpCauses } from '../../model/causes/smtp';
 import { defineKind } from '../manifest';
 import { type SmtpEndpoint, smtpEndpoint, smtpGroup } from './config';
-import { smtpProbe } from './probe';
 import { smtpConfigWarnings } from './warnings';
 
 /** SMTP endpoints: connect, banner, EHLO, STARTTLS/TLS and certificate, AUTH, envelope, per-phase timings. */
@@ -15,7 +14,7 @@ export const smtpKind = defineKind({
   targets: (targets: { smtp: SmtpEndpoint[] }) => targets.smtp.map((e) => ({ name: e.name, target: e })),
   warnings: smtpConfigWarnings,
   causes: smtpCauses,
-  probe: () => smtpProbe,
+  probe: async () => (await import('./probe')).smtpProbe,
   graphs: [
     {
       title: 'SMTP phase timings p90 (ms)',
