@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ConfigIssue } from '../config/errors';
 import { ConfigError } from '../config/errors';
 import { parseConfig } from './load';
@@ -58,7 +57,8 @@ export async function readConfigFile(file: string): Promise<unknown> {
       raw = mod.default ?? mod;
     } else if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
       const text = await readFile(path, 'utf8');
-      raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+      // The YAML parser is loaded only for a YAML file.
+      raw = ext === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
     } else {
       throw new ConfigError(file, [
         { path: '(file)', message: `unsupported extension "${ext}": use .ts, .json, .yaml or .yml` },

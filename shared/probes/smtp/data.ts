@@ -1,4 +1,3 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Check } from '../../model/result';
 import { dataVerdict, describeReply, replyDetails } from './classify';
 import type { SessionPlan, Step } from './plan';
@@ -34,6 +33,8 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
         details: { reply: replyDetails(go), ...(v.details ?? {}) },
       };
     }
+    // nodemailer's composer is loaded only by a session that sends DATA.
+    const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
     const compose = (text: string) =>
       new MailComposer({
         from: env.from || `mailprobe@${plan.ehloName}`,
