@@ -599,8 +599,21 @@ describe('evaluate: flapping', () => {
   });
 
   it('holds back failure, reminder and recovery alerts while flapping', () => {
-    const { types } = play([...ALTERNATING, F, F, { s: 'fail', at: 24 * 60 }, P, P], { reminderEvery: HOUR });
-    expect(types.slice(8)).toEqual([[], [], [], [], []]);
+    const day = 24 * 60;
+    const steps: Step[] = [
+      ...ALTERNATING,
+      F,
+      { s: 'fail', at: day },
+      { s: 'pass', at: day + 5 },
+      { s: 'pass', at: day + 10 },
+    ];
+    // Without flapping: the failure at the 9th run, a reminder a day later, a recovery on the 2nd pass.
+    const calm = play(steps, { flapStartPercent: 101, reminderEvery: HOUR });
+    expect(calm.types.slice(8)).toEqual([['failure'], ['reminder'], [], ['recovery']]);
+    const flapping = play(steps, { reminderEvery: HOUR });
+    expect(flapping.types.slice(8)).toEqual([[], [], [], []]);
+    // The streaks kept counting: the probe recovered, silently.
+    expect(flapping.state).toMatchObject({ flapping: true, phase: 'ok' });
   });
 
   it('lets coverage alerts through while flapping', () => {
