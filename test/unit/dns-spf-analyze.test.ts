@@ -561,4 +561,17 @@ describe('SPF walk bounds against hostile policies', () => {
     ]);
     expect(thirteen.queries).not.toContain('TXT l12.example.test');
   });
+
+  it('says truncated, not too deep, when the 40-record bound stops a chain at an allowed depth', async () => {
+    // 1 + 28 records fanned out, then l0..l10 reach 40 records: l11, at the allowed depth 12, is not fetched.
+    const zone = chain(12);
+    zone['example.test'] = spf(
+      `v=spf1 ${Array.from({ length: 28 }, (_, i) => `include:s${i}.example.test`).join(' ')} include:l0.example.test -all`,
+    );
+    for (let i = 0; i < 28; i++) zone[`s${i}.example.test`] = spf(`v=spf1 ip4:192.0.2.${i} -all`);
+    const { analysis, queries } = await analyze(zone);
+    expect(queries).toContain('TXT l10.example.test');
+    expect(queries).not.toContain('TXT l11.example.test');
+    expect(analysis).toMatchObject({ truncated: true, problems: [], lookups: 40 });
+  });
 });

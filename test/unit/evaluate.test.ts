@@ -1,4 +1,5 @@
 import { COVERAGE_CHECK_ID, evaluate } from '../../shared/alert/evaluate';
+import { flapPercent } from '../../shared/alert/flap';
 import type { Alert, AlertType, ProbeState } from '../../shared/alert/types';
 import type { Thresholds } from '../../shared/config/thresholds';
 import type { Check, ProbeResult } from '../../shared/model/result';
@@ -76,6 +77,16 @@ function play(steps: Step[], thresholds: Partial<Thresholds> = {}) {
   });
   return { perStep, types: perStep.map((a) => a.map((x) => x.type)), state: state as ProbeState };
 }
+
+/** The `connect` check of a fail step, as an alert lists it when it was already failing. */
+const CONNECT_ONGOING = {
+  id: 'connect',
+  status: 'fail',
+  previousStatus: 'fail',
+  cause: 'probe.crashed',
+  message: 'connect fail',
+  change: 'ongoing',
+};
 
 const F: Step = { s: 'fail' };
 const P: Step = { s: 'pass' };
@@ -174,16 +185,7 @@ describe('evaluate: reminders', () => {
       severity: 'critical',
       since: new Date(T0 + 5 * MIN).toISOString(),
     });
-    expect(perStep[4]?.[0]?.checks).toEqual([
-      {
-        id: 'connect',
-        status: 'fail',
-        previousStatus: 'fail',
-        cause: 'probe.crashed',
-        message: 'connect fail',
-        change: 'ongoing',
-      },
-    ]);
+    expect(perStep[4]?.[0]?.checks).toEqual([CONNECT_ONGOING]);
   });
 
   it('sends no reminders when reminderEvery is 0', () => {
@@ -230,14 +232,7 @@ describe('evaluate: per-check tracking', () => {
     const { types, perStep } = play([P, F, F, { s: 'fail', auth: 'fail' }]);
     expect(types).toEqual([[], [], ['failure'], ['failure']]);
     expect(perStep[3]?.[0]?.checks).toEqual([
-      {
-        id: 'connect',
-        status: 'fail',
-        previousStatus: 'fail',
-        cause: 'probe.crashed',
-        message: 'connect fail',
-        change: 'ongoing',
-      },
+      CONNECT_ONGOING,
       {
         id: 'auth',
         status: 'fail',
@@ -409,6 +404,16 @@ describe('evaluate: pre-existing failures and coverage', () => {
       previousStatus: 'unknown',
       since: new Date(T0 + 5 * MIN).toISOString(),
     });
+    expect(perStep[4]?.[0]?.checks).toEqual([
+      {
+        id: COVERAGE_CHECK_ID,
+        status: 'warn',
+        previousStatus: 'unknown',
+        cause: 'probe.coverage-gap',
+        message: 'runs reach a verdict again (warn)',
+        change: 'recovered',
+      },
+    ]);
     expect(state.unknownSince).toBeUndefined();
     expect(state).toMatchObject({ consecutiveUnknowns: 0, coverageAlerted: false });
   });
@@ -503,5 +508,185 @@ describe('evaluate: ordering, duplicates and versions', () => {
     const { state } = play([P]);
     const out = evaluate({ ...state, memo: { mx: 'abc' } }, resultOf(F, 1), base, new Date(T0));
     expect(out.state.memo).toEqual({ mx: 'abc' });
+  });
+});
+
+describe('evaluate: per-check memory', () => {
+  it('remembers each check with its status and cause; an unknown check keeps what was known of it', () => {
+    const both: Step = { s: 'fail', auth: 'fail' };
+    const alerted = {
+      connect: { status: 'fail', cause: 'probe.crashed', alerted: true, alertedCause: 'probe.crashed' },
+      auth: {
+        status: 'fail',
+        cause: 'probe.secret-unavailable',
+        alerted: true,
+        alertedCause: 'probe.secret-unavailable',
+      },
+    };
+    expect(play([P, both, both]).state.checks).toEqual(alerted);
+    expect(play([P, both, both, { s: 'fail', auth: 'unknown' }]).state.checks).toEqual(alerted);
+    // Never seen before: unknown, and not alerted.
+    expect(play([{ s: 'fail', auth: 'unknown' }]).state.checks).toEqual({
+      connect: { status: 'fail', cause: 'probe.crashed', alerted: false },
+      auth: { status: 'unknown', alerted: false },
+    });
+  });
+
+  it('raises the failure alert at once for a hard check, even when another failing check is soft', () => {
+    const first = resultOf({ s: 'fail', auth: 'fail' }, 0);
+    const hard: ProbeResult = {
+      ...first,
+      checks: first.checks.map((c) => (c.id === 'auth' ? { ...c, hard: true } : c)),
+    };
+    const out = evaluate(undefined, hard, { ...base, failuresBeforeAlert: 3 }, new Date(T0));
+    expect(out.alerts.map((a) => [a.type, a.checks.map((c) => c.id)])).toEqual([
+      ['failure', ['connect', 'auth']],
+    ]);
+  });
+
+  it('alerts, since the episode began, on a check failing while the probe fails that it never reported before', () => {
+    const { state } = play([P, F, F]);
+    const run = resultOf(F, 3);
+    const withNew: ProbeResult = {
+      ...run,
+      checks: [
+        ...run.checks,
+        { id: 'tls', status: 'fail', cause: 'smtp.tls.handshake-failed', message: 'tls fail' },
+      ],
+    };
+    const out = evaluate(state, withNew, base, new Date(T0));
+    expect(out.alerts).toHaveLength(1);
+    expect(out.alerts[0]).toMatchObject({ type: 'failure', since: new Date(T0 + 5 * MIN).toISOString() });
+    expect(out.alerts[0]?.checks.map((c) => [c.id, c.change])).toEqual([
+      ['connect', 'ongoing'],
+      ['tls', 'new'],
+    ]);
+  });
+
+  it('starts a failing episode at the failure that began the alerting streak, not at an earlier broken one', () => {
+    const { perStep } = play([P, F, P, F, F]);
+    expect(perStep[4]?.[0]).toMatchObject({ type: 'failure', since: new Date(T0 + 15 * MIN).toISOString() });
+  });
+
+  it('names in a recovery only the checks that were alerted, not those that never failed', () => {
+    const { perStep } = play([P, F, F, P, P]);
+    expect(perStep[4]?.[0]?.type).toBe('recovery');
+    expect(perStep[4]?.[0]?.checks.map((c) => c.id)).toEqual(['connect']);
+  });
+});
+
+describe('evaluate: flapping', () => {
+  /** Eight verdicts alternating: 100% state changes, flapping on the eighth. */
+  const ALTERNATING = [P, F, P, F, P, F, P, F];
+
+  it('raises one flapping alert with the pattern and the failing checks, in place of the failure alert', () => {
+    // ✓✓✗✓✗✓✗✗: five of seven weighted pairs change (71.4%), and the last two failures would raise a failure.
+    const { perStep, types, state } = play([P, P, F, P, F, P, F, F]);
+    expect(types).toEqual([[], [], [], [], [], [], [], ['flapping']]);
+    expect(perStep[7]?.[0]).toMatchObject({ type: 'flapping', severity: 'warning', status: 'fail' });
+    expect(perStep[7]?.[0]?.checks).toEqual([
+      {
+        id: 'flapping',
+        status: 'fail',
+        cause: 'probe.flapping',
+        message: '✓✓✗✓✗✓✗✗: 71.4% state changes over the last 8 runs',
+        change: 'new',
+      },
+      CONNECT_ONGOING,
+    ]);
+    // The streaks kept counting: the probe is failing, though no failure alert went out.
+    expect(state).toMatchObject({ flapping: true, phase: 'failing' });
+  });
+
+  it('holds back failure, reminder and recovery alerts while flapping', () => {
+    const day = 24 * 60;
+    const steps: Step[] = [
+      ...ALTERNATING,
+      F,
+      { s: 'fail', at: day },
+      { s: 'pass', at: day + 5 },
+      { s: 'pass', at: day + 10 },
+    ];
+    // Without flapping: the failure at the 9th run, a reminder a day later, a recovery on the 2nd pass.
+    const calm = play(steps, { flapStartPercent: 101, reminderEvery: HOUR });
+    expect(calm.types.slice(8)).toEqual([['failure'], ['reminder'], [], ['recovery']]);
+    const flapping = play(steps, { reminderEvery: HOUR });
+    expect(flapping.types.slice(8)).toEqual([[], [], [], []]);
+    // The streaks kept counting: the probe recovered, silently.
+    expect(flapping.state).toMatchObject({ flapping: true, phase: 'ok' });
+  });
+
+  it('lets coverage alerts through while flapping', () => {
+    const { types, state } = play([...ALTERNATING, U, U, U, F]);
+    expect(types.slice(8)).toEqual([[], [], ['coverage'], ['coverage-recovered']]);
+    expect(state.flapping).toBe(true);
+  });
+
+  it('settles passing with one flap-settled alert once the share of changes drops below flapStopPercent', () => {
+    const { types, perStep, state } = play([...ALTERNATING, ...Array(20).fill(P)]);
+    const settledAt = types.findIndex((t) => t.includes('flap-settled'));
+    expect(types.slice(8).flat()).toEqual(['flap-settled']);
+    const alert = perStep[settledAt]?.[0];
+    expect(alert).toMatchObject({ type: 'flap-settled', severity: 'info', status: 'pass' });
+    expect(alert?.since).toBeUndefined();
+    expect(alert?.checks).toEqual([
+      {
+        id: 'flapping',
+        status: 'pass',
+        previousStatus: 'pass',
+        cause: 'probe.flapping',
+        message: expect.stringMatching(
+          /^settled passing; [✓✗]+: \d+(\.\d)?% state changes over the last \d+ runs$/,
+        ),
+        change: 'recovered',
+      },
+    ]);
+    expect(state.flapping).toBeUndefined();
+  });
+
+  it('settles failing with a critical flap-settled alert naming the failing checks, since the episode began', () => {
+    const { types, perStep, state } = play([...ALTERNATING, ...Array(20).fill(F)]);
+    const settledAt = types.findIndex((t) => t.includes('flap-settled'));
+    expect(types.slice(8).flat()).toEqual(['flap-settled']);
+    const alert = perStep[settledAt]?.[0];
+    expect(alert).toMatchObject({
+      type: 'flap-settled',
+      severity: 'critical',
+      status: 'fail',
+      since: expect.any(String),
+    });
+    expect(alert?.since).toBe(state.failingSince);
+    expect(alert?.checks.map((c) => [c.id, c.change])).toEqual([
+      ['flapping', 'recovered'],
+      ['connect', 'ongoing'],
+    ]);
+    expect(alert?.checks[0]?.message).toMatch(/^settled failing; /);
+    expect(state).toMatchObject({ phase: 'failing' });
+    expect(state.flapping).toBeUndefined();
+  });
+
+  it('sends flap-settled in place of the recovery alert due on the run that settles', () => {
+    // Flapping from the eighth run, failing since the last two; the 14th pass after it brings the share of
+    // changes to 22.3%, below 25%, and is also the 14th pass recovery waits for.
+    const { types, state } = play([P, P, F, P, F, P, F, F, ...Array(14).fill(P)], {
+      passesBeforeRecovery: 14,
+    });
+    expect(types.slice(8).flat()).toEqual(['flap-settled']);
+    expect(types[21]).toEqual(['flap-settled']);
+    expect(state).toMatchObject({ phase: 'ok' });
+  });
+
+  it('starts flapping at exactly flapStartPercent and keeps flapping at exactly flapStopPercent', () => {
+    expect(play(ALTERNATING, { flapStartPercent: 100 }).state.flapping).toBe(true);
+    // The share after one more pass, then the run at which it is the stop threshold itself.
+    const share = flapPercent(['ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok']);
+    const atStop = play([...ALTERNATING, P], { flapStopPercent: share });
+    expect(atStop.state.flapping).toBe(true);
+    expect(atStop.types[8]).toEqual([]);
+  });
+
+  it('keeps the verdicts of the last flapWindow runs, unknown runs left out', () => {
+    const { state } = play([P, F, F, U, P, F, U], { flapWindow: 4 });
+    expect(state.recent).toEqual(['fail', 'fail', 'ok', 'fail']);
   });
 });

@@ -42,6 +42,15 @@ describe('terminalText', () => {
     expect(terminalText('one\ntwo')).toBe('one\\ntwo');
   });
 
+  it('still escapes every other control in multi-line output', () => {
+    expect(terminalText('one\u0007\r\ntwo', { multiline: true })).toBe('one\\x07\\r\ntwo');
+  });
+
+  it('keeps a short text whole under a small bound', () => {
+    expect(terminalText('ok', { max: 2 })).toBe('ok');
+    expect(terminalText('okay', { max: 3 })).toBe('ok…');
+  });
+
   it('shows bidirectional overrides instead of letting them reorder the line', () => {
     expect(terminalText(BIDI)).toBe('invoice\\u202egpj.exe');
   });
@@ -78,6 +87,10 @@ describe('slackText', () => {
     const out = slackText('<'.repeat(1000), 100);
     expect(out.length).toBeLessThanOrEqual(100);
     expect(out).toMatch(/^(&lt;)+…$/);
+  });
+
+  it('keeps an escaped text that exactly fills the bound whole', () => {
+    expect(slackText('a<b', 6)).toBe('a&lt;b');
   });
 
   it('bounds a 100 KB string', () => {
@@ -131,6 +144,10 @@ describe('csvCell', () => {
     ]);
   });
 
+  it('writes a number that is not finite as text, so -Infinity cannot start a formula', () => {
+    expect([csvCell(Number.NEGATIVE_INFINITY), csvCell(Number.NaN)]).toEqual([`"'-Infinity"`, '"NaN"']);
+  });
+
   it('quotes separators and doubles quotes', () => {
     expect(csvCell('a,"b"\nc')).toBe('"a,""b""\nc"');
   });
@@ -163,11 +180,23 @@ describe('plainText and truncate', () => {
 
   it('replaces lone surrogates so the text encodes as UTF-8', () => {
     expect(plainText('a\uD800b')).toBe('a\uFFFDb');
+    // A lone low surrogate too, wherever it stands, while a pair next to it is kept.
+    expect(plainText('a\uDC00b😀\uDFFF')).toBe('a\uFFFDb😀\uFFFD');
   });
 
   it('does not split a surrogate pair when cutting', () => {
     expect(truncate('ab😀cd', 4)).toBe('ab…');
     expect(truncate('abcd', 4)).toBe('abcd');
+    // The first and the last character outside the BMP (high surrogates D800 and DBFF), and a cut right after a pair.
+    expect(truncate('ab\u{10000}cd', 4)).toBe('ab…');
+    expect(truncate('ab\u{10FFFF}cd', 4)).toBe('ab…');
+    expect(truncate('a😀bcd', 4)).toBe('a😀…');
+  });
+
+  it('never returns more than the bound, even when the bound leaves no room for the marker', () => {
+    expect(truncate('abcdef', 2, '...')).toBe('ab');
+    expect(truncate('abcdef', 3, '...')).toBe('abc');
+    expect(truncate('abcdef', 0)).toBe('');
   });
 });
 

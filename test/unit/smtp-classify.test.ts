@@ -162,6 +162,9 @@ describe('reply verdicts at the edges of each rule', () => {
     ['auth', '454 4.7.0 TLS not available; STARTTLS required', 'fail', 'smtp.auth.tls-required'],
     ['auth', '535 Bad credentials', 'fail', 'smtp.auth.rejected'],
     ['auth', '534 Sign in with your web browser', 'fail', 'smtp.auth.rejected'],
+    // The reply code decides: a 535/534 refuses the credentials even with a throttling text and a (mismatched) 4.7.0.
+    ['auth', '535 4.7.0 Too many failed login attempts', 'fail', 'smtp.auth.rejected'],
+    ['auth', '534 4.7.0 Too many attempts, sign in with your web browser', 'fail', 'smtp.auth.rejected'],
     ['auth', '454 Try again', 'fail', 'smtp.auth.temporary'],
     // A 454 is the temporary AUTH failure even when it sounds like throttling.
     ['auth', '454 4.7.0 Too many login attempts', 'fail', 'smtp.auth.temporary'],
