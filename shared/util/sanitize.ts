@@ -123,7 +123,6 @@ export function snsSubject(text: string): string {
     .replace(ANSI_SEQUENCE, '')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/…/g, '...')
     .replace(SPACE_OR_CONTROL, ' ')
     .replace(/[^\x20-\x7e]/g, '?')
     .trim();
