@@ -1,8 +1,5 @@
 import { isIP } from 'node:net';
 import type { DKIMVerifyResult, DMARCResult, SPFResult } from 'mailauth';
-import { dkimVerify } from 'mailauth/lib/dkim/verify';
-import { dmarc } from 'mailauth/lib/dmarc';
-import { spf } from 'mailauth/lib/spf';
 
 export interface MessageAuthOptions {
   resolver: (name: string, type: string) => Promise<never>;
@@ -24,9 +21,15 @@ export interface MessageAuth {
 /**
  * DKIM, SPF and DMARC of one message, as mailauth's `authenticate` computes them with ARC and BIMI off, through
  * its submodules. `authenticate` loads its BIMI module whatever the options, and with it an HTTP client and the
- * XML and certificate parsers of VMC validation: about 700 KB of a function bundle that no canary uses.
+ * XML and certificate parsers of VMC validation: about 700 KB of a function bundle that no canary uses. The
+ * submodules load with the first message verified (a canary whose verdicts come from the ledger needs none).
  */
 export async function authenticateMessage(raw: Buffer, options: MessageAuthOptions): Promise<MessageAuth> {
+  const [{ dkimVerify }, { spf }, { dmarc }] = await Promise.all([
+    import('mailauth/lib/dkim/verify'),
+    import('mailauth/lib/spf'),
+    import('mailauth/lib/dmarc'),
+  ]);
   const { resolver, mta, ip, sender } = options;
   const dkim = await dkimVerify(raw, { resolver, ...(sender ? { sender } : {}) });
   let spfResult: SPFResult | false = false;

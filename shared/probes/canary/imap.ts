@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { DnsResolver } from '../../dns/resolver';
 import type { ImapArrival } from './config';
 import { type DsnReport, parseDsn } from './dsn';
@@ -69,6 +69,9 @@ export class SeedMailbox {
     const ca = config.tls?.caPem;
     const servername =
       config.tls?.servername ?? (isIP(config.host) ? undefined : config.host.replace(/\.$/, ''));
+    // Loaded by the first IMAP seed mailbox a run opens: a canary function that finds arrivals in the ledger
+    // (SES inbound) never initialises imapflow and its charset tables.
+    const { ImapFlow } = await import('imapflow');
     const client = new ImapFlow({
       host: address,
       port: config.port,

@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { createTransport } from 'nodemailer';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { providerRejection } from '../smtp/provider-rejections';
@@ -109,6 +108,8 @@ export async function sendViaSmtp(
   // tls.caFile was read into caPem when the config was loaded.
   const ca = send.tls?.caPem;
   const servername = send.tls?.servername ?? (isIP(send.host) ? undefined : send.host.replace(/\.$/, ''));
+  // Loaded by the first canary sent over SMTP: one sent through SES never initialises nodemailer.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: address,
     port: send.port,
