@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { runProbes } from '../../shared/run/run-group';
 import { jsonText } from '../../shared/util/sanitize';
@@ -7,8 +6,9 @@ import { exitCodeForRun, formatRun, progressAllowed, styleFor, UsageError } from
 import { gracefulStop } from '../signals';
 
 /** A progress bar on stderr while probes run, only on a terminal (a canary may wait for minutes). */
-function runProgress(total: number): { tick(): void; stop(): void } {
+async function runProgress(total: number): Promise<{ tick(): void; stop(): void }> {
   if (!progressAllowed() || total < 2) return { tick: () => {}, stop: () => {} };
+  const { SingleBar } = await import('cli-progress');
   const bar = new SingleBar({
     stream: process.stderr,
     format: ' {bar} {value}/{total} probes | {duration_formatted}',
@@ -36,10 +36,10 @@ export function runCommand(): Command {
       const { specs } = local;
       // Ctrl-C lets the probes in flight finish and be stored; nothing new starts after the run anyway.
       const stop = gracefulStop(() => `the ${specs.length} probe(s) of this run`);
-      let progress = runProgress(0);
+      let progress = await runProgress(0);
       try {
         if (specs.length === 0) throw new UsageError(`no probe matches --only ${opts.only?.join(' ')}`);
-        progress = runProgress(specs.length);
+        progress = await runProgress(specs.length);
         const reports = await runProbes(specs, new Date(), local.deps, () => progress.tick());
         progress.stop();
         process.stdout.write(

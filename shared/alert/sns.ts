@@ -1,4 +1,4 @@
-import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
 import { plainText, snsSubject } from '../util/sanitize';
 import { alertTextLines, renderAlert } from './render';
 import type { Alert, Alerter } from './types';
@@ -55,6 +55,8 @@ export function createSnsAlerter({ client, topicArn }: SnsAlerterOptions): Alert
     name: 'sns',
     async publish(alert) {
       try {
+        // The command's module loads with the first publish: a local run without an SNS client never loads it.
+        const { PublishCommand } = await import('@aws-sdk/client-sns');
         await client.send(new PublishCommand(snsPublishInput(alert, topicArn)));
       } catch (err) {
         throw new SnsPublishError(

@@ -10,7 +10,7 @@ export interface ProbePorts {
   /** Where canary sends and arrivals are recorded: the results table. */
   canaryLedger: CanaryLedger;
   /** The SES v2 client for a region (`undefined`: the default region), built once by the platform. */
-  ses(region: string | undefined): SESv2Client;
+  ses(region: string | undefined): Promise<SESv2Client>;
 }
 
 /** One graph a kind adds to the dashboard: a metric of each of its groups, per statistic. */

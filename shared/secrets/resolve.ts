@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describeSecretRef, type SecretRef, type SecretResolver } from '../config/secret-ref';
 
 /** A secret that could not be read. The message names the reference, never a value. */
@@ -66,6 +66,8 @@ export function createSecretResolver(options: SecretResolverOptions = {}): Secre
     if (hit && now() - hit.at < cacheMs) return pickKey(ref, hit.value);
     let value: string | undefined;
     try {
+      // The command's module loads with the first fetch: a local run (no client) never loads it.
+      const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
       const out = await options.secretsManager.send(new GetSecretValueCommand({ SecretId: ref.secret }), {
         abortSignal: AbortSignal.timeout(5000),
       });

@@ -1,4 +1,4 @@
-import { RE2JS, RE2JSSyntaxException } from 're2js';
+import type * as Re2 from 're2js';
 
 /**
  * Regular expressions an operator writes in the config (`expect.<record>.pattern`) and the probe runs against
@@ -18,12 +18,19 @@ export interface Pattern {
 
 const compiled = new Map<string, Pattern>();
 
+let re2: typeof Re2 | undefined;
+/** RE2JS (260 KB) loads with the first pattern compiled: a config that has none never loads it. */
+function engine(): typeof Re2 {
+  re2 ??= require('re2js') as typeof Re2;
+  return re2;
+}
+
 /** Compiles `source` (cached: a probe runs the same few patterns every slot); throws on invalid RE2 syntax. */
 export function compilePattern(source: string): Pattern {
   const known = compiled.get(source);
   if (known) return known;
   if (source.length > PATTERN_MAX) throw new Error(`pattern longer than ${PATTERN_MAX} characters`);
-  const re = RE2JS.compile(source);
+  const re = engine().RE2JS.compile(source);
   const pattern: Pattern = { source, test: (text) => re.matcher(text).find() };
   compiled.set(source, pattern);
   return pattern;
@@ -36,7 +43,9 @@ export function patternProblem(source: string): string | undefined {
     return undefined;
   } catch (err) {
     const reason =
-      err instanceof RE2JSSyntaxException ? err.message.replace(/^error parsing regexp: /, '') : String(err);
+      err instanceof engine().RE2JSSyntaxException
+        ? err.message.replace(/^error parsing regexp: /, '')
+        : String(err);
     return `must be a regular expression in RE2 syntax (no backreferences or lookaround): ${reason}`;
   }
 }

@@ -100,6 +100,13 @@ describe('mailprobe CLI', () => {
     expect(probeCode(run.modules).map((m) => m.slice(m.indexOf('/dist/')))).toEqual([
       '/dist/shared/probes/smtp/probe.js',
     ]);
+    // Nor the SDK clients a local run without SES, SNS or Secrets Manager never calls, the pattern engine of a
+    // config without patterns, or the progress bar off a terminal.
+    expect(
+      run.modules.filter((m) =>
+        /client-(sesv2|sns|secrets-manager)\/|\/re2js\/|\/cli-progress\//.test(m),
+      ),
+    ).toEqual([]);
   });
 
   it('reads a YAML config without loading the TypeScript loader', async () => {

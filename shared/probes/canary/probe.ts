@@ -61,7 +61,7 @@ function secret(ctx: ProbeContext, ref: SecretRef, what: string): string {
 /** What the canary probe needs from the platform: given to `createCanaryProbe`, never built by the probe. */
 export interface CanaryProbeDeps {
   /** The SES v2 client for a region (`undefined`: the default region). */
-  ses(region: string | undefined): SESv2Client;
+  ses(region: string | undefined): Promise<SESv2Client>;
   /** Where sends and arrivals are recorded (the results table); without it, ledger arrivals are unknown. */
   ledger?: CanaryLedger;
 }
@@ -116,7 +116,7 @@ async function sendCanary(
   const send = group.options.send;
   const log = (line: string) => ctx.transcript.add(line);
   if (send.via === 'ses')
-    return sendViaSes(deps.ses(send.region), send, message, { signal: ctx.signal, log });
+    return sendViaSes(await deps.ses(send.region), send, message, { signal: ctx.signal, log });
   const password = send.auth ? secret(ctx, send.auth.password, 'relay password') : undefined;
   const dkimKey = send.dkim ? secret(ctx, send.dkim.privateKey, 'DKIM private key') : undefined;
   return sendViaSmtp(
