@@ -103,9 +103,7 @@ describe('mailprobe CLI', () => {
     // Nor the SDK clients a local run without SES, SNS or Secrets Manager never calls, the pattern engine of a
     // config without patterns, or the progress bar off a terminal.
     expect(
-      run.modules.filter((m) =>
-        /client-(sesv2|sns|secrets-manager)\/|\/re2js\/|\/cli-progress\//.test(m),
-      ),
+      run.modules.filter((m) => /client-(sesv2|sns|secrets-manager)\/|\/re2js\/|\/cli-progress\//.test(m)),
     ).toEqual([]);
   });
 
