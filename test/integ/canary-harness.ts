@@ -41,6 +41,8 @@ export async function runCanary(
     memo?: JsonObject;
     now?: () => Date;
     secrets?: Record<string, string>;
+    /** The run's signal (instead of the runner's budget), to see what the probe reports when it is aborted. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<CanaryRun> {
   // SES: the real client (tests that send through SES mock it with aws-sdk-client-mock).
@@ -56,6 +58,7 @@ export async function runCanary(
       ...(options.memo ? { memo: options.memo } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     },
   );
   return { ...run, check };

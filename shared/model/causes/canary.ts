@@ -73,6 +73,19 @@ export const canaryCauses = {
       'that the port is not filtered where the probe runs (Lambda blocks outbound port 25: use 587), and run the ' +
       'smtp probe against the same endpoint for a detailed diagnosis.',
   },
+  'canary.send.starttls-unavailable': {
+    title: 'Sending relay offers no usable STARTTLS',
+    explanation:
+      'The canary is sent with STARTTLS required (mode starttls), and the relay did not offer STARTTLS in its EHLO ' +
+      'reply or refused the STARTTLS command. No canary and no credentials went out in plaintext. Either the relay ' +
+      'lost its TLS setup (a missing certificate, a broken TLS config after an upgrade), or something in the path ' +
+      'strips STARTTLS from the EHLO reply (a firewall doing SMTP inspection, a downgrade attack).',
+    remediation:
+      'Look at the EHLO reply in the transcript; compare with `openssl s_client -starttls smtp -connect ' +
+      '<host>:<port>` from another network. On Postfix check `smtpd_tls_cert_file`/`smtpd_tls_key_file` and ' +
+      '`smtpd_tls_security_level`; on Exchange the receive connector’s certificate. A relay that speaks TLS from ' +
+      'the first byte (port 465) needs `mode: implicit-tls`.',
+  },
   'canary.send.auth-failed': {
     title: 'Sending relay refused the credentials',
     explanation:

@@ -5,8 +5,3 @@ export function oneLine(s: unknown): string {
     .trim()
     .slice(0, 300);
 }
-
-/** The enhanced status code (RFC 3463) in a reply, e.g. `5.1.1`. */
-export function enhancedCode(reply: string): string | undefined {
-  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(reply)?.[1];
-}

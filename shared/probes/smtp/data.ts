@@ -1,7 +1,7 @@
 import type { Check } from '../../model/result';
 import { dataVerdict, describeReply, replyDetails } from './classify';
 import type { SessionPlan, Step } from './plan';
-import type { SmtpWire } from './wire';
+import { type SmtpWire, sendMessage } from './wire';
 
 /** The size of the message `send` sends when `sizeBytes` is not set: a real message, not a one-liner. */
 const DEFAULT_MESSAGE_BYTES = 65_536;
@@ -15,7 +15,7 @@ const FILLER_LINE = `${'mailprobe size test '.repeat(4).trim()}\n`;
 
 /**
  * DATA with a test message of the planned size, built by nodemailer's MailComposer (plain 7-bit text lines, so the
- * size on the wire is the size planned), dot-stuffed. A limit a server enforces only after DATA (a content
+ * size on the wire is the size planned), dot-stuffed by sendMessage. A limit a server enforces only after DATA (a content
  * filter, a provider's gateway, a SIZE it does not advertise) shows here and nowhere else.
  */
 export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Promise<Check> {
@@ -54,13 +54,7 @@ export async function sendData(w: SmtpWire, plan: SessionPlan, step: Step): Prom
       const lines = Math.ceil((target - message.length) / (FILLER_LINE.length + 1));
       message = await compose(intro + FILLER_LINE.repeat(lines));
     }
-    const body = message
-      .toString('utf8')
-      .replace(/\r?\n/g, '\r\n')
-      .replace(/^\./gm, '..')
-      .replace(/\r\n$/, '');
-    w.write(`${body}\r\n.`, `[message, ${message.length} bytes]`);
-    const done = await w.readReply(t);
+    const done = await sendMessage(w, message, t);
     const v = dataVerdict(done);
     return {
       id: 'data',

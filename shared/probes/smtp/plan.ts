@@ -35,14 +35,5 @@ export interface SessionIo {
   now(): Date;
 }
 
-/** What the server announced in its EHLO reply. */
-export interface Ehlo {
-  keywords: string[];
-  starttls: boolean;
-  /** Undefined when AUTH is not advertised. */
-  auth?: string[];
-  sizeLimit?: number;
-}
-
 /** Runs one phase under its timing name (ctx.timings.measure). */
 export type Step = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;

@@ -16,8 +16,9 @@ import {
 } from './classify';
 import { daneCheck } from './dane';
 import { messageBytes, sendData } from './data';
+import { type Ehlo, parseEhlo } from './ehlo';
 import { bannerFailure, readBanner } from './greeting';
-import type { Ehlo, SessionIo, SessionPlan, Step } from './plan';
+import type { SessionIo, SessionPlan, Step } from './plan';
 import { smtputf8Missing, utf8Addresses } from './smtputf8';
 import {
   bounded,
@@ -35,28 +36,6 @@ const QUIT_TIMEOUT_MS = 5000;
 /** Thrown inside the session to end it after the failing step's check was recorded. */
 class Stop extends Error {
   override readonly name = 'Stop';
-}
-
-function parseEhlo(reply: SmtpReply): Ehlo {
-  const lines = reply.lines.slice(1).map((l) => l.trim());
-  const keywords = lines.map((l) => (l.split(/[\s=]/)[0] ?? '').toUpperCase()).filter(Boolean);
-  const authLine = lines.find((l) => /^AUTH[\s=]/i.test(l));
-  const size = lines.map((l) => /^SIZE\s+(\d+)/i.exec(l)?.[1]).find(Boolean);
-  return {
-    keywords: keywords.slice(0, 40),
-    starttls: keywords.includes('STARTTLS'),
-    ...(authLine
-      ? {
-          auth: authLine
-            .slice(5)
-            .split(/[\s=]+/)
-            .filter(Boolean)
-            .map((m) => m.toUpperCase())
-            .slice(0, 20),
-        }
-      : {}),
-    ...(size && Number(size) > 0 ? { sizeLimit: Number(size) } : {}),
-  };
 }
 
 const CONNECT_CAUSES: Record<string, CauseId> = {

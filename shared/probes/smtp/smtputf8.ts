@@ -1,5 +1,5 @@
 import type { Check } from '../../model/result';
-import type { Ehlo } from './plan';
+import type { Ehlo } from './ehlo';
 import { bounded } from './wire';
 
 /**

@@ -368,3 +368,15 @@ export function tcpConnect(
     else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Sends a message after a 354 to DATA and waits for the server's verdict on it: CRLF line ends, every line that
+ * starts with a dot gets a second one (RFC 5321 4.5.2), then the lone `.` that ends it. The transcript gets the
+ * size, not the content.
+ */
+export function sendMessage(w: SmtpWire, message: Buffer | string, timeoutMs: number): Promise<SmtpReply> {
+  const text = typeof message === 'string' ? message : message.toString('utf8');
+  const body = text.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..').replace(/\r\n$/, '');
+  w.write(`${body}\r\n.`, `[message, ${Buffer.byteLength(text)} bytes]`);
+  return w.readReply(timeoutMs);
+}
