@@ -1,9 +1,9 @@
 /**
  * Runs every `bench/*.bench.ts` module (or those named on the command line: `npm run bench -- history`), prints one
- * markdown table of their figures and writes it to bench/results.md. A module that throws is reported after the
- * table and makes the run exit 1.
+ * markdown table of their figures and writes it to bench/results.md, where the rows of modules not run this time
+ * stay as they were. A module that throws is reported after the table and makes the run exit 1.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchModule, BenchRow } from './types';
 
@@ -43,12 +43,14 @@ async function main(): Promise<number> {
   const table = renderTable(rows);
   process.stdout.write(`${table}\n`);
   const failed = failures.map(({ name, error }) => `- ${name}: FAILED: ${describe(error)}`);
+  const results = join(__dirname, 'results.md');
+  const earlier = existsSync(results) ? readFileSync(results, 'utf8') : '';
   writeFileSync(
-    join(__dirname, 'results.md'),
+    results,
     [
-      `# Benchmark results (${new Date().toISOString()})`,
+      `# Benchmark results (${new Date().toISOString()}${names === available ? '' : `; re-run: ${names.join(', ')}`})`,
       '',
-      table,
+      ...(names === available ? [table] : merged(table, earlier, available, names)),
       ...(failed.length ? ['', ...failed] : []),
     ]
       .join('\n')
@@ -72,6 +74,23 @@ function renderTable(rows: { name: string; row: BenchRow }[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * A partial run: the earlier file's notes (the paragraphs between its title and its table, written by whoever ran
+ * it), then the new rows with the earlier rows of the modules not run this time, in module order.
+ */
+function merged(table: string, earlier: string, available: string[], ran: string[]): string[] {
+  const lines = earlier.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('| figure |'));
+  const notes = start > 0 ? lines.slice(1, start).join('\n').trim() : '';
+  const moduleOf = (line: string) => /^\| ([a-z-]+): /.exec(line)?.[1] ?? '';
+  const kept = lines.filter((line) => available.includes(moduleOf(line)) && !ran.includes(moduleOf(line)));
+  const [head, rule, ...fresh] = table.split('\n');
+  const rows = [...kept, ...fresh].sort(
+    (a, b) => available.indexOf(moduleOf(a)) - available.indexOf(moduleOf(b)),
+  );
+  return [...(notes ? [notes, ''] : []), [head, rule, ...rows].join('\n')];
 }
 
 function formatNumber(n: number): string {

@@ -3,10 +3,10 @@ import { getServers } from 'node:dns';
 import { isIP, Socket } from 'node:net';
 import * as packet from 'dns-packet';
 import type { ResolverSettings } from '../config/resolver';
-import { DnsLookupError } from './resolver';
+import { DnsLookupError, type RrType } from './resolver';
 
-/** Types asked with DNSSEC in mind: DANE's TLSA, and the apex records whose validation state stands for a zone. */
-export type SecureRrType = 'TLSA' | 'SOA' | 'DNSKEY' | 'DS' | 'MX' | 'A' | 'AAAA' | 'TXT';
+/** Types asked here: DANE's TLSA, the apex records whose validation state stands for a zone, the probes' records. */
+export type SecureRrType = RrType | 'TLSA' | 'SOA' | 'DNSKEY' | 'DS';
 
 /** RFC 8914 extended DNS error codes, by number. */
 const EDE_NAMES: Record<number, string> = {
@@ -41,6 +41,12 @@ const EDE_OPTION = 15;
 const UDP_PAYLOAD = 1232;
 /** Longest EXTRA-TEXT kept from a resolver (untrusted text). */
 const MAX_EDE_TEXT = 200;
+/** CNAME records kept from one answer: a chain longer than any resolver follows (Unbound 11, Knot 13). */
+const MAX_ALIASES_KEPT = 32;
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
 
 export interface ExtendedError {
   code: number;
@@ -48,12 +54,25 @@ export interface ExtendedError {
   text: string;
 }
 
-interface SecureAnswer {
+/** A CNAME record of an answer section, names lower-cased without the final dot. */
+interface AnsweredAlias {
+  name: string;
+  target: string;
+}
+
+export interface SecureAnswer {
   rcode: string;
   /** The AD bit: the resolver validated the answer (meaningful only from a validating resolver). */
   authenticated: boolean;
   /** Records of the asked type in the answer section (CNAMEs followed by the resolver). */
   records: packet.Answer[];
+  /** The CNAME records of the answer section: the chain the server followed from the name asked (at most 32). */
+  aliases: AnsweredAlias[];
+  /**
+   * The authority section holds an SOA: the answer is a cacheable negative one (RFC 2308), about the last name of
+   * the chain. Without it, an empty NOERROR after a CNAME may be a server that did not follow the alias.
+   */
+  negativeSoa: boolean;
   /** RFC 8914 extended errors the resolver attached (why validation failed, say). */
   extendedErrors: ExtendedError[];
   server: string;
@@ -147,6 +166,8 @@ function tcpExchange(query: Buffer, host: string, port: number, timeoutMs: numbe
   });
 }
 
+const decode = (raw: Buffer) => packet.decode(raw) as packet.DecodedPacket & { rcode: string };
+
 const RCODE_FAILURE: Record<string, DnsLookupError['failure']> = {
   SERVFAIL: 'servfail',
   REFUSED: 'refused',
@@ -183,15 +204,20 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
         const server = servers[attempt % servers.length] as string;
         const { host, port } = parseServer(server);
         try {
-          let raw = await udpExchange(query, id, host, port, settings.timeoutMs);
-          if (packet.decode(raw).flag_tc) raw = await tcpExchange(query, host, port, settings.timeoutMs);
-          const response = packet.decode(raw) as packet.DecodedPacket & { rcode: string };
+          let response = decode(await udpExchange(query, id, host, port, settings.timeoutMs));
+          if (response.flag_tc) response = decode(await tcpExchange(query, host, port, settings.timeoutMs));
           const failure = RCODE_FAILURE[response.rcode];
           if (failure === 'refused') throw new DnsLookupError(failure, { name, type }, 'EREFUSED');
+          const answers = response.answers ?? [];
           return {
             rcode: response.rcode,
             authenticated: response.flag_ad,
-            records: (response.answers ?? []).filter((a) => a.type === type),
+            records: answers.filter((a) => a.type === type),
+            aliases: answers
+              .flatMap((a) => (a.type === 'CNAME' && type !== 'CNAME' ? [a] : []))
+              .slice(0, MAX_ALIASES_KEPT)
+              .map((a) => ({ name: normalise(a.name), target: normalise(a.data) })),
+            negativeSoa: (response.authorities ?? []).some((a) => a.type === 'SOA'),
             extendedErrors: extendedErrors(response),
             server,
           };

@@ -1,7 +1,9 @@
+import type { AliasesSeen } from '../../dns/answer-resolver';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { aliasCheck, followAliases } from './cname';
 import type { DnsOptions } from './config';
+import { lookup } from './lookup';
 
 /** The finding for one name the probe reads that is an alias, with the record check that reads it. */
 export interface AliasFinding {
@@ -17,15 +19,18 @@ interface AliasedName {
   /** The record it holds, for the message. */
   what: string;
   name: string;
+  /** The type its record check asks: the walk starts from that answer. */
+  type: 'TXT' | 'A';
 }
 
 /** The names the probe reads that are commonly delegated by CNAME (to an email provider, an MTA-STS host). */
 function aliasedNames(domain: string, selectors: string[], options: DnsOptions): AliasedName[] {
-  const at = (id: string, recordCheck: string, what: string, name: string): AliasedName => ({
+  const at = (id: string, recordCheck: string, what: string, name: string, type: 'TXT' | 'A' = 'TXT') => ({
     id,
     recordCheck,
     what: `${what} ${name}`,
     name,
+    type,
   });
   return [
     ...selectors.map((s) => at(`alias:dkim:${s}`, `dkim:${s}`, 'DKIM key', `${s}._domainkey.${domain}`)),
@@ -34,7 +39,7 @@ function aliasedNames(domain: string, selectors: string[], options: DnsOptions):
       ? []
       : [
           at('alias:mta-sts', 'mta-sts.record', 'MTA-STS record', `_mta-sts.${domain}`),
-          at('alias:mta-sts.host', 'mta-sts.policy', 'MTA-STS policy host', `mta-sts.${domain}`),
+          at('alias:mta-sts.host', 'mta-sts.policy', 'MTA-STS policy host', `mta-sts.${domain}`, 'A'),
         ]),
     ...(options.tlsRpt === 'off'
       ? []
@@ -45,17 +50,21 @@ function aliasedNames(domain: string, selectors: string[], options: DnsOptions):
 
 /**
  * Follows every DKIM selector, `_dmarc`, `_mta-sts`, `mta-sts`, `_smtp._tls` and `default._bimi` name the probe reads
- * along its CNAMEs; a finding for each that is an alias. MX hosts are judged by their own MX host checks.
+ * along its CNAMEs; a finding for each that is an alias. The walk starts from the answer to the name's record query
+ * (the record check's, when `resolve` caches), so only hops no answer showed are asked. MX hosts are judged by their
+ * own MX host checks.
  */
 export async function checkAliases(
   domain: string,
   selectors: string[],
   options: DnsOptions,
   resolve: DnsResolver,
+  seen: AliasesSeen,
 ): Promise<AliasFinding[]> {
   const found = await Promise.all(
-    aliasedNames(domain, selectors, options).map(async ({ id, recordCheck, what, name }) => {
-      const check = aliasCheck(id, what, await followAliases(name, resolve));
+    aliasedNames(domain, selectors, options).map(async ({ id, recordCheck, what, name, type }) => {
+      await lookup(resolve, name, type);
+      const check = aliasCheck(id, what, await followAliases(name, resolve, seen));
       return check ? { check, recordCheck } : undefined;
     }),
   );

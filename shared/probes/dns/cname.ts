@@ -1,3 +1,4 @@
+import type { AliasesSeen, NameFact } from '../../dns/answer-resolver';
 import type { DnsLookupError, DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { clip, lookup, unknownCheck } from './lookup';
@@ -38,25 +39,35 @@ function normalise(name: string): string {
 }
 
 /**
- * Follows the CNAME records from `name` one hop at a time (a CNAME query is never chased by the server, so each
- * hop is seen, even across zones and through an authoritative-only server). Bounded: it stops at a loop and one
- * hop past MAX_ALIASES.
+ * Follows the CNAME records from `name`, taking each hop from what earlier answers showed (`seen`) and asking a CNAME
+ * query for the others (a CNAME query is never chased by the server, so each hop is seen, even across zones and
+ * through an authoritative-only server). Bounded: it stops at a loop and one hop past MAX_ALIASES.
  */
-export async function followAliases(name: string, resolve: DnsResolver): Promise<AliasChain> {
+export async function followAliases(
+  name: string,
+  resolve: DnsResolver,
+  seen: AliasesSeen = new Map(),
+): Promise<AliasChain> {
   const names = [normalise(name)];
   for (;;) {
     const current = names[names.length - 1] as string;
-    const found = await lookup<string[]>(resolve, current, 'CNAME');
-    if (found.kind === 'unknown') return { names, end: 'unknown', error: found.error };
-    if (found.kind === 'none') {
-      return { names, end: found.error.failure === 'nxdomain' && names.length > 1 ? 'dangling' : 'resolves' };
-    }
-    const target = normalise(found.records[0] ?? '');
+    const fact = seen.get(current) ?? (await askAlias(current, resolve));
+    if ('error' in fact) return { names, end: 'unknown', error: fact.error };
+    if ('exists' in fact) return { names, end: !fact.exists && names.length > 1 ? 'dangling' : 'resolves' };
+    const target = normalise(fact.cname);
     const looped = names.includes(target);
     names.push(target);
     if (looped) return { names, end: 'loop' };
     if (names.length - 1 > MAX_ALIASES) return { names, end: 'too-long' };
   }
+}
+
+/** One hop asked: the CNAME of `name`, or whether it exists when it has none. */
+async function askAlias(name: string, resolve: DnsResolver): Promise<NameFact | { error: DnsLookupError }> {
+  const found = await lookup<string[]>(resolve, name, 'CNAME');
+  if (found.kind === 'unknown') return { error: found.error };
+  if (found.kind === 'none') return { exists: found.error.failure !== 'nxdomain' };
+  return { cname: found.records[0] ?? '' };
 }
 
 /** The chain as one line, each untrusted name bounded: `a -> b -> c`. */

@@ -37,10 +37,12 @@ export function httpsPolicyFetcher(options: MtaStsFetchOptions): PolicyFetcher {
       url,
     });
 
-    const [a, aaaa] = await Promise.all([addresses(resolve, host, 'A'), addresses(resolve, host, 'AAAA')]);
-    const address = first(a) ?? first(aaaa);
+    // One address is all the fetch needs: AAAA is asked only when A gives none.
+    const a = await addresses(resolve, host, 'A');
+    const aaaa = first(a) ? undefined : await addresses(resolve, host, 'AAAA');
+    const address = first(a) ?? (aaaa && first(aaaa));
     if (!address) {
-      const unknown = [a, aaaa].find((l) => l.kind === 'unknown');
+      const unknown = [a, aaaa].find((l) => l?.kind === 'unknown');
       if (unknown?.kind === 'unknown') {
         return failed(
           'unknown',

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { AliasesSeen } from '../../dns/answer-resolver';
 import type { DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { aliasCheck, followAliases, showChain } from './cname';
@@ -21,7 +22,11 @@ function host(exchange: string): string {
 }
 
 /** MX: present, null MX (RFC 7505), implicit MX, and every host resolving to addresses (not a CNAME, not an IP). */
-export async function checkMx(domain: string, resolve: DnsResolver): Promise<MxFindings> {
+export async function checkMx(
+  domain: string,
+  resolve: DnsResolver,
+  seen: AliasesSeen = new Map(),
+): Promise<MxFindings> {
   const found = await mx(resolve, domain);
   if (found.kind === 'unknown') {
     return {
@@ -63,7 +68,7 @@ export async function checkMx(domain: string, resolve: DnsResolver): Promise<MxF
     },
   ];
   const checked = hosts.slice(0, MAX_HOSTS);
-  checks.push(...(await Promise.all(checked.map((h) => checkHost(h, resolve)))));
+  checks.push(...(await Promise.all(checked.map((h) => checkHost(h, resolve, seen)))));
   if (hosts.length > MAX_HOSTS) {
     checks[0] = {
       ...(checks[0] as Check),
@@ -116,7 +121,7 @@ async function implicitMx(domain: string, resolve: DnsResolver): Promise<MxFindi
   };
 }
 
-async function checkHost(name: string, resolve: DnsResolver): Promise<Check> {
+async function checkHost(name: string, resolve: DnsResolver, seen: AliasesSeen): Promise<Check> {
   const id = `mx.host:${name}`;
   if (isIP(name)) {
     return {
@@ -126,11 +131,9 @@ async function checkHost(name: string, resolve: DnsResolver): Promise<Check> {
       message: `MX points at the IP address ${name}, not a host name`,
     };
   }
-  const [a, aaaa, chain] = await Promise.all([
-    addresses(resolve, name, 'A'),
-    addresses(resolve, name, 'AAAA'),
-    followAliases(name, resolve),
-  ]);
+  const [a, aaaa] = await Promise.all([addresses(resolve, name, 'A'), addresses(resolve, name, 'AAAA')]);
+  // After the address queries, whose answers show the chain, so the walk asks only what they did not show.
+  const chain = await followAliases(name, resolve, seen);
   if (chain.end === 'dangling' || chain.end === 'loop' || chain.end === 'too-long') {
     return aliasCheck(id, `MX host ${name}`, chain) as Check;
   }

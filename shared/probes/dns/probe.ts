@@ -1,3 +1,4 @@
+import { type AliasesSeen, answerResolver } from '../../dns/answer-resolver';
 import type { DnsResolver } from '../../dns/resolver';
 import type { SecureResolver } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
@@ -23,6 +24,8 @@ import { checkTlsRpt } from './tls-rpt';
 
 export interface DnsCheckDeps {
   resolve: DnsResolver;
+  /** What the answers of `resolve` showed about CNAMEs (answerResolver writes it); without it every hop is asked. */
+  seen?: AliasesSeen;
   /** DNSSEC-aware queries; without them no dnssec check is made. */
   secure?: SecureResolver;
   fetchPolicy: PolicyFetcher;
@@ -39,14 +42,14 @@ export async function runDnsChecks(
   options: DnsOptions,
   deps: DnsCheckDeps,
 ): Promise<ProbeOutcome> {
-  const { resolve, signal } = deps;
+  const { resolve, signal, seen = new Map() } = deps;
   const domain = target.name.toLowerCase().replace(/\.$/, '');
   const timed = <T>(phase: string, fn: () => Promise<T>) =>
     deps.timings ? deps.timings.measure(phase, fn) : fn();
 
   // A selector with an expected value is checked even when `dkimSelectors` does not list it.
   const selectors = [...new Set([...target.dkimSelectors, ...Object.keys(target.expect?.dkim ?? {})])];
-  const mxStep = timed('mx', () => checkMx(domain, resolve));
+  const mxStep = timed('mx', () => checkMx(domain, resolve, seen));
   const [mx, spf, dkim, dmarc, mtaSts, tlsRpt, bimi, ptr, dnssec, aliases] = await Promise.all([
     mxStep,
     timed('spf', () => checkSpf(domain, target.sendingIps, resolve)),
@@ -63,7 +66,7 @@ export async function runDnsChecks(
     deps.secure
       ? timed('dnssec', () => checkDnssec(domain, options.dnssec, deps.secure as SecureResolver))
       : undefined,
-    timed('aliases', () => checkAliases(domain, selectors, options, resolve)),
+    timed('aliases', () => checkAliases(domain, selectors, options, resolve, seen)),
   ]);
 
   const sending = { spf: spf.records, dkimSelectors: selectors, sendingIps: target.sendingIps };
@@ -113,14 +116,19 @@ export async function runDnsChecks(
 
 export const dnsProbe: ProbeDefinition<DnsGroup, DomainTarget> = {
   kind: 'dns',
-  run: (target, group, ctx) =>
-    runDnsChecks(target, group.options, {
-      resolve: cachingResolver(ctx.dns(), (line) => ctx.transcript.add(line)),
-      secure: ctx.dnssec(),
+  run: (target, group, ctx) => {
+    // The record queries go through the DNSSEC-aware resolver too: their answer sections show the CNAME chains.
+    const secure = ctx.dnssec();
+    const seen: AliasesSeen = new Map();
+    return runDnsChecks(target, group.options, {
+      resolve: cachingResolver(answerResolver(secure, seen), (line) => ctx.transcript.add(line)),
+      seen,
+      secure,
       fetchPolicy: httpsPolicyFetcher(group.options.mtaStsFetch),
       signal: ctx.signal,
       now: ctx.now(),
       memo: ctx.memo,
       timings: ctx.timings,
-    }),
+    });
+  },
 };

@@ -1,0 +1,159 @@
+import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
+import { type AliasesSeen, answerResolver } from '../../shared/dns/answer-resolver';
+import { createResolver, DnsLookupError, type DnsResolver, type RrType } from '../../shared/dns/resolver';
+import { createSecureResolver } from '../../shared/dns/secure-query';
+import { followAliases } from '../../shared/probes/dns/cname';
+import { cachingResolver, lookup } from '../../shared/probes/dns/lookup';
+
+/**
+ * The dns probe's resolver (record queries over the DNSSEC-aware client, answer sections read for CNAMEs) against
+ * the loopback server: it answers what Node's c-ares resolver answers, and a CNAME walk after a record query asks
+ * the server only for the hops no answer showed, counted at the server.
+ */
+describe('answer resolver', () => {
+  let server: DnsServer;
+  const asked: string[] = [];
+  const settings = () => ({ servers: [server.server], timeoutMs: 5000, tries: 1 });
+
+  beforeAll(async () => {
+    server = await startDnsServer({
+      records: {
+        'example.test': [
+          { type: 'MX', exchange: 'Mail.Example.test', priority: 10 },
+          { type: 'MX', exchange: 'mx2.example.test', priority: 20 },
+          { type: 'TXT', data: ['v=spf1 ', 'ip4:192.0.2.0/24 -all'] },
+          { type: 'TXT', data: ['café ünïcode'] },
+          { type: 'NS', target: 'ns1.example.test' },
+        ],
+        'null.example.test': [{ type: 'MX', exchange: '.', priority: 0 }],
+        'mail.example.test': [
+          { type: 'A', address: '192.0.2.10' },
+          { type: 'AAAA', address: '2001:db8::10' },
+        ],
+        '10.2.0.192.in-addr.arpa': [{ type: 'PTR', target: 'mail.example.test' }],
+        // s1 -> s1.dkim.esp.test (resolves), s2 -> gone.esp.test (NXDOMAIN), s3 -> s3.esp.test (no TXT there)
+        's1._domainkey.example.test': [{ type: 'CNAME', target: 'S1.Dkim.Esp.test.' }],
+        's1.dkim.esp.test': [{ type: 'CNAME', target: 'key.esp.test' }],
+        'key.esp.test': [{ type: 'TXT', data: ['v=DKIM1; p=AAAA'] }],
+        's2._domainkey.example.test': [{ type: 'CNAME', target: 'gone.esp.test' }],
+        's3._domainkey.example.test': [{ type: 'CNAME', target: 's3.esp.test' }],
+        's3.esp.test': [{ type: 'A', address: '192.0.2.3' }],
+        'www.example.test': [{ type: 'CNAME', target: 'mail.example.test' }],
+        // a loop: the server answers SERVFAIL, as recursive resolvers do
+        'a.example.test': [{ type: 'CNAME', target: 'b.example.test' }],
+        'b.example.test': [{ type: 'CNAME', target: 'a.example.test' }],
+        'esp.test': [{ type: 'TXT', data: ['parked'] }],
+      },
+      behaviour: (name, type) => {
+        asked.push(`${type} ${name}`);
+        if (name === 'servfail.example.test') return 'servfail';
+        if (name === 'refused.example.test') return 'refused';
+        return undefined;
+      },
+    });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    asked.length = 0;
+  });
+
+  const outcome = async (resolve: DnsResolver, name: string, type: RrType) => {
+    try {
+      return { records: await resolve(name, type) };
+    } catch (err) {
+      if (!(err instanceof DnsLookupError)) throw err;
+      return { failure: err.failure, code: err.code };
+    }
+  };
+
+  it('answers every record type and failure as c-ares does', async () => {
+    const cares = createResolver(settings());
+    const ours = answerResolver(createSecureResolver({ ...settings(), validating: false }), new Map());
+    const questions: [string, RrType][] = [
+      ['example.test', 'MX'],
+      ['null.example.test', 'MX'],
+      ['example.test', 'TXT'],
+      ['example.test', 'NS'],
+      ['mail.example.test', 'A'],
+      ['mail.example.test', 'AAAA'],
+      ['www.example.test', 'A'],
+      ['www.example.test', 'CNAME'],
+      ['10.2.0.192.in-addr.arpa', 'PTR'],
+      ['s1._domainkey.example.test', 'TXT'],
+      ['mail.example.test', 'TXT'],
+      ['nowhere.example.test', 'A'],
+      ['s2._domainkey.example.test', 'TXT'],
+      ['servfail.example.test', 'A'],
+      ['refused.example.test', 'A'],
+    ];
+    for (const [name, type] of questions) {
+      const [theirs, mine] = [await outcome(cares, name, type), await outcome(ours, name, type)];
+      expect({ name, type, ...mine }).toEqual({ name, type, ...theirs });
+    }
+    // The non-ASCII TXT string is there, byte for byte as c-ares gives it.
+    expect(JSON.stringify(await ours('example.test', 'TXT'))).toContain('caf');
+  });
+
+  /** A record query through the probe's caching resolver, then the walk, with the queries the server saw. */
+  async function walk(name: string, type: RrType) {
+    const seen: AliasesSeen = new Map();
+    const resolve = cachingResolver(
+      answerResolver(createSecureResolver({ ...settings(), validating: false }), seen),
+    );
+    await lookup(resolve, name, type);
+    const before = asked.length;
+    const chain = await followAliases(name, resolve, seen);
+    return { chain, walkQueries: asked.slice(before), queries: asked.length };
+  }
+
+  it('takes a chain that resolves from the record answer: no CNAME query', async () => {
+    const { chain, walkQueries, queries } = await walk('s1._domainkey.example.test', 'TXT');
+    expect(chain).toEqual({
+      names: ['s1._domainkey.example.test', 's1.dkim.esp.test', 'key.esp.test'],
+      end: 'resolves',
+    });
+    expect(walkQueries).toEqual([]);
+    expect(queries).toBe(1);
+  });
+
+  it('knows a name that is no alias from its record answer, present or not', async () => {
+    for (const [name, type] of [
+      ['mail.example.test', 'A'],
+      ['mail.example.test', 'TXT'],
+      ['nowhere.example.test', 'TXT'],
+    ] as const) {
+      asked.length = 0;
+      const { chain, walkQueries } = await walk(name, type);
+      expect(chain).toEqual({ names: [name], end: 'resolves' });
+      expect(walkQueries).toEqual([]);
+    }
+  });
+
+  it('sees a dangling alias in the NXDOMAIN answer: no CNAME query', async () => {
+    const { chain, walkQueries } = await walk('s2._domainkey.example.test', 'TXT');
+    expect(chain).toEqual({ names: ['s2._domainkey.example.test', 'gone.esp.test'], end: 'dangling' });
+    expect(walkQueries).toEqual([]);
+  });
+
+  it('asks the last name when an empty answer after a CNAME carries no SOA (it may be a server not chasing)', async () => {
+    const { chain, walkQueries } = await walk('s3._domainkey.example.test', 'TXT');
+    expect(chain).toEqual({ names: ['s3._domainkey.example.test', 's3.esp.test'], end: 'resolves' });
+    expect(walkQueries).toEqual(['CNAME s3.esp.test']);
+  });
+
+  it('sees a loop in the chain a server gives up on with SERVFAIL', async () => {
+    const { chain, walkQueries } = await walk('a.example.test', 'TXT');
+    expect(chain).toEqual({ names: ['a.example.test', 'b.example.test', 'a.example.test'], end: 'loop' });
+    expect(walkQueries).toEqual([]);
+  });
+
+  it('asks the hop itself when the record query got no answer', async () => {
+    const { chain, walkQueries } = await walk('servfail.example.test', 'TXT');
+    expect(chain).toMatchObject({
+      names: ['servfail.example.test'],
+      end: 'unknown',
+      error: { failure: 'servfail' },
+    });
+    expect(walkQueries).toEqual(['CNAME servfail.example.test']);
+  });
+});
