@@ -4,7 +4,13 @@ import { queryLabels, type Subject } from './address';
 import { classifyAnswers, type Meaning } from './answers';
 import { boundedReason, FAILURE_TEXT, type LookupOutcome, lookup } from './lookup';
 import type { ActiveZone } from './plan';
-import { type QueryLog, settledZoneHealth, type ZoneHealth, zoneHealth } from './self-test';
+import {
+  type QueryLog,
+  type SelfTestOptions,
+  settledZoneHealth,
+  type ZoneHealth,
+  zoneHealth,
+} from './self-test';
 
 /** The verdict of one zone on one subject. */
 type ZoneVerdict =
@@ -70,13 +76,19 @@ export class Limiter {
 /** Checks subjects against zones; one engine (one limiter, one resolver) serves a probe run or a whole sweep. */
 export class DnsblEngine {
   private readonly limiter: Limiter;
-  private readonly selfTests: Limiter;
-  private readonly now: () => number;
+  /** The self-test's queries (in their own pool), cache key and clock: the same for every zone. */
+  private readonly selfTest: SelfTestOptions;
 
   constructor(private readonly options: EngineOptions) {
     this.limiter = new Limiter(options.concurrency);
-    this.selfTests = new Limiter(2 * options.concurrency);
-    this.now = options.now ?? Date.now;
+    const selfTests = new Limiter(2 * options.concurrency);
+    this.selfTest = {
+      ask: async (name) => (await this.query(() => lookup(options.resolve, name, 'A'), selfTests)) ?? ABORTED,
+      resolverKey: options.resolverKey,
+      ttlMs: options.selfTestTtlMs,
+      now: options.now ?? Date.now,
+      onQuery: options.onQuery,
+    };
   }
 
   /** Zones that list this kind of subject. */
@@ -106,25 +118,18 @@ export class DnsblEngine {
 
     if (this.options.signal?.aborted) return outOfTime;
     const { resolve, onQuery } = this.options;
-    const selfTest = {
-      ask: async (name: string): Promise<LookupOutcome<string>> =>
-        (await this.query(() => lookup(resolve, name, 'A'), this.selfTests)) ?? ABORTED,
-      resolverKey: this.options.resolverKey,
-      ttlMs: this.options.selfTestTtlMs,
-      now: this.now,
-      onQuery,
-    };
     const untrusted = (h: ZoneHealth & { healthy: false }) =>
       result({ kind: 'unknown', cause: h.cause, detail: h.detail, unhealthyZone: true });
     // A known self-test result decides at once. Otherwise the self-test and the query run side by side, so a
     // cold run costs one round trip, not two; the answer is only believed once the zone has passed.
-    const known = settledZoneHealth(zone, selfTest);
+    const known = settledZoneHealth(zone, this.selfTest);
     if (known && !known.healthy) return untrusted(known);
     const name = `${labels}.${zone.queryZone}`;
-    const [health, outcome] = await Promise.all([
-      known ?? zoneHealth(zone, selfTest),
-      this.query(() => lookup(resolve, name, 'A')),
-    ]);
+    const testing = known ? undefined : zoneHealth(zone, this.selfTest);
+    const asked = this.query(() => lookup(resolve, name, 'A'));
+    const [health, outcome] = testing
+      ? await Promise.all([testing, asked])
+      : [known as ZoneHealth, await asked];
     if (!health.healthy) return untrusted(health);
     if (!outcome) return outOfTime;
     onQuery?.(name, outcome);

@@ -114,9 +114,16 @@ export interface SelfTestOptions {
   onQuery?: QueryLog;
 }
 
+/** Each zone's last key: asked before every zone query of a sweep, so built once, not per query. */
+const keys = new WeakMap<ActiveZone, { resolverKey: string; key: string }>();
+
 /** A result holds for one resolver, one zone and the points it tested (configured, or those of the zone's kind). */
 function cacheKey(zone: ActiveZone, resolverKey: string): string {
-  return `${resolverKey}|${zone.queryZone}|${JSON.stringify(testPoints(zone) ?? null)}`;
+  const known = keys.get(zone);
+  if (known?.resolverKey === resolverKey) return known.key;
+  const key = `${resolverKey}|${zone.queryZone}|${JSON.stringify(testPoints(zone) ?? null)}`;
+  keys.set(zone, { resolverKey, key });
+  return key;
 }
 
 /** The finished, unexpired self-test result of a zone, if there is one. */
