@@ -13,9 +13,9 @@ const PASSWORD = 'S3cret-relay-pa55';
 const secrets = { RELAY_PASS: PASSWORD, DKIM_KEY: '' };
 
 /** A canary through a relay on loopback; arrival via the ledger, which these runs do not have (send only). */
-function setup(port: number, send: Record<string, unknown>) {
+function setup(port: number, send: Record<string, unknown>, seed = 'seed@receiver.test') {
   return canaryConfig(
-    { name: 'seed', address: 'seed@receiver.test', arrival: { via: 'ledger' } },
+    { name: 'seed', address: seed, arrival: { via: 'ledger' } },
     {
       timeoutSeconds: 20,
       options: {
@@ -165,6 +165,27 @@ describe('canary send over SMTP', () => {
     expect(run.check('send')?.message).toMatch(/does not offer STARTTLS/);
     expect(received.auth).toBeUndefined();
     expect(received.mailFrom).toBeUndefined();
+  });
+
+  it('sends an address with a UTF-8 local part with SMTPUTF8, and never to a relay without it', async () => {
+    const seed = 'sëed@receiver.test';
+    const willing = await relay();
+    const sent = await runCanary(setup(willing.port, { tls: tls(), ...withAuth }, seed), { secrets });
+    expect(sent.check('send')).toMatchObject({ status: 'pass' });
+    expect(willing.received.mailFrom?.args).toMatchObject({ SMTPUTF8: true });
+
+    const unwilling = await relay({ hideSMTPUTF8: true });
+    const refused = await runCanary(setup(unwilling.port, { tls: tls(), ...withAuth }, seed), { secrets });
+    expect(refused.check('send')).toMatchObject({
+      status: 'fail',
+      cause: 'canary.send.smtputf8-unavailable',
+      details: { addresses: [seed] },
+    });
+    expect(refused.check('send')?.message).toMatch(
+      /does not offer SMTPUTF8 \(RFC 6531\): the canary was not sent/,
+    );
+    expect(unwilling.received.auth).toBeUndefined();
+    expect(unwilling.received.mailFrom).toBeUndefined();
   });
 
   it('reports a refused STARTTLS with the reply the relay gave', async () => {

@@ -166,6 +166,41 @@ describe('root cause from the relations data', () => {
     ]);
   });
 
+  it('explains a canary that cannot send by the STARTTLS the smtp probe sees missing on its relay', () => {
+    const relay = member({
+      probeId: 'smtp/relay',
+      since: '2026-11-23T10:00:00.000Z',
+      findings: [
+        {
+          check: 'starttls',
+          cause: 'smtp.starttls.not-offered',
+          status: 'fail',
+          message: 'no STARTTLS in the EHLO reply',
+        },
+      ],
+      resources: ['host:relay.test'],
+    });
+    const canary = member({
+      probeId: 'canary/seed',
+      kind: 'canary',
+      since: '2026-11-23T10:05:00.000Z',
+      findings: [
+        {
+          check: 'send',
+          cause: 'canary.send.starttls-unavailable',
+          status: 'fail',
+          message: 'relay.test:587: the relay does not offer STARTTLS',
+        },
+      ],
+      resources: ['host:relay.test', 'domain:example.test'],
+    });
+    const rc = rootCause([canary, relay]);
+    expect(rc?.relation.id).toBe('mx-down-loses-canaries');
+    expect(rc?.root.probeId).toBe('smtp/relay');
+    expect(rc?.explained.map((m) => m.probeId)).toEqual(['canary/seed']);
+    expect(rc?.sentence).toContain('no STARTTLS in the EHLO reply');
+  });
+
   it('links nothing when probes share no resource the relation names', () => {
     const listed = member({
       probeId: 'bl/192.0.2.10',

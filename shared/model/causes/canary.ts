@@ -86,6 +86,18 @@ export const canaryCauses = {
       '`smtpd_tls_security_level`; on Exchange the receive connector’s certificate. A relay that speaks TLS from ' +
       'the first byte (port 465) needs `mode: implicit-tls`.',
   },
+  'canary.send.smtputf8-unavailable': {
+    title: 'Sending relay cannot carry an international address (no SMTPUTF8)',
+    explanation:
+      'The canary sender or seed address has a UTF-8 local part (müller@example.de), and the relay does not ' +
+      'advertise SMTPUTF8 in its EHLO reply. RFC 6531 3.4 forbids sending such an address without the extension, ' +
+      'so the canary was not sent: the relay (or one behind it) would refuse it, mangle it, or deliver it to the ' +
+      'wrong mailbox. Real mail to or from such addresses through this relay has the same problem.',
+    remediation:
+      'Enable SMTPUTF8 on the relay (Postfix 3.0+: `smtputf8_enable = yes`, the default with compatibility_level ' +
+      '>= 1; Exchange Online and Gmail offer it), or use an ASCII address for the canary sender and seed ' +
+      '(an international domain alone needs no SMTPUTF8: it is sent as punycode).',
+  },
   'canary.send.auth-failed': {
     title: 'Sending relay refused the credentials',
     explanation:

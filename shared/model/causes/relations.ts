@@ -78,8 +78,13 @@ export const causeRelations: readonly CauseRelation[] = [
   },
   {
     id: 'mx-down-loses-canaries',
-    cause: ['smtp.connect*', 'smtp.banner*', 'smtp.tls*', 'smtp.session*', 'smtp.service*'],
-    explains: ['canary.delivery.missing', 'canary.bounce*', 'canary.send.unreachable'],
+    cause: ['smtp.connect*', 'smtp.banner*', 'smtp.starttls*', 'smtp.tls*', 'smtp.session*', 'smtp.service*'],
+    explains: [
+      'canary.delivery.missing',
+      'canary.bounce*',
+      'canary.send.unreachable',
+      'canary.send.starttls-unavailable',
+    ],
     via: ['host'],
     says: '{effect} {delay} {root}',
   },

@@ -9,6 +9,7 @@ import { providerRejection } from '../smtp/provider-rejections';
 import { pickMechanism, SASL_MECHANISMS, saslAuthenticate } from '../smtp/sasl';
 import { utf8Addresses } from '../smtp/smtputf8';
 import {
+  bounded,
   handshake,
   SmtpClosingError,
   type SmtpReply,
@@ -33,6 +34,8 @@ type Failure =
   | { kind: 'reply'; command: string; reply: SmtpReply }
   | { kind: 'auth'; command?: string; reply?: SmtpReply; text: string; details?: JsonObject }
   | { kind: 'starttls'; reply?: SmtpReply; text: string; details?: JsonObject }
+  /** An address with a UTF-8 local part, and a relay without SMTPUTF8 (RFC 6531 3.4: not sent at all). */
+  | { kind: 'smtputf8'; text: string; details: JsonObject }
   | { kind: 'unreachable'; code: string; text: string; command?: string }
   | { kind: 'aborted'; step: string };
 
@@ -108,6 +111,10 @@ function failureCheck(f: Failure, relay: string): Check {
   if (f.kind === 'auth') return check('fail', 'canary.send.auth-failed', `${relay}: ${oneLine(f.text)}`);
   if (f.kind === 'starttls') {
     return check('fail', 'canary.send.starttls-unavailable', `${relay}: ${oneLine(f.text)}`);
+  }
+  if (f.kind === 'smtputf8') {
+    // The text names the configured addresses (the operator's, kept readable), not anything the relay said.
+    return check('fail', 'canary.send.smtputf8-unavailable', `${relay}: ${f.text}`);
   }
   if (f.kind === 'unreachable') {
     return check(
@@ -292,14 +299,21 @@ async function deliver(send: SmtpSend, s: Session, envelope: { from: string; to:
       step = `EHLO ${name}`;
       ehlo = await hello(wire, name);
     }
+    const utf8 = utf8Addresses([envelope.from, envelope.to]);
+    if (utf8.length > 0 && !ehlo.keywords.includes('SMTPUTF8')) {
+      return fail({
+        kind: 'smtputf8',
+        text: `${utf8.map((a) => bounded(a, 100)).join(', ')} has a UTF-8 local part and the relay does not offer SMTPUTF8 (RFC 6531): the canary was not sent`,
+        details: { addresses: utf8.map((a) => bounded(a, 100)), extensions: ehlo.keywords },
+      });
+    }
     let mechanism: string | undefined;
     if (send.auth && s.credentials.password !== undefined) {
       step = 'AUTH';
       mechanism = await login(wire, ehlo, send.auth.user, s.credentials.password, s.log);
     }
     const size = ehlo.keywords.includes('SIZE') ? ` SIZE=${Buffer.byteLength(s.raw)}` : '';
-    const utf8 = utf8Addresses([envelope.from, envelope.to]).length > 0 && ehlo.keywords.includes('SMTPUTF8');
-    step = `MAIL FROM:<${envelope.from}>${size}${utf8 ? ' SMTPUTF8' : ''}`;
+    step = `MAIL FROM:<${envelope.from}>${size}${utf8.length > 0 ? ' SMTPUTF8' : ''}`;
     const mail = await wire.command(step, REPLY_TIMEOUT_MS);
     if (mail.code !== 250) fail({ kind: 'reply', command: step, reply: mail });
     step = `RCPT TO:<${envelope.to}>`;
