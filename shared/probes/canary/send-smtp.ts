@@ -3,6 +3,7 @@ import { type ConnectionOptions, createSecureContext, type SecureContext, type T
 import type { DnsResolver } from '../../dns/resolver';
 import type { CauseId } from '../../model/causes/index';
 import type { Check, JsonObject } from '../../model/result';
+import { cachedSecureContext } from '../../util/secure-contexts';
 import { describeReply } from '../smtp/classify';
 import { type Ehlo, parseEhlo } from '../smtp/ehlo';
 import { providerRejection } from '../smtp/provider-rejections';
@@ -144,15 +145,10 @@ function failureCheck(f: Failure, relay: string): Check {
 }
 
 /** TLS settings per CA: one secure context reused by every send (building one parses the CA each time). */
-const contexts = new Map<string, SecureContext>();
 function secureContext(ca: string | undefined): SecureContext {
-  const key = ca ?? '';
-  let context = contexts.get(key);
-  if (!context) {
-    context = createSecureContext({ ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' });
-    contexts.set(key, context);
-  }
-  return context;
+  return cachedSecureContext(`canary ${ca ?? ''}`, () =>
+    createSecureContext({ ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' }),
+  );
 }
 
 /** A TLS session whose certificate chain or name does not verify carries no canary (and no credentials). */

@@ -5,6 +5,7 @@ import { describeSecretRef } from '../../config/secret-ref';
 import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import { describeExtendedErrors, validationFailure } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
+import { cachedSecureContext } from '../../util/secure-contexts';
 import type { ProbeContext, ProbeDefinition } from '../types';
 import type { SmtpEndpoint, SmtpGroup } from './config';
 import { daneCheck, lookupTlsa } from './dane';
@@ -128,10 +129,6 @@ async function scannedTls(
   return checks;
 }
 
-/** TLS contexts by CA bundle: building one parses every certificate, too costly to repeat on each run. */
-const contexts = new Map<string, SecureContext>();
-const MAX_CONTEXTS = 64;
-
 /**
  * The TLS context that trusts the endpoint's private CA (`tls.caPem`, or the PEM of `tls.caFile` read at config
  * load), or undefined for the system CAs (node's default context).
@@ -139,13 +136,7 @@ const MAX_CONTEXTS = 64;
 function contextOf(endpoint: SmtpEndpoint): SecureContext | undefined {
   const pem = endpoint.tls?.caPem;
   if (pem === undefined) return undefined;
-  let context = contexts.get(pem);
-  if (!context) {
-    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value as string);
-    context = createSecureContext({ ca: pem });
-    contexts.set(pem, context);
-  }
-  return context;
+  return cachedSecureContext(`smtp ${pem}`, () => createSecureContext({ ca: pem }));
 }
 
 export const smtpProbe: ProbeDefinition<SmtpGroup, SmtpEndpoint> = {
