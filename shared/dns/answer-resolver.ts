@@ -27,7 +27,7 @@ function learn(seen: AliasesSeen, asked: string, answer: SecureAnswer): string[]
     chain.push(target);
   }
   const last = chain[chain.length - 1] as string;
-  if (answer.records.length > 0) seen.set(last, { exists: true });
+  if (answer.records.some((r) => normalise(r.name) === last)) seen.set(last, { exists: true });
   else if (answer.rcode === 'NXDOMAIN') seen.set(last, { exists: false });
   else if (answer.rcode === 'NOERROR' && (chain.length === 1 || answer.negativeSoa)) {
     seen.set(last, { exists: true });

@@ -61,6 +61,22 @@ describe('answer resolver facts', () => {
     );
     expect(await resolve('_dmarc.example.test', 'TXT')).toEqual([['v=DMARC1; p=reject']]);
     expect([...seen.keys()]).toEqual(['_dmarc.example.test', '_dmarc.esp.test']);
+
+    // A record of another name says nothing about the one asked.
+    const stray = new Map() as AliasesSeen;
+    const strayResolve = answerResolver(
+      serving({
+        'TXT default._bimi.example.test': {
+          records: [txt('default._bimi.victim.test', 'v=BIMI1;')],
+          aliases: [{ name: 'default._bimi.example.test', target: 'bimi.esp.test' }],
+        },
+      }),
+      stray,
+    );
+    await expect(strayResolve('default._bimi.example.test', 'TXT')).rejects.toMatchObject({
+      failure: 'nodata',
+    });
+    expect(stray.get('bimi.esp.test')).toBeUndefined();
   });
 
   it('sees a loop in the answer and stops, so the walk needs no query', async () => {
