@@ -105,7 +105,9 @@ export const canaryCauses = {
       'app password is required (Gmail, Microsoft 365 with MFA), or SMTP AUTH is disabled for the account.',
     remediation:
       'Update the secret the config references; on Microsoft 365 enable SMTP AUTH for the mailbox ' +
-      '(`Set-CASMailbox -SmtpClientAuthenticationDisabled $false`); on Google use an app password or XOAUTH2.',
+      '(`Set-CASMailbox -SmtpClientAuthenticationDisabled $false`); on Google use an app password. The canary ' +
+      'logs in to a relay with PLAIN, LOGIN or CRAM-MD5 (OAuth2 is for IMAP seeds only): a relay that takes only ' +
+      'XOAUTH2 needs `send.via: ses` or a relay that accepts a password.',
   },
   'canary.ses.identity-unverified': {
     title: 'SES refused the canary: sandbox or unverified identity',
