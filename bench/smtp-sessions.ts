@@ -1,7 +1,8 @@
 /**
  * The in-process side of the smtp bench, in a process of its own as its peer bench/peers/smtp_session.py is: reads
- * {endpoint, options, secrets, runs} as JSON on stdin, parses the config once, runs the probe once to warm up, then
- * `runs` times, every run required to pass. Prints one JSON line: the wall milliseconds of each run, the process
+ * {endpoint, options, secrets, warmup, runs} as JSON on stdin, parses the config once, runs the probe `warmup` times
+ * untimed (as the peer does: V8 compiles the hot paths during the first sessions), then `runs` times, every run
+ * required to pass. Prints one JSON line: the wall milliseconds of each run, the process
  * CPU seconds spent in them and each run's RCPT time (Postfix's in_flow_delay shows there).
  * Run by bench/smtp.bench.ts as `node --require tsx/cjs bench/smtp-sessions.ts`.
  */
@@ -10,7 +11,7 @@ import { runSmtpSetup, smtpProbeSetup } from '../test/support/smtp/harness';
 async function main(): Promise<void> {
   let input = '';
   for await (const chunk of process.stdin) input += chunk;
-  const { endpoint, options, secrets, runs } = JSON.parse(input);
+  const { endpoint, options, secrets, warmup, runs } = JSON.parse(input);
   const setup = smtpProbeSetup(endpoint, { options });
   const once = async () => {
     const result = await runSmtpSetup(setup, { secrets });
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
       throw new Error(`probe did not pass: ${bad.map((c) => `${c.id} ${c.message}`).join('; ')}`);
     return result.timings.rcpt ?? 0;
   };
-  await once(); // warm-up, as the peer warms up
+  for (let i = 0; i < warmup; i++) await once(); // untimed, as the peer's warm-up
   const ms: number[] = [];
   const rcpt: number[] = [];
   const cpu = process.cpuUsage();

@@ -1,14 +1,15 @@
 """In-process peer of the smtp probe: Python's stdlib smtplib doing the same steps (connect, EHLO, STARTTLS with
-certificate verification, EHLO, AUTH PLAIN, MAIL FROM, RCPT TO, QUIT) RUNS times in one process.
+certificate verification, EHLO, AUTH PLAIN, MAIL FROM, RCPT TO, QUIT) WARMUP times untimed, then RUNS times, in
+one process.
 Prints one JSON line: the wall milliseconds of each session and the process CPU seconds spent in them.
-Usage: smtp_session.py HOST PORT CA_FILE SERVERNAME USER PASSWORD FROM TO RUNS"""
+Usage: smtp_session.py HOST PORT CA_FILE SERVERNAME USER PASSWORD FROM TO WARMUP RUNS"""
 import json
 import smtplib
 import ssl
 import sys
 import time
 
-host, port, ca_file, servername, user, password, sender, rcpt, runs = sys.argv[1:10]
+host, port, ca_file, servername, user, password, sender, rcpt, warmup, runs = sys.argv[1:11]
 
 
 def session():
@@ -25,7 +26,8 @@ def session():
         assert code == 250, code
 
 
-session()  # warm-up, as the node side warms up
+for _ in range(int(warmup)):  # untimed, as the node side's warm-up
+    session()
 times = []
 cpu_start = time.process_time()
 for _ in range(int(runs)):
