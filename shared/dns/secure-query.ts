@@ -128,8 +128,9 @@ function udpExchange(
       else resolve(data as Buffer);
     };
     socket.on('error', (err) => finish(err));
-    socket.on('message', (msg) => {
-      // Answers that are not ours (another id, too short) are ignored, as a stub resolver must.
+    socket.on('message', (msg, from) => {
+      // Answers that are not ours (another sender, another id, too short) are ignored, as a stub resolver must.
+      if (from.address !== host || from.port !== port) return;
       if (msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg);
     });
     socket.send(query, port, host, (err) => {
@@ -167,6 +168,17 @@ function tcpExchange(query: Buffer, host: string, port: number, timeoutMs: numbe
 }
 
 const decode = (raw: Buffer) => packet.decode(raw) as packet.DecodedPacket & { rcode: string };
+
+/** The response is about the question asked (RFC 5452 9.1): an answer to anything else is not believed. */
+function aboutQuestion(response: packet.DecodedPacket, name: string, type: string): boolean {
+  const [question, ...more] = response.questions ?? [];
+  return (
+    more.length === 0 &&
+    question !== undefined &&
+    question.type === type &&
+    normalise(question.name) === normalise(name)
+  );
+}
 
 const RCODE_FAILURE: Record<string, DnsLookupError['failure']> = {
   SERVFAIL: 'servfail',
@@ -206,6 +218,7 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
         try {
           let response = decode(await udpExchange(query, id, host, port, settings.timeoutMs));
           if (response.flag_tc) response = decode(await tcpExchange(query, host, port, settings.timeoutMs));
+          if (!aboutQuestion(response, name, type)) throw new Error('EBADRESP');
           const failure = RCODE_FAILURE[response.rcode];
           if (failure === 'refused') throw new DnsLookupError(failure, { name, type }, 'EREFUSED');
           const answers = response.answers ?? [];
@@ -226,7 +239,8 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
           lastError = err;
         }
       }
-      const code = (lastError as Error | undefined)?.message === 'ETIMEOUT' ? 'ETIMEOUT' : 'ECONNREFUSED';
+      const message = (lastError as Error | undefined)?.message;
+      const code = message === 'ETIMEOUT' || message === 'EBADRESP' ? message : 'ECONNREFUSED';
       throw new DnsLookupError(code === 'ETIMEOUT' ? 'timeout' : 'error', { name, type }, code, {
         cause: lastError,
       });

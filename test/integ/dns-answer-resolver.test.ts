@@ -1,3 +1,5 @@
+import { createSocket } from 'node:dgram';
+import * as packet from 'dns-packet';
 import { type DnsServer, startDnsServer } from '../../cli/demo/dns-server';
 import { type AliasesSeen, answerResolver } from '../../shared/dns/answer-resolver';
 import { createResolver, DnsLookupError, type DnsResolver, type RrType } from '../../shared/dns/resolver';
@@ -155,5 +157,72 @@ describe('answer resolver', () => {
       error: { failure: 'servfail' },
     });
     expect(walkQueries).toEqual(['CNAME servfail.example.test']);
+  });
+
+  describe('forged answers', () => {
+    /**
+     * A UDP server on loopback that first has a second socket (another port) answer the query with a forged A
+     * record, then answers itself: with the forgery's question rewritten to `answeredName` when given.
+     */
+    async function forging(answeredName?: string) {
+      const server = createSocket('udp4');
+      const spoofer = createSocket('udp4');
+      await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => spoofer.bind(0, '127.0.0.1', resolve));
+      server.on('message', (msg, from) => {
+        const query = packet.decode(msg);
+        const question = query.questions?.[0] as packet.Question;
+        const reply = (name: string, address: string) =>
+          packet.encode({
+            type: 'response',
+            id: query.id,
+            flags: packet.RECURSION_DESIRED | packet.RECURSION_AVAILABLE,
+            questions: [{ ...question, name }],
+            answers: [{ type: 'A', name, ttl: 60, data: address }],
+          });
+        spoofer.send(reply(question.name, '203.0.113.66'), from.port, from.address);
+        setTimeout(
+          () => server.send(reply(answeredName ?? question.name, '192.0.2.1'), from.port, from.address),
+          50,
+        );
+      });
+      const { port } = server.address();
+      return {
+        resolve: answerResolver(
+          createSecureResolver({
+            servers: [`127.0.0.1:${port}`],
+            timeoutMs: 2000,
+            tries: 1,
+            validating: false,
+          }),
+          new Map(),
+        ),
+        close: () => {
+          server.close();
+          spoofer.close();
+        },
+      };
+    }
+
+    it('ignores an answer from another port and takes the server answer', async () => {
+      const f = await forging();
+      try {
+        expect(await f.resolve('mail.example.test', 'A')).toEqual(['192.0.2.1']);
+      } finally {
+        f.close();
+      }
+    });
+
+    it('does not believe an answer to another question', async () => {
+      const f = await forging('victim.example.test');
+      try {
+        await expect(f.resolve('mail.example.test', 'A')).rejects.toMatchObject({
+          failure: 'error',
+          code: 'EBADRESP',
+        });
+      } finally {
+        f.close();
+      }
+    });
   });
 });
