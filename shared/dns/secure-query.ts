@@ -139,7 +139,13 @@ function udpExchange(
   });
 }
 
-function tcpExchange(query: Buffer, host: string, port: number, timeoutMs: number): Promise<Buffer> {
+function tcpExchange(
+  query: Buffer,
+  id: number,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     let received = Buffer.alloc(0);
@@ -154,7 +160,9 @@ function tcpExchange(query: Buffer, host: string, port: number, timeoutMs: numbe
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
-        finish(undefined, received.subarray(2, 2 + received.readUInt16BE(0)));
+        const message = received.subarray(2, 2 + received.readUInt16BE(0));
+        if (message.length >= 12 && message.readUInt16BE(0) === id) finish(undefined, message);
+        else finish(new Error('EBADRESP'));
       }
     });
     socket.on('close', () => finish(new Error('ECONNRESET')));
@@ -167,7 +175,14 @@ function tcpExchange(query: Buffer, host: string, port: number, timeoutMs: numbe
   });
 }
 
-const decode = (raw: Buffer) => packet.decode(raw) as packet.DecodedPacket & { rcode: string };
+/** A response as dns-packet reads it; one it cannot read is a bad response (EBADRESP), like one about another question. */
+function decode(raw: Buffer): packet.DecodedPacket & { rcode: string } {
+  try {
+    return packet.decode(raw) as packet.DecodedPacket & { rcode: string };
+  } catch {
+    throw new Error('EBADRESP');
+  }
+}
 
 /** The response is about the question asked (RFC 5452 9.1): an answer to anything else is not believed. */
 function aboutQuestion(response: packet.DecodedPacket, name: string, type: string): boolean {
@@ -217,7 +232,8 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
         const { host, port } = parseServer(server);
         try {
           let response = decode(await udpExchange(query, id, host, port, settings.timeoutMs));
-          if (response.flag_tc) response = decode(await tcpExchange(query, host, port, settings.timeoutMs));
+          if (response.flag_tc)
+            response = decode(await tcpExchange(query, id, host, port, settings.timeoutMs));
           if (!aboutQuestion(response, name, type)) throw new Error('EBADRESP');
           const failure = RCODE_FAILURE[response.rcode];
           if (failure === 'refused') throw new DnsLookupError(failure, { name, type }, 'EREFUSED');

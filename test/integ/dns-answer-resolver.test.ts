@@ -45,6 +45,8 @@ describe('answer resolver', () => {
         'a.example.test': [{ type: 'CNAME', target: 'b.example.test' }],
         'b.example.test': [{ type: 'CNAME', target: 'a.example.test' }],
         'esp.test': [{ type: 'TXT', data: ['parked'] }],
+        // Longer than a UDP answer may be (1,232 bytes): truncated, then asked again over TCP.
+        'long.example.test': [{ type: 'TXT', data: Array.from({ length: 8 }, (_, i) => `${i}`.repeat(200)) }],
       },
       behaviour: (name, type) => {
         asked.push(`${type} ${name}`);
@@ -75,6 +77,7 @@ describe('answer resolver', () => {
       ['example.test', 'MX'],
       ['null.example.test', 'MX'],
       ['example.test', 'TXT'],
+      ['long.example.test', 'TXT'],
       ['example.test', 'NS'],
       ['mail.example.test', 'A'],
       ['mail.example.test', 'AAAA'],
@@ -210,6 +213,33 @@ describe('answer resolver', () => {
         expect(await f.resolve('mail.example.test', 'A')).toEqual(['192.0.2.1']);
       } finally {
         f.close();
+      }
+    });
+
+    it('calls an answer it cannot read a bad response', async () => {
+      const server = createSocket('udp4');
+      await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+      // The query's id, a response header announcing one question, and nothing after it.
+      server.on('message', (msg, from) => {
+        const junk = Buffer.from([msg[0] ?? 0, msg[1] ?? 0, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 3, 0x61]);
+        server.send(junk, from.port, from.address);
+      });
+      const resolve = answerResolver(
+        createSecureResolver({
+          servers: [`127.0.0.1:${server.address().port}`],
+          timeoutMs: 2000,
+          tries: 1,
+          validating: false,
+        }),
+        new Map(),
+      );
+      try {
+        await expect(resolve('mail.example.test', 'A')).rejects.toMatchObject({
+          failure: 'error',
+          code: 'EBADRESP',
+        });
+      } finally {
+        server.close();
       }
     });
 
