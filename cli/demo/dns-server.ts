@@ -106,6 +106,27 @@ function toResource(name: string, record: ZoneRecord): Record<string, unknown> {
   }
 }
 
+/**
+ * The SOA a negative answer carries (RFC 2308 3), owned by the name's last two labels: the server's stand-in for
+ * the apex of the zone it answers for.
+ */
+function negativeSoa(name: string): Record<string, unknown> {
+  const apex = name.split('.').slice(-2).join('.');
+  return {
+    name: apex,
+    type: Packet.TYPE.SOA,
+    class: Packet.CLASS.IN,
+    ttl: DEFAULT_TTL,
+    primary: `ns.${apex}`,
+    admin: `hostmaster.${apex}`,
+    serial: 1,
+    refresh: 3600,
+    retry: 600,
+    expiration: 86_400,
+    minimum: DEFAULT_TTL,
+  };
+}
+
 /** Answers one question from the zone: records of the type, a CNAME chain to them, NODATA or NXDOMAIN. */
 function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
   const response = Packet.createResponseFromRequest(request);
@@ -120,6 +141,7 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
     if (!zone.exists(name)) {
       // A name reached through a CNAME that does not exist still answers NXDOMAIN, with the chain so far.
       response.header.rcode = 3;
+      response.authorities.push(negativeSoa(name) as never);
       return response;
     }
     const records = zone.get(name);
@@ -127,6 +149,7 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
     const cname = records.find((r) => r.type === 'CNAME');
     if (matching.length > 0 || !cname || question.type === Packet.TYPE.CNAME) {
       for (const r of matching) response.answers.push(toResource(name, r) as never);
+      if (matching.length === 0) response.authorities.push(negativeSoa(name) as never); // NODATA
       return response;
     }
     response.answers.push(toResource(name, cname) as never);
