@@ -6,7 +6,7 @@
 import { type PolicyServer, startPolicyServer } from '../../cli/demo/dns';
 import { makeTestPki, type TestPki } from '../../cli/demo/pki';
 import { createResolver } from '../../shared/dns/resolver';
-import { createSecureResolver } from '../../shared/dns/secure-query';
+import { createSecureResolver, type SecureResolver } from '../../shared/dns/secure-query';
 import type { Check, JsonObject } from '../../shared/model/result';
 import { checkDmarc } from '../../shared/probes/dns/dmarc';
 import { checkDnssec } from '../../shared/probes/dns/dnssec';
@@ -133,16 +133,36 @@ async function probeThroughResolver(
   if (group?.kind !== 'dns') throw new Error('expected a dns group');
   const target = dnsKind.targets(config.targets, group)[0]?.target;
   if (!target) throw new Error(`no target ${domain.name}`);
-  return dnsProbe.run(
+  // Every query the probe asks, as `TYPE name`: the record queries and the DNSSEC ones go through this client.
+  const queries: string[] = [];
+  const client = createSecureResolver({ ...config.resolver });
+  const dnssec = (): SecureResolver => ({
+    ...client,
+    query: (name, type, options) => {
+      queries.push(`${type} ${name}`);
+      return client.query(name, type, options);
+    },
+  });
+  const outcome = await dnsProbe.run(
     target,
     group,
-    probeContext(config, { signal: AbortSignal.timeout(25_000), memo, now: () => now }),
+    probeContext(config, { signal: AbortSignal.timeout(25_000), memo, now: () => now, dnssec }),
   );
+  return { ...outcome, queries };
 }
 
 describe('records reached through CNAMEs, against NSD behind unbound', () => {
   it('shows each chain, fails a key behind a dangling or looping one, warns about an overlong one and an MX naming an alias', async () => {
-    const { checks } = await probeThroughResolver({ name: ALIAS, dkimSelectors: ['s1', 's2', 's3', 's4'] });
+    const { checks, queries } = await probeThroughResolver({
+      name: ALIAS,
+      dkimSelectors: ['s1', 's2', 's3', 's4'],
+    });
+    // A recursive resolver answers every record query with the whole chain: only the loop, which it answers with
+    // SERVFAIL, is walked hop by hop.
+    expect(queries.filter((q) => q.startsWith('CNAME '))).toEqual([
+      `CNAME s3._domainkey.${ALIAS}`,
+      `CNAME s3b._domainkey.${ALIAS}`,
+    ]);
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
     expect(byId[`mx.host:mx.${ALIAS}`]).toMatchObject({
       status: 'warn',
