@@ -1,7 +1,11 @@
 import type { ZoneRecords } from '../../cli/demo/dns-server';
+import type { DnsResolver } from '../../shared/dns/resolver';
 import { checkMx } from '../../shared/probes/dns/mx';
 import { checkPtr, reverseName } from '../../shared/probes/dns/ptr';
 import { zoneResolver } from '../support/dns/zone-resolver';
+
+/** MX checks through a zone resolver, which shows no answer sections: alias hops are CNAME queries. */
+const mxOf = (domain: string, resolve: DnsResolver) => checkMx(domain, resolve, new Map());
 
 const A = (address: string) => ({ type: 'A' as const, address });
 const MX = (priority: number, exchange: string) => ({ type: 'MX' as const, priority, exchange });
@@ -13,7 +17,7 @@ describe('MX', () => {
       'mx1.example.test': [A('192.0.2.1')],
       'mx2.example.test': [{ type: 'AAAA', address: '2001:db8::2' }],
     };
-    const found = await checkMx('example.test', zoneResolver(zone));
+    const found = await mxOf('example.test', zoneResolver(zone));
     expect(found.records).toEqual(['10 mx1.example.test', '20 mx2.example.test']);
     expect(found.hosts).toEqual(['mx1.example.test', 'mx2.example.test']);
     expect(found.checks.map((c) => [c.id, c.status])).toEqual([
@@ -24,7 +28,7 @@ describe('MX', () => {
   });
 
   it('recognises a null MX (RFC 7505)', async () => {
-    const found = await checkMx('example.test', zoneResolver({ 'example.test': [MX(0, '')] }));
+    const found = await mxOf('example.test', zoneResolver({ 'example.test': [MX(0, '')] }));
     expect(found).toMatchObject({ nullMx: true, hosts: [], records: ['0 .'] });
     expect(found.checks[0]).toMatchObject({ status: 'pass', message: expect.stringContaining('null MX') });
   });
@@ -34,18 +38,15 @@ describe('MX', () => {
       'example.test': [MX(0, ''), MX(10, 'mx1.example.test')],
       'mx1.example.test': [A('192.0.2.1')],
     };
-    const found = await checkMx('example.test', zoneResolver(zone));
+    const found = await mxOf('example.test', zoneResolver(zone));
     expect(found.checks[0]).toMatchObject({ status: 'fail', cause: 'dns.mx.null-mixed' });
   });
 
   it('warns about an implicit MX and fails a domain with neither MX nor address', async () => {
-    const implicit = await checkMx('example.test', zoneResolver({ 'example.test': [A('192.0.2.1')] }));
+    const implicit = await mxOf('example.test', zoneResolver({ 'example.test': [A('192.0.2.1')] }));
     expect(implicit.checks[0]).toMatchObject({ status: 'warn', cause: 'dns.mx.implicit' });
     expect(implicit.hosts).toEqual(['example.test']);
-    const none = await checkMx(
-      'example.test',
-      zoneResolver({ 'example.test': [{ type: 'TXT', data: ['x'] }] }),
-    );
+    const none = await mxOf('example.test', zoneResolver({ 'example.test': [{ type: 'TXT', data: ['x'] }] }));
     expect(none.checks[0]).toMatchObject({ status: 'fail', cause: 'dns.mx.missing' });
   });
 
@@ -55,7 +56,7 @@ describe('MX', () => {
       'alias.example.test': [{ type: 'CNAME', target: 'real.example.test' }],
       'real.example.test': [A('192.0.2.3')],
     };
-    const { checks } = await checkMx('example.test', zoneResolver(zone));
+    const { checks } = await mxOf('example.test', zoneResolver(zone));
     expect(checks.find((c) => c.id === 'mx.host:gone.example.test')).toMatchObject({
       status: 'fail',
       cause: 'dns.mx.host-unresolvable',
@@ -81,7 +82,7 @@ describe('MX', () => {
       'loop.example.test': [{ type: 'CNAME', target: 'loop2.example.test' }],
       'loop2.example.test': [{ type: 'CNAME', target: 'loop.example.test' }],
     };
-    const { checks } = await checkMx('example.test', zoneResolver(zone));
+    const { checks } = await mxOf('example.test', zoneResolver(zone));
     expect(checks.find((c) => c.id === 'mx.host:mx.example.test')).toMatchObject({
       status: 'fail',
       cause: 'dns.cname.dangling',
@@ -98,7 +99,7 @@ describe('MX', () => {
   });
 
   it('reports unknown, not missing, when the MX lookup times out', async () => {
-    const found = await checkMx(
+    const found = await mxOf(
       'example.test',
       zoneResolver({}, () => 'timeout'),
     );
@@ -110,7 +111,7 @@ describe('MX', () => {
 
   it('reports an MX host whose address lookup is refused as unknown', async () => {
     const zone: ZoneRecords = { 'example.test': [MX(10, 'mx1.example.test')] };
-    const { checks } = await checkMx(
+    const { checks } = await mxOf(
       'example.test',
       zoneResolver(zone, (n) => (n === 'mx1.example.test' ? 'refused' : undefined)),
     );

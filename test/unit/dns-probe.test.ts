@@ -30,6 +30,7 @@ const T0 = new Date('2026-01-01T00:00:00Z');
 function run(zone: ZoneRecords, target: unknown, memo?: JsonObject, now = T0, opts = options) {
   return runDnsChecks(domainTarget.parse(target), opts, {
     resolve: zoneResolver(zone),
+    seen: new Map(),
     fetchPolicy,
     signal,
     now,
@@ -95,7 +96,14 @@ describe('dns probe on the demo domains', () => {
     const outcome = await runDnsChecks(
       domainTarget.parse({ name: GOOD_DOMAIN, dkimSelectors: ['s1'], sendingIps: [GOOD_SENDER] }),
       options,
-      { resolve: zoneResolver(zone, () => 'timeout'), fetchPolicy, signal, now: T0, memo: undefined },
+      {
+        resolve: zoneResolver(zone, () => 'timeout'),
+        seen: new Map(),
+        fetchPolicy,
+        signal,
+        now: T0,
+        memo: undefined,
+      },
     );
     const statuses = new Set(outcome.checks.map((c) => c.status));
     expect([...statuses]).toEqual(['unknown']);
@@ -147,6 +155,7 @@ describe('drift', () => {
     const first = await run(zone, target);
     const blind = await runDnsChecks(domainTarget.parse(target), options, {
       resolve: zoneResolver(zone, (name) => (name === `_dmarc.${GOOD_DOMAIN}` ? 'timeout' : undefined)),
+      seen: new Map(),
       fetchPolicy,
       signal,
       now: T0,
@@ -275,7 +284,14 @@ describe('aliases, null MX and the MTA-STS policy id in a run', () => {
   });
   const target = domainTarget.parse({ name: D, dkimSelectors: ['s1'] });
   const runAt = (now: Date, memo?: JsonObject) =>
-    runDnsChecks(target, options, { resolve: zoneResolver(zone), fetchPolicy: serving, signal, now, memo });
+    runDnsChecks(target, options, {
+      resolve: zoneResolver(zone),
+      seen: new Map(),
+      fetchPolicy: serving,
+      signal,
+      now,
+      memo,
+    });
 
   it('judges each alias, fails the null MX of a sending domain, and warns about a policy changed under its id', async () => {
     const first = await runAt(T0);

@@ -39,14 +39,15 @@ function normalise(name: string): string {
 }
 
 /**
- * Follows the CNAME records from `name`, taking each hop from what earlier answers showed (`seen`) and asking a CNAME
+ * Follows the CNAME records from `name`, taking each hop from what earlier answers showed (`seen`; an empty map when
+ * the resolver shows none) and asking a CNAME
  * query for the others (a CNAME query is never chased by the server, so each hop is seen, even across zones and
  * through an authoritative-only server). Bounded: it stops at a loop and one hop past MAX_ALIASES.
  */
 export async function followAliases(
   name: string,
   resolve: DnsResolver,
-  seen: AliasesSeen = new Map(),
+  seen: AliasesSeen,
 ): Promise<AliasChain> {
   const names = [normalise(name)];
   for (;;) {

@@ -25,7 +25,7 @@ function host(exchange: string): string {
 export async function checkMx(
   domain: string,
   resolve: DnsResolver,
-  seen: AliasesSeen = new Map(),
+  seen: AliasesSeen,
 ): Promise<MxFindings> {
   const found = await mx(resolve, domain);
   if (found.kind === 'unknown') {

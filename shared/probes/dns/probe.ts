@@ -24,8 +24,8 @@ import { checkTlsRpt } from './tls-rpt';
 
 export interface DnsCheckDeps {
   resolve: DnsResolver;
-  /** What the answers of `resolve` showed about CNAMEs (answerResolver writes it); without it every hop is asked. */
-  seen?: AliasesSeen;
+  /** What the answers of `resolve` showed about CNAMEs (answerResolver writes it; empty: every hop is asked). */
+  seen: AliasesSeen;
   /** DNSSEC-aware queries; without them no dnssec check is made. */
   secure?: SecureResolver;
   fetchPolicy: PolicyFetcher;
@@ -42,7 +42,7 @@ export async function runDnsChecks(
   options: DnsOptions,
   deps: DnsCheckDeps,
 ): Promise<ProbeOutcome> {
-  const { resolve, signal, seen = new Map() } = deps;
+  const { resolve, signal, seen } = deps;
   const domain = target.name.toLowerCase().replace(/\.$/, '');
   const timed = <T>(phase: string, fn: () => Promise<T>) =>
     deps.timings ? deps.timings.measure(phase, fn) : fn();
