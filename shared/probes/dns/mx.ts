@@ -22,11 +22,7 @@ function host(exchange: string): string {
 }
 
 /** MX: present, null MX (RFC 7505), implicit MX, and every host resolving to addresses (not a CNAME, not an IP). */
-export async function checkMx(
-  domain: string,
-  resolve: DnsResolver,
-  seen: AliasesSeen,
-): Promise<MxFindings> {
+export async function checkMx(domain: string, resolve: DnsResolver, seen: AliasesSeen): Promise<MxFindings> {
   const found = await mx(resolve, domain);
   if (found.kind === 'unknown') {
     return {
