@@ -78,11 +78,21 @@ export interface SecureAnswer {
   server: string;
 }
 
+export interface QueryOptions {
+  /** Set CD: the resolver answers without validating (what is behind a validation failure). */
+  checkingDisabled?: boolean;
+  /**
+   * Set DO (the default): the resolver adds the DNSSEC records and its validation state. Off for plain record
+   * queries, whose answers then carry no signatures (smaller, rarely truncated to TCP).
+   */
+  dnssecOk?: boolean;
+}
+
 /** DNS queries that carry DNSSEC state: DO set, the AD bit and extended errors read back, CD on request. */
 export interface SecureResolver {
   /** The configured servers validate DNSSEC (`resolver.validating`): their AD bit and SERVFAIL are verdicts. */
   validating: boolean;
-  query(name: string, type: SecureRrType, options?: { checkingDisabled?: boolean }): Promise<SecureAnswer>;
+  query(name: string, type: SecureRrType, options?: QueryOptions): Promise<SecureAnswer>;
 }
 
 function parseServer(server: string): { host: string; port: number } {
@@ -221,7 +231,7 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
             type: 'OPT',
             name: '.',
             udpPayloadSize: UDP_PAYLOAD,
-            flags: packet.DNSSEC_OK,
+            flags: options.dnssecOk === false ? 0 : packet.DNSSEC_OK,
             options: [],
           } as never,
         ],

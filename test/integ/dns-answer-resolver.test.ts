@@ -217,6 +217,35 @@ describe('answer resolver', () => {
       }
     });
 
+    it('asks record queries without DO, so their answers carry no signatures; DNSSEC queries with it', async () => {
+      const server = createSocket('udp4');
+      await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+      const dnssecOk: boolean[] = [];
+      server.on('message', (msg, from) => {
+        const query = packet.decode(msg);
+        const opt = query.additionals?.find((a) => a.type === 'OPT') as { flags?: number } | undefined;
+        dnssecOk.push(((opt?.flags ?? 0) & packet.DNSSEC_OK) !== 0);
+        // NXDOMAIN: rcode 3, in the low bits of the flags.
+        const reply = { type: 'response' as const, id: query.id, flags: packet.RECURSION_AVAILABLE | 3 };
+        server.send(packet.encode({ ...reply, questions: query.questions }), from.port, from.address);
+      });
+      const secure = createSecureResolver({
+        servers: [`127.0.0.1:${server.address().port}`],
+        timeoutMs: 2000,
+        tries: 1,
+        validating: false,
+      });
+      try {
+        await expect(answerResolver(secure, new Map())('mail.example.test', 'TXT')).rejects.toMatchObject({
+          failure: 'nxdomain',
+        });
+        await secure.query('example.test', 'DNSKEY');
+        expect(dnssecOk).toEqual([false, true]);
+      } finally {
+        server.close();
+      }
+    });
+
     it('calls an answer it cannot read a bad response', async () => {
       const server = createSocket('udp4');
       await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
