@@ -78,7 +78,7 @@ export interface SecureAnswer {
   server: string;
 }
 
-export interface QueryOptions {
+interface QueryOptions {
   /** Set CD: the resolver answers without validating (what is behind a validation failure). */
   checkingDisabled?: boolean;
   /**
