@@ -88,7 +88,10 @@ interface QueryOptions {
   dnssecOk?: boolean;
 }
 
-/** DNS queries that carry DNSSEC state: DO set, the AD bit and extended errors read back, CD on request. */
+/**
+ * DNS queries that keep whole answers: DO set (unless asked not to), the AD bit, CNAMEs and extended errors read
+ * back, CD on request.
+ */
 export interface SecureResolver {
   /** The configured servers validate DNSSEC (`resolver.validating`): their AD bit and SERVFAIL are verdicts. */
   validating: boolean;
@@ -212,8 +215,8 @@ const RCODE_FAILURE: Record<string, DnsLookupError['failure']> = {
 
 /**
  * A SecureResolver on the configured servers (the system's when none), with the settings' timeout and tries; UDP
- * with EDNS0 and DO, TCP when the answer is truncated. SERVFAIL is returned as an answer (its extended errors are
- * the point); REFUSED, timeouts and network errors throw DnsLookupError.
+ * with EDNS0 (and DO unless asked not to), TCP when the answer is truncated. SERVFAIL is returned as an answer (its
+ * extended errors are the point); REFUSED, timeouts and network errors throw DnsLookupError.
  */
 export function createSecureResolver(settings: ResolverSettings): SecureResolver {
   const servers = settings.servers.length > 0 ? settings.servers : getServers();
