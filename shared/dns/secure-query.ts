@@ -188,7 +188,7 @@ function tcpExchange(
   });
 }
 
-/** A response as dns-packet reads it; one it cannot read is a bad response (EBADRESP), like one about another question. */
+/** A response as dns-packet reads it; one it cannot read is a bad response (EBADRESP). */
 function decode(raw: Buffer): packet.DecodedPacket & { rcode: string } {
   try {
     return packet.decode(raw) as packet.DecodedPacket & { rcode: string };
