@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     process.stderr.write(`no such benchmark: ${unknown.join(', ')} (available: ${available.join(', ')})\n`);
     return 2;
   }
-  const names = wanted.length > 0 ? wanted : available;
+  const partial = wanted.length > 0;
+  const names = partial ? wanted : available;
 
   const rows: { name: string; row: BenchRow }[] = [];
   const failures: Failure[] = [];
@@ -48,9 +49,9 @@ async function main(): Promise<number> {
   writeFileSync(
     results,
     [
-      `# Benchmark results (${new Date().toISOString()}${names === available ? '' : `; re-run: ${names.join(', ')}`})`,
+      `# Benchmark results (${new Date().toISOString()}${partial ? `; re-run: ${names.join(', ')}` : ''})`,
       '',
-      ...(names === available ? [table] : merged(table, earlier, available, names)),
+      ...(partial ? merged(table, earlier, available, names) : [table]),
       ...(failed.length ? ['', ...failed] : []),
     ]
       .join('\n')

@@ -1,5 +1,5 @@
 import type * as packet from 'dns-packet';
-import { DnsLookupError, type DnsResolver, type MxRecord, type RrType } from './resolver';
+import { canonicalName, DnsLookupError, type DnsResolver, type MxRecord, type RrType } from './resolver';
 import type { SecureAnswer, SecureResolver } from './secure-query';
 
 /** What answers showed about a name: the alias it is, or that it is no alias and does (not) exist. */
@@ -7,10 +7,6 @@ export type NameFact = { cname: string } | { exists: boolean };
 
 /** Facts about names, lower-cased without the final dot, learned from the answer sections of a run's queries. */
 export type AliasesSeen = Map<string, NameFact>;
-
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
 
 /**
  * Reads the chain the server followed from `asked`: each CNAME is a fact; the last name is known to be no alias when
@@ -27,7 +23,7 @@ function learn(seen: AliasesSeen, asked: string, answer: SecureAnswer): string[]
     chain.push(target);
   }
   const last = chain[chain.length - 1] as string;
-  if (answer.records.some((r) => normalise(r.name) === last)) seen.set(last, { exists: true });
+  if (answer.records.some((r) => canonicalName(r.name) === last)) seen.set(last, { exists: true });
   else if (answer.rcode === 'NXDOMAIN') seen.set(last, { exists: false });
   else if (answer.rcode === 'NOERROR' && (chain.length === 1 || answer.negativeSoa)) {
     seen.set(last, { exists: true });
@@ -74,8 +70,8 @@ const NODATA: [DnsLookupError['failure'], string] = ['nodata', 'ENODATA'];
 export function answerResolver(secure: SecureResolver, seen: AliasesSeen): DnsResolver {
   const query = async (name: string, type: RrType) => {
     const answer = await secure.query(name, type, { dnssecOk: false });
-    const chain = learn(seen, normalise(name), answer);
-    const owned = answer.records.filter((r) => chain.includes(normalise(r.name)));
+    const chain = learn(seen, canonicalName(name), answer);
+    const owned = answer.records.filter((r) => chain.includes(canonicalName(r.name)));
     if (owned.length > 0) return recordsOf(type, owned);
     const [failure, code] =
       FAILURE_BY_RCODE[answer.rcode] ?? (answer.rcode === 'NOERROR' ? NODATA : ['error', `E${answer.rcode}`]);

@@ -8,6 +8,11 @@ type QueryType = RrType | 'TLSA' | 'SOA' | 'DNSKEY' | 'DS';
 /** How a lookup ended when it produced no records. Only `nxdomain` and `nodata` are answers; the rest are `unknown`. */
 export type LookupFailure = 'nxdomain' | 'nodata' | 'timeout' | 'servfail' | 'refused' | 'error';
 
+/** A name as the probes compare names: lower case, without the final dot. */
+export function canonicalName(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
 export class DnsLookupError extends Error {
   override readonly name = 'DnsLookupError';
   constructor(

@@ -3,7 +3,7 @@ import { getServers } from 'node:dns';
 import { isIP, Socket } from 'node:net';
 import * as packet from 'dns-packet';
 import type { ResolverSettings } from '../config/resolver';
-import { DnsLookupError, type RrType } from './resolver';
+import { canonicalName, DnsLookupError, type RrType } from './resolver';
 
 /** Types asked here: DANE's TLSA, the apex records whose validation state stands for a zone, the probes' records. */
 export type SecureRrType = RrType | 'TLSA' | 'SOA' | 'DNSKEY' | 'DS';
@@ -43,10 +43,6 @@ const UDP_PAYLOAD = 1232;
 const MAX_EDE_TEXT = 200;
 /** CNAME records kept from one answer: a chain longer than any resolver follows (Unbound 11, Knot 13). */
 const MAX_ALIASES_KEPT = 32;
-
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
 
 export interface ExtendedError {
   code: number;
@@ -124,6 +120,11 @@ function extendedErrors(response: packet.DecodedPacket): ExtendedError[] {
   return out;
 }
 
+/** A DNS message (at least a header) with the query's id. */
+function carriesId(message: Buffer, id: number): boolean {
+  return message.length >= 12 && message.readUInt16BE(0) === id;
+}
+
 function udpExchange(
   query: Buffer,
   id: number,
@@ -144,7 +145,7 @@ function udpExchange(
     socket.on('message', (msg, from) => {
       // Answers that are not ours (another sender, another id, too short) are ignored, as a stub resolver must.
       if (from.address !== host || from.port !== port) return;
-      if (msg.length >= 12 && msg.readUInt16BE(0) === id) finish(undefined, msg);
+      if (carriesId(msg, id)) finish(undefined, msg);
     });
     socket.send(query, port, host, (err) => {
       if (err) finish(err);
@@ -174,7 +175,7 @@ function tcpExchange(
       received = Buffer.concat([received, chunk]);
       if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
         const message = received.subarray(2, 2 + received.readUInt16BE(0));
-        if (message.length >= 12 && message.readUInt16BE(0) === id) finish(undefined, message);
+        if (carriesId(message, id)) finish(undefined, message);
         else finish(new Error('EBADRESP'));
       }
     });
@@ -204,7 +205,7 @@ function aboutQuestion(response: packet.DecodedPacket, name: string, type: strin
     more.length === 0 &&
     question !== undefined &&
     question.type === type &&
-    normalise(question.name) === normalise(name)
+    canonicalName(question.name) === canonicalName(name)
   );
 }
 
@@ -258,7 +259,7 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
             aliases: answers
               .flatMap((a) => (a.type === 'CNAME' && type !== 'CNAME' ? [a] : []))
               .slice(0, MAX_ALIASES_KEPT)
-              .map((a) => ({ name: normalise(a.name), target: normalise(a.data) })),
+              .map((a) => ({ name: canonicalName(a.name), target: canonicalName(a.data) })),
             negativeSoa: (response.authorities ?? []).some((a) => a.type === 'SOA'),
             extendedErrors: extendedErrors(response),
             server,

@@ -1,5 +1,5 @@
 import type { AliasesSeen, NameFact } from '../../dns/answer-resolver';
-import type { DnsLookupError, DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { clip, lookup, unknownCheck } from './lookup';
 
@@ -34,10 +34,6 @@ export interface AliasChain {
   error?: DnsLookupError;
 }
 
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
-
 /**
  * Follows the CNAME records from `name`, taking each hop from what earlier answers showed (`seen`; an empty map when
  * the resolver shows none) and asking a CNAME
@@ -49,13 +45,13 @@ export async function followAliases(
   resolve: DnsResolver,
   seen: AliasesSeen,
 ): Promise<AliasChain> {
-  const names = [normalise(name)];
+  const names = [canonicalName(name)];
   for (;;) {
     const current = names[names.length - 1] as string;
     const fact = seen.get(current) ?? (await askAlias(current, resolve));
     if ('error' in fact) return { names, end: 'unknown', error: fact.error };
     if ('exists' in fact) return { names, end: !fact.exists && names.length > 1 ? 'dangling' : 'resolves' };
-    const target = normalise(fact.cname);
+    const target = canonicalName(fact.cname);
     const looped = names.includes(target);
     names.push(target);
     if (looped) return { names, end: 'loop' };
