@@ -1,7 +1,8 @@
 /**
  * The forms a secret can take on its way back from a server: as written, after the normalisations our own
- * sanitisers apply to untrusted text, as its UTF-8 bytes read as Latin-1, percent- and JSON-escaped, and inside
- * base64 at any alignment (AUTH PLAIN `\0user\0password`, AUTH LOGIN, XOAUTH2). Pure.
+ * sanitisers apply to untrusted text, upper- and lower-cased (the smtp probe reports EHLO keywords and AUTH
+ * mechanisms upper-cased, DNS names are compared lower-cased), as its UTF-8 bytes read as Latin-1, percent- and
+ * JSON-escaped, and inside base64 at any alignment (AUTH PLAIN `\0user\0password`, AUTH LOGIN, XOAUTH2). Pure.
  */
 
 /** The normalisations untrusted text goes through before it is stored (see shared/util/sanitize.ts and the probes). */
@@ -18,14 +19,15 @@ const NORMALISATIONS: ((s: string) => string)[] = [
 /** Shortest form worth masking: below this a form would mask ordinary text. */
 const MIN_FORM = 3;
 
-/** Every textual form of `secret` (longest first, so a longer form is masked before a form inside it). */
+/** Every textual form of `secret`. */
 export function textForms(secret: string): string[] {
   const readings = [secret, Buffer.from(secret, 'utf8').toString('latin1')];
   const forms = new Set<string>();
   for (const reading of readings) for (const normalise of NORMALISATIONS) forms.add(normalise(reading));
   forms.add(encodeURIComponent(secret));
   forms.add(JSON.stringify(secret).slice(1, -1));
-  return [...forms].filter((f) => f.trim().length >= MIN_FORM).sort((a, b) => b.length - a.length);
+  for (const form of [...forms]) forms.add(form.toUpperCase()).add(form.toLowerCase());
+  return [...forms].filter((f) => f.trim().length >= MIN_FORM);
 }
 
 /**
@@ -48,14 +50,30 @@ export function base64Cores(secret: string): string[] {
   }
   // The secret alone (AUTH LOGIN answers it on its own line), padding included.
   cores.add(bytes.toString('base64'));
-  return [...cores].sort((a, b) => b.length - a.length);
+  return [...cores];
+}
+
+/** The forms to mask, and a test that a text holds a piece of one at all (the cheap common case: it holds none). */
+export interface FormSet {
+  /** Longest first, so a longer form is masked before a form inside it. */
+  readonly forms: readonly string[];
+  /** Matches the first MIN_FORM characters of any form: a text it does not match holds no form and no prefix. */
+  readonly heads: RegExp;
+}
+
+export function formSet(forms: Iterable<string>): FormSet {
+  const sorted = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  const heads = new Set(sorted.map((f) => f.slice(0, MIN_FORM).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return { forms: sorted, heads: heads.size > 0 ? new RegExp([...heads].join('|')) : /$^/ };
 }
 
 /**
  * Masks every form of every secret in `text`, and the leading part of a form cut off at the end of the text or
  * at a truncation marker (`…`, `[+N chars]`), so a secret straddling a cut keeps no prefix.
  */
-export function maskForms(text: string, forms: readonly string[], mask = '***'): string {
+export function maskForms(text: string, { forms, heads }: FormSet, mask = '***'): string {
+  // Every form and every prefix looked for below starts with a head.
+  if (!heads.test(text)) return text;
   let out = text;
   // includes() first: nearly every text holds no secret, and split() would copy it for each form.
   for (const form of forms) if (out.includes(form)) out = out.split(form).join(mask);

@@ -1,4 +1,4 @@
-import { base64Cores, maskForms, textForms } from './secret-forms';
+import { base64Cores, type FormSet, formSet, maskForms, textForms } from './secret-forms';
 
 /** Bounds for a stored transcript: enough to diagnose, never enough to bloat a DynamoDB item (400 KB). */
 const TRANSCRIPT_MAX_LINES = 200;
@@ -13,20 +13,19 @@ export class Transcript {
   private lines: string[] = [];
   private bytes = 0;
   private dropped = 0;
-  private forms: string[] = [];
+  private forms: FormSet = formSet([]);
 
   /** Registers a secret: every form of it (see secret-forms.ts) is masked from now on, in lines already kept too. */
   redact(secret: string): void {
     if (secret.length === 0) return;
-    const added = [...textForms(secret), ...base64Cores(secret)];
-    this.forms = [...new Set([...this.forms, ...added])].sort((a, b) => b.length - a.length);
+    this.forms = formSet([...this.forms.forms, ...textForms(secret), ...base64Cores(secret)]);
   }
 
   /** Registers a login: the AUTH PLAIN blobs of user and password are masked whole, not only their core. */
   redactLogin(user: string, password: string): void {
     this.redact(password);
-    for (const blob of [`\0${user}\0${password}`, `${user}\0${user}\0${password}`])
-      this.forms.unshift(Buffer.from(blob).toString('base64'));
+    const blobs = [`\0${user}\0${password}`, `${user}\0${user}\0${password}`];
+    this.forms = formSet([...this.forms.forms, ...blobs.map((b) => Buffer.from(b).toString('base64'))]);
   }
 
   add(line: string): void {
@@ -53,6 +52,6 @@ export class Transcript {
 
   /** Masks every form of the registered secrets in any text (checks, logs, lines). */
   mask(text: string): string {
-    return this.forms.length === 0 ? text : maskForms(text, this.forms);
+    return maskForms(text, this.forms);
   }
 }

@@ -39,16 +39,22 @@ class ProbeTimeout extends Error {
  */
 const GRACE_MS = 1000;
 
+/**
+ * Why the runner aborts a run's signal once the verdict is in (work the probe left running stops). One reason for
+ * every run: an abort without one builds a DOMException, stack and all, on every run.
+ */
+const RUN_OVER = new Error('the probe run is over');
+
 function runnerCheck(cause: CauseId, message: string): Check {
   return { id: 'probe', status: 'unknown', cause, message };
 }
 
-/** Every string in a JSON value passed through `mask`. */
+/** Every string in a JSON value passed through `mask`, object keys too (a probe may key details by server text). */
 function masked<T extends JsonValue | undefined>(value: T, mask: (s: string) => string): T {
   if (typeof value === 'string') return mask(value) as T;
   if (Array.isArray(value)) return value.map((v) => masked(v, mask)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, mask)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), masked(v, mask)])) as T;
   }
   return value;
 }
@@ -231,7 +237,7 @@ export async function executeProbe(
     }
   } finally {
     clearTimeout(timer);
-    controller.abort();
+    controller.abort(RUN_OVER);
   }
 
   const finished = deps.now();

@@ -938,7 +938,14 @@ describe('smtp probe under the runner time budget', () => {
 
 describe('smtp probe keeps the password out of everything it records', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const forms = [PASSWORD, b64(PASSWORD), b64(`\0bob\0${PASSWORD}`), encodeURIComponent(PASSWORD)];
+  const forms = [
+    PASSWORD,
+    b64(PASSWORD),
+    b64(`\0bob\0${PASSWORD}`),
+    encodeURIComponent(PASSWORD),
+    // The probe upper-cases the EHLO keywords and AUTH mechanisms it reports.
+    PASSWORD.toUpperCase(),
+  ];
 
   /** A hostile server that echoes every AUTH line, decoded, in its rejection. */
   const echoing = () =>
@@ -975,6 +982,22 @@ describe('smtp probe keeps the password out of everything it records', () => {
     [
       'echoing server',
       async () => ({ port: (await track(echoing())).port, extra: { mode: 'plain', tls: undefined } }),
+    ],
+    [
+      // A server that has seen the password (an earlier session's AUTH) and announces it back.
+      'password announced as EHLO keyword and AUTH mechanism',
+      async () => ({
+        port: (
+          await track(
+            startScripted('220 mx.test ESMTP', (line) => {
+              if (/^EHLO/.test(line)) return `250-mx.test\r\n250-${PASSWORD}\r\n250 AUTH PLAIN ${PASSWORD}`;
+              if (/^AUTH PLAIN /.test(line)) return '535 5.7.8 bad credentials';
+              return '221 bye';
+            }),
+          )
+        ).port,
+        extra: { mode: 'plain', tls: undefined },
+      }),
     ],
     [
       'no STARTTLS',

@@ -190,7 +190,7 @@ describe('executeProbe', () => {
     expect(result.checks[0]?.message).toBe('Error: server echoed ***');
   });
 
-  it('masks the secrets of the target in every string the probe returns: checks, details and memo', async () => {
+  it('masks the secrets of the target in every string the probe returns: checks, details (keys too) and memo', async () => {
     const logged: string[] = [];
     const { result, memo } = await execute(
       async (ctx) => {
@@ -198,7 +198,13 @@ describe('executeProbe', () => {
         ctx.log.warn(`server said ${echoed}`, { reply: echoed });
         return {
           checks: [
-            { id: 'auth', status: 'fail', message: echoed, observed: [echoed], details: { reply: echoed } },
+            {
+              id: 'auth',
+              status: 'fail',
+              message: echoed,
+              observed: [echoed],
+              details: { reply: echoed, byReply: { [echoed]: 1 } },
+            },
           ],
           memo: { last: echoed },
         };
@@ -213,7 +219,7 @@ describe('executeProbe', () => {
     expect(result.checks[0]).toMatchObject({
       message: '535 5.7.8 bad password ***',
       observed: ['535 5.7.8 bad password ***'],
-      details: { reply: '535 5.7.8 bad password ***' },
+      details: { reply: '535 5.7.8 bad password ***', byReply: { '535 5.7.8 bad password ***': 1 } },
     });
     expect(memo).toEqual({ last: '535 5.7.8 bad password ***' });
     expect(logged).toEqual(['server said 535 5.7.8 bad password *** {"reply":"535 5.7.8 bad password ***"}']);

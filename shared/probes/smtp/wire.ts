@@ -60,6 +60,7 @@ export class SmtpClosingError extends SmtpWireError {
 export function printable(bytes: Buffer | string, max = 200): string {
   const s = typeof bytes === 'string' ? bytes : bytes.subarray(0, max).toString('latin1');
   const clipped = s.length > max ? s.slice(0, max) : s;
+  if (!/[^\x20-\x7e]/.test(clipped)) return clipped; // the common case: nothing to escape
   return clipped.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
