@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { getServers } from 'node:dns';
 import { isIP, Socket } from 'node:net';
@@ -214,9 +215,58 @@ const RCODE_FAILURE: Record<string, DnsLookupError['failure']> = {
   REFUSED: 'refused',
 };
 
+/** A query with a fresh unpredictable id (RFC 5452 4.3); with EDNS0 (DO unless asked not to) or plain. */
+function encodeQuery(
+  name: string,
+  type: SecureRrType,
+  options: QueryOptions,
+  edns: boolean,
+): { id: number; query: Buffer } {
+  const id = randomInt(65_536);
+  const opt = {
+    type: 'OPT',
+    name: '.',
+    udpPayloadSize: UDP_PAYLOAD,
+    flags: options.dnssecOk === false ? 0 : packet.DNSSEC_OK,
+    options: [],
+  } as never;
+  const query = packet.encode({
+    type: 'query',
+    id,
+    flags: packet.RECURSION_DESIRED | (options.checkingDisabled ? packet.CHECKING_DISABLED : 0),
+    questions: [{ type, name, class: 'IN' }],
+    additionals: edns ? [opt] : [],
+  });
+  return { id, query };
+}
+
+/** One question to one server: UDP, then TCP when the answer is truncated. */
+async function exchange(
+  name: string,
+  type: SecureRrType,
+  options: QueryOptions,
+  edns: boolean,
+  server: { host: string; port: number },
+  timeoutMs: number,
+): Promise<packet.DecodedPacket & { rcode: string }> {
+  const { id, query } = encodeQuery(name, type, options, edns);
+  const response = decode(await udpExchange(query, id, server.host, server.port, timeoutMs));
+  if (!response.flag_tc) return response;
+  return decode(await tcpExchange(query, id, server.host, server.port, timeoutMs));
+}
+
+/** A server that does not speak EDNS0 answers FORMERR or NOTIMP without an OPT record (RFC 6891 7). */
+function refusesEdns(response: packet.DecodedPacket & { rcode: string }): boolean {
+  return (
+    (response.rcode === 'FORMERR' || response.rcode === 'NOTIMP') &&
+    !(response.additionals ?? []).some((a) => a.type === 'OPT')
+  );
+}
+
 /**
  * A SecureResolver on the configured servers (the system's when none), with the settings' timeout and tries; UDP
- * with EDNS0 (and DO unless asked not to), TCP when the answer is truncated. SERVFAIL is returned as an answer (its
+ * with EDNS0 (and DO unless asked not to), TCP when the answer is truncated, and the question asked again without
+ * EDNS0 of a server that does not speak it (node's c-ares asks without it). SERVFAIL is returned as an answer (its
  * extended errors are the point); REFUSED, timeouts and network errors throw DnsLookupError.
  */
 export function createSecureResolver(settings: ResolverSettings): SecureResolver {
@@ -224,30 +274,14 @@ export function createSecureResolver(settings: ResolverSettings): SecureResolver
   return {
     validating: settings.validating,
     async query(name, type, options = {}) {
-      const id = Math.floor(Math.random() * 65_536);
-      const query = packet.encode({
-        type: 'query',
-        id,
-        flags: packet.RECURSION_DESIRED | (options.checkingDisabled ? packet.CHECKING_DISABLED : 0),
-        questions: [{ type, name, class: 'IN' }],
-        additionals: [
-          {
-            type: 'OPT',
-            name: '.',
-            udpPayloadSize: UDP_PAYLOAD,
-            flags: options.dnssecOk === false ? 0 : packet.DNSSEC_OK,
-            options: [],
-          } as never,
-        ],
-      });
       let lastError: unknown;
       for (let attempt = 0; attempt < settings.tries * servers.length; attempt++) {
         const server = servers[attempt % servers.length] as string;
-        const { host, port } = parseServer(server);
+        const address = parseServer(server);
         try {
-          let response = decode(await udpExchange(query, id, host, port, settings.timeoutMs));
-          if (response.flag_tc)
-            response = decode(await tcpExchange(query, id, host, port, settings.timeoutMs));
+          let response = await exchange(name, type, options, true, address, settings.timeoutMs);
+          if (refusesEdns(response))
+            response = await exchange(name, type, options, false, address, settings.timeoutMs);
           if (!aboutQuestion(response, name, type)) throw new Error('EBADRESP');
           const failure = RCODE_FAILURE[response.rcode];
           if (failure === 'refused') throw new DnsLookupError(failure, { name, type }, 'EREFUSED');

@@ -246,6 +246,50 @@ describe('answer resolver', () => {
       }
     });
 
+    it.each([
+      ['FORMERR', 1],
+      ['NOTIMP', 4],
+    ])(
+      'asks again without EDNS a server that answers %s to it, and gets what c-ares gets',
+      async (_name, rcode) => {
+        const server = createSocket('udp4');
+        await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+        const asked: string[] = [];
+        server.on('message', (msg, from) => {
+          const query = packet.decode(msg);
+          const edns = (query.additionals ?? []).some((a) => a.type === 'OPT');
+          asked.push(edns ? 'edns' : 'plain');
+          const question = query.questions?.[0] as packet.Question;
+          const answers = edns
+            ? []
+            : [{ type: 'A' as const, name: question.name, ttl: 60, data: '192.0.2.7' }];
+          const flags = packet.RECURSION_AVAILABLE | (edns ? rcode : 0);
+          server.send(
+            packet.encode({ type: 'response', id: query.id, flags, questions: query.questions, answers }),
+            from.port,
+            from.address,
+          );
+        });
+        const settings = {
+          servers: [`127.0.0.1:${server.address().port}`],
+          timeoutMs: 2000,
+          tries: 1,
+          validating: false,
+        };
+        try {
+          const ours = await answerResolver(createSecureResolver(settings), new Map())(
+            'old.example.test',
+            'A',
+          );
+          expect(asked).toEqual(['edns', 'plain']);
+          expect(ours).toEqual(await createResolver(settings)('old.example.test', 'A'));
+          expect(ours).toEqual(['192.0.2.7']);
+        } finally {
+          server.close();
+        }
+      },
+    );
+
     it('calls an answer it cannot read a bad response', async () => {
       const server = createSocket('udp4');
       await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
