@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6, type Socket } from 'node:net';
 import dns2 from 'dns2';
+import { canonicalName } from '../../shared/dns/resolver';
 
 const { Packet } = dns2;
 
@@ -41,10 +42,6 @@ const BIND_ATTEMPTS = 10;
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(Packet.TYPE).map(([name, code]) => [code, name]));
 
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
-
 function validate(name: string, record: ZoneRecord): void {
   const bad = (why: string) => new TypeError(`dns-server: record ${record.type} ${name}: ${why}`);
   if (record.type === 'A' && !isIPv4(record.address)) throw bad(`"${record.address}" is not an IPv4 address`);
@@ -66,7 +63,7 @@ class Zone {
 
   add(records: ZoneRecords, replace = false): void {
     for (const [rawName, list] of Object.entries(records)) {
-      const name = normalise(rawName);
+      const name = canonicalName(rawName);
       for (const record of list) validate(name, record);
       this.records.set(name, [...(replace ? [] : (this.records.get(name) ?? [])), ...list]);
       const labels = name.split('.');
@@ -136,7 +133,7 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
     response.header.rcode = 1; // FORMERR
     return response;
   }
-  let name = normalise(question.name);
+  let name = canonicalName(question.name);
   for (let hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
     if (!zone.exists(name)) {
       // A name reached through a CNAME that does not exist still answers NXDOMAIN, with the chain so far.
@@ -153,7 +150,7 @@ function answer(zone: Zone, request: dns2.Packet): dns2.Packet {
       return response;
     }
     response.answers.push(toResource(name, cname) as never);
-    name = normalise((cname as { target: string }).target);
+    name = canonicalName((cname as { target: string }).target);
   }
   response.header.rcode = 2; // a CNAME loop: SERVFAIL, as a recursive server would
   return response;
@@ -173,7 +170,10 @@ export async function startDnsServer(options: DnsServerOptions = {}): Promise<Dn
   const handle = (request: dns2.Packet, send: (response: dns2.Packet) => Promise<Buffer>) => {
     const question = request.questions[0];
     const what = question
-      ? options.behaviour?.(normalise(question.name), TYPE_NAMES.get(question.type) ?? `TYPE${question.type}`)
+      ? options.behaviour?.(
+          canonicalName(question.name),
+          TYPE_NAMES.get(question.type) ?? `TYPE${question.type}`,
+        )
       : undefined;
     const reply = (response: dns2.Packet) => {
       // The client may have gone away (a dropped TCP connection, a closed server): nothing to do then.

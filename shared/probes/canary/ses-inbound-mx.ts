@@ -1,4 +1,4 @@
-import { DnsLookupError, type DnsResolver } from '../../dns/resolver';
+import { canonicalName, DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { oneLine } from './text';
 
@@ -6,8 +6,6 @@ import { oneLine } from './text';
 export function sesInboundHost(region: string): string {
   return `inbound-smtp.${region}.amazonaws.com`;
 }
-
-const normal = (host: string) => host.toLowerCase().replace(/\.$/, '');
 
 /**
  * Does `domain` send its mail to SES inbound in `region`? pass: the most preferred MX is SES's; warn: SES is an MX
@@ -39,9 +37,9 @@ export async function checkSesInboundMx(
   const shown = sorted.map((r) => `${r.priority} ${oneLine(r.exchange).slice(0, 255)}`).join(', ') || 'none';
   const details = { expected, observed: shown };
   const best = sorted[0];
-  if (best && normal(best.exchange) === expected)
+  if (best && canonicalName(best.exchange) === expected)
     return { id, status: 'pass', message: `${domain} MX ${shown}: SES inbound in ${region}`, details };
-  if (sorted.some((r) => normal(r.exchange) === expected))
+  if (sorted.some((r) => canonicalName(r.exchange) === expected))
     return {
       id,
       status: 'warn',

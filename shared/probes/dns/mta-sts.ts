@@ -1,6 +1,6 @@
 import type { MTASTSPolicy } from 'mailauth';
 import { parsePolicy } from 'mailauth/lib/mta-sts';
-import type { DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import type { Presence } from './config';
 import { clip, tagList, txt, unknownCheck } from './lookup';
@@ -25,8 +25,8 @@ export interface MtaStsFindings {
  * (mailauth's validateMx lets `*.example.com` match any depth, so it is not used here.)
  */
 export function mxMatches(host: string, pattern: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  const p = pattern.toLowerCase().trim().replace(/\.$/, '');
+  const h = canonicalName(host);
+  const p = canonicalName(pattern.trim());
   if (!p.startsWith('*.')) return h === p;
   const suffix = p.slice(1);
   return h.endsWith(suffix) && !h.slice(0, -suffix.length).includes('.') && h.length > suffix.length;

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { AliasesSeen } from '../../dns/answer-resolver';
-import type { DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { aliasCheck, followAliases, showChain } from './cname';
 import { addresses, clip, mx, unknownCheck } from './lookup';
@@ -15,10 +15,6 @@ export interface MxFindings {
   nullMx: boolean;
   /** `<preference> <host>` per record, for drift and expectations; undefined when the lookup got no answer. */
   records: string[] | undefined;
-}
-
-function host(exchange: string): string {
-  return exchange.toLowerCase().replace(/\.$/, '');
 }
 
 /** MX: present, null MX (RFC 7505), implicit MX, and every host resolving to addresses (not a CNAME, not an IP). */
@@ -37,8 +33,8 @@ export async function checkMx(domain: string, resolve: DnsResolver, seen: Aliase
   const sorted = [...found.records].sort(
     (a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange),
   );
-  const records = sorted.map((r) => `${r.priority} ${host(r.exchange) || '.'}`);
-  const nulls = sorted.filter((r) => host(r.exchange) === '');
+  const records = sorted.map((r) => `${r.priority} ${canonicalName(r.exchange) || '.'}`);
+  const nulls = sorted.filter((r) => canonicalName(r.exchange) === '');
   if (nulls.length > 0) {
     const check: Check =
       sorted.length === 1 && sorted[0]?.priority === 0
@@ -53,7 +49,7 @@ export async function checkMx(domain: string, resolve: DnsResolver, seen: Aliase
     return { checks: [check], hosts: [], nullMx: true, records };
   }
 
-  const hosts = [...new Set(sorted.map((r) => host(r.exchange)))];
+  const hosts = [...new Set(sorted.map((r) => canonicalName(r.exchange)))];
   const checks: Check[] = [
     {
       id: 'mx',

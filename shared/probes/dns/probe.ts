@@ -1,5 +1,5 @@
 import { type AliasesSeen, answerResolver } from '../../dns/answer-resolver';
-import type { DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsResolver } from '../../dns/resolver';
 import type { SecureResolver } from '../../dns/secure-query';
 import type { Check, JsonObject, ProbeOutcome } from '../../model/result';
 import type { Timings } from '../../model/timings';
@@ -43,7 +43,7 @@ export async function runDnsChecks(
   deps: DnsCheckDeps,
 ): Promise<ProbeOutcome> {
   const { resolve, signal, seen } = deps;
-  const domain = target.name.toLowerCase().replace(/\.$/, '');
+  const domain = canonicalName(target.name);
   const timed = <T>(phase: string, fn: () => Promise<T>) =>
     deps.timings ? deps.timings.measure(phase, fn) : fn();
 

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsResolver } from '../../dns/resolver';
 import type { Check } from '../../model/result';
 import { addresses, clip, unknownCheck } from './lookup';
 
@@ -46,7 +46,7 @@ export async function checkPtr(ip: string, resolve: DnsResolver): Promise<Check>
   if (found.kind === 'none') {
     return { id, status: 'fail', cause: 'dns.ptr.missing', message: `${ip} has no PTR record (${name})` };
   }
-  const names = found.records.slice(0, MAX_NAMES).map((n) => n.toLowerCase().replace(/\.$/, ''));
+  const names = found.records.slice(0, MAX_NAMES).map(canonicalName);
   const family = isIPv4(ip) ? 'A' : 'AAAA';
   const forward = await Promise.all(names.map((n) => addresses(resolve, n, family)));
   const confirmed = names.find((_, i) => {

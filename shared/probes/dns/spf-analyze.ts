@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { DnsLookupError, DnsResolver } from '../../dns/resolver';
+import { canonicalName, type DnsLookupError, type DnsResolver } from '../../dns/resolver';
 import { addresses, clip, mx, txt } from './lookup';
 
 /**
@@ -181,7 +181,7 @@ export async function analyzeSpf(domain: string, resolve: DnsResolver): Promise<
     truncated: false,
   };
   const walk: Walk = { resolve, result, fetched: 0 };
-  result.all = await visit(walk, domain.toLowerCase().replace(/\.$/, ''), [], 'top');
+  result.all = await visit(walk, canonicalName(domain), [], 'top');
   return result;
 }
 
@@ -252,7 +252,7 @@ async function visit(
       case 'include': {
         count(walk, domain);
         if (hasMacro(term.target)) break;
-        const target = term.target.toLowerCase().replace(/\.$/, '');
+        const target = canonicalName(term.target);
         if (target === domain || chain.includes(target)) {
           problem('loop', `${domain} includes ${target}, which is already being evaluated (loop)`);
           break;
@@ -299,7 +299,7 @@ async function visit(
     }
     count(walk, domain);
     if (hasMacro(redirect.target)) return undefined;
-    const target = redirect.target.toLowerCase().replace(/\.$/, '');
+    const target = canonicalName(redirect.target);
     if (target === domain || chain.includes(target)) {
       problem('loop', `${domain} redirects to ${target}, which is already being evaluated (loop)`);
       return undefined;

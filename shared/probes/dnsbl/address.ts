@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { canonicalName } from '../../dns/resolver';
 
 /** What a blocklist is asked about: an IPv4 address, an IPv6 address or a domain. */
 type ListedKind = 'ip4' | 'ip6' | 'domain';
@@ -131,5 +132,5 @@ export function expandRange(text: string, max: number): Subject[] {
 
 /** Lowercase, no trailing dot: how domains are queried and named. */
 export function domainSubject(text: string): Subject {
-  return { kind: 'domain', value: text.toLowerCase().replace(/\.$/, '') };
+  return { kind: 'domain', value: canonicalName(text) };
 }

@@ -80,7 +80,8 @@ const BLOCKLIST =
 const MICROSOFT_BANNED_RANGE = /^5\.7\.6(0[6-9]|[1-4]\d)$/;
 
 function blocklisted(reply: RejectionReply): ProviderRejection | undefined {
-  const zone = BLOCKLIST.exec(reply.text)?.[1]?.toLowerCase().replace(/\.$/, '');
+  // The pattern ends in a letter: the zone has no final dot to strip.
+  const zone = BLOCKLIST.exec(reply.text)?.[1]?.toLowerCase();
   if (!zone || !/bl|spam|rbl|black|block|dnsbl|abuse|barracuda|uribl|surbl/i.test(zone)) return undefined;
   const known = catalogZone(zone)?.spec;
   return {
