@@ -35,7 +35,7 @@ export function createDocumentClient(config: DynamoDBClientConfig): DynamoDBDocu
   const client = new DynamoDBClient({ ...config, requestHandler: REQUEST_HANDLER });
   // The SDK's logger middleware builds a redacted copy of every request and response for its logger, even for the
   // default one that logs nothing (it has an info()): a walk over every item of every page read. No SDK logger is
-  // configured here, so nothing is lost; a 30-day history read spent a fifth of its CPU in that walk.
+  // configured here, so nothing is lost; 12 reads of a 30-day history spent 292 of their 3,340 ms of CPU in it.
   client.middlewareStack.remove('loggerMiddleware');
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
