@@ -70,8 +70,10 @@ export class SeedMailbox {
     const servername =
       config.tls?.servername ?? (isIP(config.host) ? undefined : config.host.replace(/\.$/, ''));
     // Loaded by the first IMAP seed mailbox a run opens: a canary function that finds arrivals in the ledger
-    // (SES inbound) never initialises imapflow and its charset tables.
-    const { ImapFlow } = await import('imapflow');
+    // (SES inbound) never initialises imapflow and its charset tables. Required, not imported: a bundle then takes
+    // imapflow's CommonJS build, whose libmime is the one mailauth requires (an import took the ES build, and
+    // with it a second libmime, charset tables and all).
+    const { ImapFlow } = require('imapflow') as typeof import('imapflow');
     const client = new ImapFlow({
       host: address,
       port: config.port,
