@@ -1,3 +1,4 @@
+import { base64Cores, textForms } from '../../shared/model/secret-forms';
 import { Transcript } from '../../shared/model/transcript';
 
 const PASSWORD = 'hünter2-correct-horse';
@@ -68,6 +69,38 @@ describe('secret redaction', () => {
     const out = masked(cut);
     expect(out).toBe('reply: bad password ***…');
     expect(masked(`reply ends in ${PASSWORD.slice(0, 10)}`)).toBe('reply ends in ***');
+  });
+
+  it('on texts made of random pieces of its forms: no form survives, and a text without a form head is left as is', () => {
+    const forms = [...textForms(PASSWORD), ...base64Cores(PASSWORD)];
+    const heads = forms.map((f) => f.slice(0, 3));
+    // A fixed-seed generator: the same 3,000 texts every run.
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * n); // the high bits: an LCG's low bits repeat
+    };
+    const piece = () => {
+      const form = forms[next(forms.length)] as string;
+      const from = next(3) === 0 ? 0 : next(form.length);
+      return form.slice(from, from + 1 + next(form.length));
+    };
+    const filler = () => ' -=./+:ABCxyz0123äü…'.charAt(next(20)).repeat(1 + next(3));
+    const wrong: string[] = [];
+    let untouched = 0;
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: 1 + next(6) }, () => (next(2) ? piece() : filler())).join('');
+      const out = masked(text);
+      if (forms.some((form) => out.includes(form))) wrong.push(`form left in ${JSON.stringify(out)}`);
+      if (!heads.some((h) => text.includes(h))) {
+        untouched++;
+        if (out !== text) wrong.push(`changed without a head: ${JSON.stringify(text)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Both kinds of text were drawn.
+    expect(untouched).toBeGreaterThan(100);
+    expect(untouched).toBeLessThan(2900);
   });
 
   it('leaves text without the secret alone, even when it shares short pieces with it', () => {
