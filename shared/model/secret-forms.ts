@@ -20,7 +20,7 @@ const NORMALISATIONS: ((s: string) => string)[] = [
 const MIN_FORM = 3;
 
 /** Every textual form of `secret`. */
-export function textForms(secret: string): string[] {
+function textForms(secret: string): string[] {
   const readings = [secret, Buffer.from(secret, 'utf8').toString('latin1')];
   const forms = new Set<string>();
   for (const reading of readings) for (const normalise of NORMALISATIONS) forms.add(normalise(reading));
@@ -35,7 +35,7 @@ export function textForms(secret: string): string[] {
  * longer base64 blob (standard and URL alphabets). The 1-2 bytes shared with neighbours stay visible: they encode
  * at most two bytes of the secret mixed with bytes that are not.
  */
-export function base64Cores(secret: string): string[] {
+function base64Cores(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const cores = new Set<string>();
   for (let offset = 0; offset < 3; offset++) {
@@ -51,6 +51,21 @@ export function base64Cores(secret: string): string[] {
   // The secret alone (AUTH LOGIN answers it on its own line), padding included.
   cores.add(bytes.toString('base64'));
   return [...cores];
+}
+
+/** Secrets whose forms are known: a process masks the same few secrets run after run. */
+const FORMS_CACHED = 64;
+const cachedForms = new Map<string, readonly string[]>();
+
+/** Every form of `secret`, textual and base64. */
+export function secretForms(secret: string): readonly string[] {
+  let forms = cachedForms.get(secret);
+  if (!forms) {
+    forms = [...textForms(secret), ...base64Cores(secret)];
+    if (cachedForms.size >= FORMS_CACHED) cachedForms.delete(cachedForms.keys().next().value as string);
+    cachedForms.set(secret, forms);
+  }
+  return forms;
 }
 
 /** The forms to mask, and a test that a text holds a piece of one at all (the cheap common case: it holds none). */

@@ -1,4 +1,4 @@
-import { base64Cores, type FormSet, formSet, maskForms, textForms } from './secret-forms';
+import { type FormSet, formSet, maskForms, secretForms } from './secret-forms';
 
 /** Bounds for a stored transcript: enough to diagnose, never enough to bloat a DynamoDB item (400 KB). */
 const TRANSCRIPT_MAX_LINES = 200;
@@ -18,14 +18,15 @@ export class Transcript {
   /** Registers a secret: every form of it (see secret-forms.ts) is masked from now on, in lines already kept too. */
   redact(secret: string): void {
     if (secret.length === 0) return;
-    this.forms = formSet([...this.forms.forms, ...textForms(secret), ...base64Cores(secret)]);
+    this.forms = formSet([...this.forms.forms, ...secretForms(secret)]);
   }
 
   /** Registers a login: the AUTH PLAIN blobs of user and password are masked whole, not only their core. */
   redactLogin(user: string, password: string): void {
-    this.redact(password);
+    if (password.length === 0) return;
     const blobs = [`\0${user}\0${password}`, `${user}\0${user}\0${password}`];
-    this.forms = formSet([...this.forms.forms, ...blobs.map((b) => Buffer.from(b).toString('base64'))]);
+    const blobForms = blobs.map((b) => Buffer.from(b).toString('base64'));
+    this.forms = formSet([...this.forms.forms, ...secretForms(password), ...blobForms]);
   }
 
   add(line: string): void {
