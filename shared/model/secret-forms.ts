@@ -53,19 +53,9 @@ function base64Cores(secret: string): string[] {
   return [...cores];
 }
 
-/** Secrets whose forms are known: a process masks the same few secrets run after run. */
-const FORMS_CACHED = 64;
-const cachedForms = new Map<string, readonly string[]>();
-
 /** Every form of `secret`, textual and base64. */
-export function secretForms(secret: string): readonly string[] {
-  let forms = cachedForms.get(secret);
-  if (!forms) {
-    forms = [...textForms(secret), ...base64Cores(secret)];
-    if (cachedForms.size >= FORMS_CACHED) cachedForms.delete(cachedForms.keys().next().value as string);
-    cachedForms.set(secret, forms);
-  }
-  return forms;
+export function secretForms(secret: string): string[] {
+  return [...textForms(secret), ...base64Cores(secret)];
 }
 
 /** The forms to mask, and a test that a text holds a piece of one at all (the cheap common case: it holds none). */
