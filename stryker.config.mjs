@@ -18,6 +18,7 @@ export default {
     'shared/util/sanitize.ts',
     'shared/probes/dns/spf-analyze.ts',
     'shared/model/transcript.ts',
+    'shared/model/secret-forms.ts',
   ],
   ignorePatterns: ['.mailprobe', 'cdk.out', 'coverage', 'test/lab/.run', 'reports', '.scratch'],
   tempDirName: '.stryker-tmp',

@@ -32,8 +32,9 @@ function textForms(secret: string): string[] {
 
 /**
  * The base64 characters that encode only bytes of `secret`, for each of the three alignments it can have inside a
- * longer base64 blob (standard and URL alphabets). The 1-2 bytes shared with neighbours stay visible: they encode
- * at most two bytes of the secret mixed with bytes that are not.
+ * longer base64 blob (standard and URL alphabets): the full groups, and the same run to the end with the padding,
+ * for a secret that ends the blob (AUTH PLAIN's password does). The 1-2 bytes shared with neighbours stay visible:
+ * they encode at most two bytes of the secret mixed with bytes that are not.
  */
 function base64Cores(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
@@ -42,8 +43,8 @@ function base64Cores(secret: string): string[] {
     const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
     const firstGroup = offset === 0 ? 0 : 1;
     const fullGroups = Math.floor((offset + bytes.length) / 3);
-    const core = encoded.slice(firstGroup * 4, fullGroups * 4);
-    if (core.length >= 4) {
+    for (const core of [encoded.slice(firstGroup * 4, fullGroups * 4), encoded.slice(firstGroup * 4)]) {
+      if (core.length < 4) continue;
       cores.add(core);
       cores.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
     }

@@ -36,6 +36,105 @@ describe('secret redaction', () => {
     expect(out).toBe('535 5.7.8 authentication failed for *** (try again)');
   });
 
+  // Mixed case, a quote, a backslash, a tab and two non-ASCII letters in a row: every normalisation differs here.
+  const ODD = 'Pa"ss\\Wö\tüÿ-Xy';
+  it.each([
+    ['as written', ODD],
+    ['non-ASCII replaced by ?', ODD.replace(/[^\x20-\x7e]/g, '?')],
+    ['each run of non-ASCII replaced by one space', ODD.replace(/[^\x20-\x7e]+/g, ' ')],
+    [
+      'escaped as \\xNN, two digits',
+      ODD.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`),
+    ],
+    ['non-ASCII replaced by U+FFFD', ODD.replace(/[^\x20-\x7e]/g, '\uFFFD')],
+    ['JSON-escaped', JSON.stringify(ODD).slice(1, -1)],
+    ['upper-cased', ODD.toUpperCase()],
+    ['lower-cased', ODD.toLowerCase()],
+  ])('masks a secret with odd characters %s', (_name, form) => {
+    expect(masked(`echo [${form}] end`, (t) => t.redact(ODD))).toBe('echo [***] end');
+  });
+
+  it.each([['+.*(a)[b]$^|?\\x'], ['a+b-secret-value']])(
+    'masks a secret with regular-expression metacharacters among its first characters: %s',
+    (secret) => {
+      expect(masked(`535 bad ${secret} here`, (t) => t.redact(secret))).toBe('535 bad *** here');
+    },
+  );
+
+  it('masks a secret of three characters, never one of fewer or of blanks around fewer', () => {
+    expect(masked('x abc y', (t) => t.redact('abc'))).toBe('x *** y');
+    expect(masked('about a cab', (t) => t.redact('ab'))).toBe('about a cab');
+    expect(masked('a x b', (t) => t.redact(' x '))).toBe('a x b');
+  });
+
+  it('masks a cut-off prefix of a short secret only from four characters on', () => {
+    expect(masked('grab', (t) => t.redact('abcdef'))).toBe('grab');
+    expect(masked('grabc', (t) => t.redact('abcdef'))).toBe('grabc');
+    expect(masked('grabcd', (t) => t.redact('abcdef'))).toBe('gr***');
+  });
+
+  it('masks a cut-off prefix of a third of the secret or more, and leaves a shorter one', () => {
+    // 21 characters: prefixes of 7 and more are masked at the end of a text.
+    expect(masked(`ends in ${PASSWORD.slice(0, 7)}`)).toBe('ends in ***');
+    expect(masked(`ends in ${PASSWORD.slice(0, 6)}`)).toBe(`ends in ${PASSWORD.slice(0, 6)}`);
+  });
+
+  it('registers nothing for an empty password, even with a user name', () => {
+    expect(masked('C: AUTH PLAIN AGJvYgA= and text', (t) => t.redactLogin('bob', ''))).toBe(
+      'C: AUTH PLAIN AGJvYgA= and text',
+    );
+  });
+
+  it.each([
+    ['ÿÿÿ-key', '/'],
+    ['¾¾¾-key', '+'],
+  ])(
+    'masks the base64 of a secret in the URL-safe alphabet too: %s (its base64 holds a %s)',
+    (secret, char) => {
+      const standard = b64(secret);
+      expect(standard).toContain(char);
+      const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
+      expect(masked(`token=${urlSafe}`, (t) => t.redact(secret))).toBe('token=***');
+    },
+  );
+
+  it('masks a three-character password inside an AUTH PLAIN blob', () => {
+    // `\0a\0` is three bytes: the password starts a base64 group.
+    const blob = b64('\0a\0abc');
+    expect(masked(`C: AUTH PLAIN ${blob}`, (t) => t.redact('abc'))).toBe(
+      `C: AUTH PLAIN ${blob.slice(0, 4)}***`,
+    );
+  });
+
+  it.each([[PASSWORD], ['abcd']])(
+    'leaves at most two bytes of %s visible around its masked AUTH PLAIN blob, at every alignment',
+    (secret) => {
+      const password = Buffer.from(secret);
+      for (const user of ['a', 'bo', 'bob']) {
+        const out = masked(`${b64(`\0${user}\0${secret}`)}`, (t) => t.redact(secret));
+        const [before = '', after = ''] = out.split('***');
+        for (const visible of [Buffer.from(before, 'base64'), Buffer.from(after, 'base64')]) {
+          for (let i = 0; i + 3 <= password.length; i++)
+            expect(visible.includes(password.subarray(i, i + 3))).toBe(false);
+        }
+      }
+    },
+  );
+
+  it('leaves at most two bytes of a token visible inside an XOAUTH2 blob, where bytes follow it, at every alignment', () => {
+    const token = 'ya29.a0-Token_Value';
+    const bytes = Buffer.from(token);
+    for (const user of ['a', 'bo', 'bob']) {
+      const out = masked(b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`), (t) => t.redact(token));
+      expect(out).toContain('***');
+      const [before = '', after = ''] = out.split('***');
+      for (const visible of [Buffer.from(before, 'base64'), Buffer.from(after, 'base64')]) {
+        for (let i = 0; i + 3 <= bytes.length; i++)
+          expect(visible.includes(bytes.subarray(i, i + 3))).toBe(false);
+      }
+    }
+  });
+
   it('masks an AUTH PLAIN blob for any user name, at every base64 alignment, without knowing the user', () => {
     for (const user of ['a', 'bo', 'bob', 'monitor@example.com']) {
       const blob = b64(`\0${user}\0${PASSWORD}`);
