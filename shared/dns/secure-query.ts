@@ -223,19 +223,15 @@ function encodeQuery(
   edns: boolean,
 ): { id: number; query: Buffer } {
   const id = randomInt(65_536);
-  const opt = {
-    type: 'OPT',
-    name: '.',
-    udpPayloadSize: UDP_PAYLOAD,
-    flags: options.dnssecOk === false ? 0 : packet.DNSSEC_OK,
-    options: [],
-  } as never;
+  const flags = options.dnssecOk === false ? 0 : packet.DNSSEC_OK;
   const query = packet.encode({
     type: 'query',
     id,
     flags: packet.RECURSION_DESIRED | (options.checkingDisabled ? packet.CHECKING_DISABLED : 0),
     questions: [{ type, name, class: 'IN' }],
-    additionals: edns ? [opt] : [],
+    additionals: edns
+      ? [{ type: 'OPT', name: '.', udpPayloadSize: UDP_PAYLOAD, flags, options: [] } as never]
+      : [],
   });
   return { id, query };
 }
